@@ -1,0 +1,1 @@
+"""The ``kennan`` command line: thin Typer commands forwarding to library functions."""

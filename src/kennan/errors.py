@@ -1,0 +1,78 @@
+"""The project's one exception family.
+
+Every error a user can cause by bad input is a :class:`KennanError`. It carries one
+or more :class:`Problem` objects, each with the place it was found (file, line,
+column where known), so the command line can print every problem at once as
+``FILE:LINE:COL: message`` and exit with status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file and, where known, a 1-based line and column."""
+
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where."""
+
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class KennanError(Exception):
+    """Base of every error kennan raises for bad input or a failed run."""
+
+    def __init__(self, problems: str | Problem | Iterable[Problem], location: Location | None = None):
+        if isinstance(problems, str):
+            problems = [Problem(problems, location)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ScenarioError(KennanError):
+    """A scenario file is malformed or inconsistent."""
+
+
+class ExpressionError(KennanError):
+    """An expression in a scenario cannot be parsed, checked or compiled."""
+
+
+class ReadError(KennanError):
+    """A source document (FRUS TEI, plain text) cannot be read."""
+
+
+class TableError(KennanError):
+    """A tabular input (negotiation table, DEU file) is malformed."""
+
+
+class SimulationError(KennanError):
+    """A run failed: a numerical fault, an interrupted or inconsistent result store."""
+
+
+class UsageError(KennanError):
+    """A command was given an id, option or path that does not exist."""
