@@ -1,0 +1,360 @@
+"""Judgments: the only uncertain inputs of a scenario, each with its source.
+
+A judgment is a number (``value``), a named distribution (``beta``, ``uniform``,
+``triangular``, ``normal``, ``truncnormal``, ``lognormal``, ``discrete``) or an
+estimative ``phrase`` read through a vocabulary, and it carries either a ``cite``
+(source, paragraph, quote) or an ``assumption`` stating the modeller's reason.
+
+The models are strict (no coercion: ``true`` is not a number, ``"3"`` is not a
+number) and refuse unknown keys. Every rule's message names the parameter, the
+value and the rule, so the loader can print it next to the line it came from.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from kennan.scenario.distributions import Constant, Discrete, Distribution, ScipyDistribution, fmt
+from kennan.scenario.vocabularies import (
+    DEFAULT_VOCABULARY,
+    VOCABULARY_NAMES,
+    Vocabulary,
+    VocabularyLookupError,
+    load_vocabulary,
+)
+
+__all__ = [
+    "DISTRIBUTION_KEYS",
+    "VOCABULARY_NAMES",
+    "BetaParams",
+    "Citation",
+    "DiscreteParams",
+    "Distribution",
+    "Judgment",
+    "LogNormalParams",
+    "NormalParams",
+    "Scale",
+    "TriangularParams",
+    "TruncNormalParams",
+    "UniformParams",
+    "Vocabulary",
+    "VocabularyLookupError",
+    "load_vocabulary",
+]
+
+#: The keys of a judgment that state its value, exactly one of which must be present.
+DISTRIBUTION_KEYS: tuple[str, ...] = (
+    "value",
+    "phrase",
+    "beta",
+    "uniform",
+    "triangular",
+    "normal",
+    "truncnormal",
+    "lognormal",
+    "discrete",
+)
+
+_STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+class _Params(BaseModel):
+    """Parameters of one named distribution; ``kind`` is its key in a judgment."""
+
+    model_config = _STRICT
+    kind: ClassVar[str]
+
+    @field_validator("*")
+    @classmethod
+    def _finite(cls, v: Any, info: ValidationInfo) -> Any:
+        for x in v if isinstance(v, list) else [v]:
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ValueError(f"{cls.kind} {info.field_name} must be a finite number, got {x}")
+        return v
+
+    def distribution(self) -> Distribution:  # pragma: no cover - overridden
+        """The distribution these parameters describe."""
+        raise NotImplementedError
+
+
+class BetaParams(_Params):
+    """``beta: {a, b}``: Beta(a, b) on [0, 1]; mean a / (a + b)."""
+
+    kind: ClassVar[str] = "beta"
+    a: float
+    b: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> BetaParams:
+        _check(self.a > 0, f"beta a must be > 0, got {fmt(self.a)}")
+        _check(self.b > 0, f"beta b must be > 0, got {fmt(self.b)}")
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.beta(self.a, self.b)
+
+
+class UniformParams(_Params):
+    """``uniform: {low, high}``: every value in [low, high] equally likely."""
+
+    kind: ClassVar[str] = "uniform"
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> UniformParams:
+        _check(
+            self.low < self.high,
+            f"uniform low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.uniform(self.low, self.high)
+
+
+class TriangularParams(_Params):
+    """``triangular: {low, mode, high}``: a peak at ``mode``, nothing outside [low, high]."""
+
+    kind: ClassVar[str] = "triangular"
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> TriangularParams:
+        _check(
+            self.low < self.high,
+            f"triangular low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        _check(
+            self.low <= self.mode <= self.high,
+            f"triangular mode must be between low and high, got low={fmt(self.low)}, "
+            f"mode={fmt(self.mode)}, high={fmt(self.high)}",
+        )
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.triangular(self.low, self.mode, self.high)
+
+
+class NormalParams(_Params):
+    """``normal: {mean, sd}``: unbounded; prefer ``truncnormal`` for a bounded quantity."""
+
+    kind: ClassVar[str] = "normal"
+    mean: float
+    sd: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> NormalParams:
+        _check(self.sd > 0, f"normal sd must be > 0, got {fmt(self.sd)}")
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.normal(self.mean, self.sd)
+
+
+class TruncNormalParams(_Params):
+    """``truncnormal: {mean, sd, low, high}``: Normal(mean, sd) cut to [low, high]."""
+
+    kind: ClassVar[str] = "truncnormal"
+    mean: float
+    sd: float
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> TruncNormalParams:
+        _check(self.sd > 0, f"truncnormal sd must be > 0, got {fmt(self.sd)}")
+        _check(
+            self.low < self.high,
+            f"truncnormal low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.truncnormal(self.mean, self.sd, self.low, self.high)
+
+
+class LogNormalParams(_Params):
+    """``lognormal: {median, sigma}``: positive, skewed; ``sigma`` is the sd of the log."""
+
+    kind: ClassVar[str] = "lognormal"
+    median: float
+    sigma: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> LogNormalParams:
+        _check(self.median > 0, f"lognormal median must be > 0, got {fmt(self.median)}")
+        _check(self.sigma > 0, f"lognormal sigma must be > 0, got {fmt(self.sigma)}")
+        return self
+
+    def distribution(self) -> Distribution:
+        return ScipyDistribution.lognormal(self.median, self.sigma)
+
+
+class DiscreteParams(_Params):
+    """``discrete: {values, probs}``: each value with its probability."""
+
+    kind: ClassVar[str] = "discrete"
+    values: list[float]
+    probs: list[float]
+
+    @model_validator(mode="after")
+    def _rules(self) -> DiscreteParams:
+        n, m = len(self.values), len(self.probs)
+        _check(n >= 1, "discrete values must list at least one value, got none")
+        _check(
+            n == m,
+            f"discrete values and probs must have the same length, got {n} values and {m} probs",
+        )
+        dupes = sorted({fmt(v) for v in self.values if self.values.count(v) > 1})
+        _check(not dupes, f"discrete values must be distinct, got {', '.join(dupes)} twice")
+        for i, p in enumerate(self.probs):
+            _check(p >= 0, f"discrete probs must be >= 0, got {fmt(p)} at position {i + 1}")
+        total = math.fsum(self.probs)
+        _check(abs(total - 1.0) <= 1e-9, f"discrete probs must sum to 1, got {total:.12g}")
+        return self
+
+    def distribution(self) -> Distribution:
+        return Discrete.of(self.values, self.probs)
+
+
+class Scale(BaseModel):
+    """``scale: {low, high}``: map a phrase's probability p to low + p * (high - low)."""
+
+    model_config = _STRICT
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _rules(self) -> Scale:
+        for name in ("low", "high"):
+            x = getattr(self, name)
+            _check(math.isfinite(x), f"scale {name} must be a finite number, got {x}")
+        _check(
+            self.low < self.high,
+            f"scale low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        return self
+
+
+class Citation(BaseModel):
+    """Where a judgment comes from: a source id, a 1-based paragraph, a verbatim quote."""
+
+    model_config = _STRICT
+    source: str = Field(min_length=1)
+    paragraph: int = Field(ge=1)
+    quote: str
+
+    @field_validator("quote")
+    @classmethod
+    def _quote(cls, v: str) -> str:
+        _check(bool(v.strip()), "cite quote must not be empty")
+        return v
+
+
+class Judgment(BaseModel):
+    """One uncertain input: exactly one way of stating its value, and its grounds."""
+
+    model_config = _STRICT
+
+    id: str
+    value: float | None = None
+    phrase: str | None = None
+    beta: BetaParams | None = None
+    uniform: UniformParams | None = None
+    triangular: TriangularParams | None = None
+    normal: NormalParams | None = None
+    truncnormal: TruncNormalParams | None = None
+    lognormal: LogNormalParams | None = None
+    discrete: DiscreteParams | None = None
+    vocabulary: str | None = None
+    scale: Scale | None = None
+    cite: Citation | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        _check(
+            v.isidentifier() and not keyword.iskeyword(v),
+            "judgment id must be a name of letters, digits and underscores that does not "
+            f"start with a digit (it is used in expressions), got '{v}'",
+        )
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v: float | None) -> float | None:
+        _check(v is None or math.isfinite(v), f"value must be a finite number, got {v}")
+        return v
+
+    @field_validator("phrase", "assumption")
+    @classmethod
+    def _text(cls, v: str | None, info: ValidationInfo) -> str | None:
+        _check(v is None or bool(v.strip()), f"{info.field_name} must not be empty")
+        return v
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _vocabulary(cls, v: str | None) -> str | None:
+        if v is not None:
+            load_vocabulary(v)  # raises, listing close matches
+        return v
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Judgment:
+        given = [k for k in DISTRIBUTION_KEYS if getattr(self, k) is not None]
+        keys = ", ".join(DISTRIBUTION_KEYS)
+        _check(bool(given), f"judgment '{self.id}' needs one of {keys}; got none")
+        _check(
+            len(given) == 1,
+            f"judgment '{self.id}' needs exactly one of {keys}; got {' and '.join(given)}",
+        )
+        if self.phrase is None:
+            for key in ("vocabulary", "scale"):
+                _check(
+                    getattr(self, key) is None,
+                    f"judgment '{self.id}': {key} applies only to a phrase, not to {given[0]}",
+                )
+        elif self.vocabulary is not None:
+            load_vocabulary(self.vocabulary).resolve(self.phrase)
+        grounds = [k for k in ("cite", "assumption") if getattr(self, k) is not None]
+        _check(
+            len(grounds) == 1,
+            f"judgment '{self.id}' needs exactly one of cite and assumption; got "
+            + (" and ".join(grounds) if grounds else "neither"),
+        )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which key states the value: one of :data:`DISTRIBUTION_KEYS`."""
+        return next(k for k in DISTRIBUTION_KEYS if getattr(self, k) is not None)
+
+    def distribution(self, default_vocabulary: str = DEFAULT_VOCABULARY) -> Distribution:
+        """The judgment's distribution; a phrase is read in its own vocabulary or the default.
+
+        Raises :class:`VocabularyLookupError` (a ``ValueError``) for an unknown
+        vocabulary or phrase, with close matches in the message.
+        """
+        kind = self.kind
+        if kind == "value":
+            return Constant(float(self.value))  # type: ignore[arg-type]
+        if kind == "phrase":
+            vocabulary = load_vocabulary(self.vocabulary or default_vocabulary)
+            scale = None if self.scale is None else (self.scale.low, self.scale.high)
+            return vocabulary.distribution(self.phrase, scale=scale)  # type: ignore[arg-type]
+        params: _Params = getattr(self, kind)
+        return params.distribution()
