@@ -1,0 +1,124 @@
+"""The neutral form every reader produces: a document of numbered paragraphs.
+
+A :class:`Document` is what the rest of kennan sees of a source, whatever its format
+(FRUS TEI or plain text). Paragraph numbers are the ones scenario citations use: the
+heading, the classification line, the dateline and the signature are metadata, not
+paragraphs; paragraph 1 is the first paragraph of the body. Paragraph text has page
+markers and footnote markers removed and its whitespace collapsed to single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kennan.errors import Location, ReadError
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace (any Unicode space) to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def squeeze(text: str) -> str:
+    """Remove all whitespace: the key for whitespace-insensitive comparison of quotes."""
+    return _SPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph.
+
+    ``pages`` are the printed pages the paragraph's text lies on, in order. A page
+    marker "[Page N]" (or TEI ``<pb n="N"/>``) means the text after it is on page N
+    and the text before it on page N-1, so a paragraph before the first marker is
+    given page N-1. A paragraph's pages run from the page of its first character to
+    the page of its last; a marker between two paragraphs belongs to the next one.
+    When no page is known at all, ``pages`` is empty.
+    """
+
+    n: int
+    text: str
+    pages: tuple[int, ...] = ()
+
+    def contains(self, quote: str) -> bool:
+        """True if ``quote`` occurs in the text, ignoring all differences of whitespace."""
+        needle = squeeze(quote)
+        return bool(needle) and needle in squeeze(self.text)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote of the document: its marker, its text if the source has it, its anchor.
+
+    ``paragraph`` is the body paragraph the marker is in, or 0 for the heading and
+    other metadata; ``anchor`` is the text just before the marker.
+    """
+
+    n: str
+    text: str | None = None
+    paragraph: int = 0
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to another telegram ("Deptel 101, July 29", "urtel 201", "your 308").
+
+    ``series`` is the designator as written, normalised to its usual spelling (Deptel,
+    urtel, mytel, Embtel, Tedul, ...) or the sending post for "Bangkok's 1083";
+    ``date`` is ISO 8601 as far as known ("1952-07-29", or "--07-29" without a year).
+    """
+
+    series: str | None
+    number: str | None
+    date: str | None
+    text: str
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: metadata and numbered body paragraphs.
+
+    Fields the source lacks are None (or empty tuples). ``date`` is ISO 8601 as far
+    as known (``1952-08-01``, ``1952-08-01T14:00``, ``1952-08``).
+    """
+
+    path: Path
+    paragraphs: tuple[Paragraph, ...]
+    format: str = "text"
+    id: str | None = None
+    heading: str | None = None
+    number: str | None = None
+    series: str | None = None
+    sender: str | None = None
+    addressee: str | None = None
+    place: str | None = None
+    date: str | None = None
+    classification: str | None = None
+    precedence: str | None = None
+    source_note: str | None = None
+    signed: str | None = None
+    references: tuple[Reference, ...] = ()
+    footnotes: tuple[Footnote, ...] = field(default_factory=tuple)
+
+    def paragraph(self, n: int) -> Paragraph:
+        """Paragraph ``n`` (1-based).
+
+        Raises :class:`~kennan.errors.ReadError` naming the file and the range of
+        paragraphs that exist when there is no paragraph ``n``; never KeyError or
+        IndexError.
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(self.paragraphs):
+            count = len(self.paragraphs)
+            have = f"paragraphs 1-{count}" if count else "no paragraphs"
+            raise ReadError(
+                f"no paragraph {n!r} in this document: expected a number from 1 to {count} "
+                f"(it has {have})",
+                Location(str(self.path)),
+            )
+        return self.paragraphs[n - 1]

@@ -1,0 +1,127 @@
+"""``load_document``: read a file as FRUS TEI or plain text, refusing bad input clearly."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from kennan.errors import Location, ReadError
+from kennan.read.document import Document
+
+#: Files larger than this are refused before being read: a FRUS telegram is a few
+#: kilobytes and a whole FRUS volume a few megabytes.
+MAX_BYTES = 32 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_XML_SUFFIXES = {".xml", ".tei"}
+
+
+def load_document(
+    path: str | os.PathLike[str],
+    *,
+    document: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Document:
+    """Read a source document: FRUS TEI XML or plain text.
+
+    The format is chosen by content: a file whose text starts with ``<`` (after a
+    byte-order mark and blank space), or named ``*.xml``, is read as TEI; anything
+    else as plain text. Text must be UTF-8 (a BOM is allowed; UTF-16/32 need one),
+    unless ``encoding`` names another; XML may declare its own encoding.
+    ``document`` picks one ``<div type="document" xml:id="...">`` out of a file that
+    holds several (a whole volume).
+
+    Raises :class:`~kennan.errors.ReadError`, naming the file, for a missing,
+    empty, binary, undecodable, oversized or malformed file, or a TEI file with no
+    document in it.
+    """
+    p = Path(path)
+    where = Location(str(p))
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ReadError("no such file: expected a path to a TEI (.xml) or text file", where) from None
+    except OSError as exc:
+        raise ReadError(f"cannot read the file: {exc.strerror or exc}", where) from None
+    if p.is_dir():
+        raise ReadError("is a directory: expected a TEI (.xml) or text file", where)
+    if size > max_bytes:
+        raise ReadError(
+            f"file too large: {size / 2**20:.1f} MB, expected at most {max_bytes / 2**20:.0f} MB "
+            "(a telegram is a few kilobytes; cut the document out of a larger file)",
+            where,
+        )
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ReadError(f"cannot read the file: {exc.strerror or exc}", where) from None
+    if len(data) > max_bytes:  # the file grew while we looked
+        raise ReadError(f"file too large: expected at most {max_bytes / 2**20:.0f} MB", where)
+    if not data.strip():
+        raise ReadError("the file is empty: expected a TEI (.xml) or text document", where)
+    bom = next((enc for mark, enc in _BOMS if data.startswith(mark)), None)
+    if bom is None and encoding is None:
+        _refuse_binary(data, where)
+    head = _decode(data[:4096], bom or encoding or "utf-8", where, partial=True).lstrip()
+    if p.suffix.lower() in _XML_SUFFIXES or head.startswith("<"):
+        from kennan.read.tei import parse_tei
+
+        return parse_tei(data, p, document=document, encoding=encoding or bom)
+    if document is not None:
+        raise ReadError(f"a document id ({document!r}) can only be chosen in a TEI file", where)
+    from kennan.read.plaintext import parse_text
+
+    text = _decode(data, bom or encoding or "utf-8", where)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_control(text, where)
+    return parse_text(text, p)
+
+
+def _refuse_binary(data: bytes, where: Location) -> None:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        raise ReadError(
+            "binary file (it contains NUL bytes): expected a TEI (.xml) or text document; "
+            "UTF-16 or UTF-32 text needs a byte-order mark",
+            where,
+        )
+
+
+def _decode(data: bytes, encoding: str, where: Location, *, partial: bool = False) -> str:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise ReadError(f"unknown encoding {encoding!r}: expected e.g. utf-8 or cp1252", where) from None
+    try:
+        if partial:
+            return codecs.getincrementaldecoder(codec.name)(errors="strict").decode(data, final=False)
+        return data.decode(codec.name)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ReadError(
+            f"cannot decode byte 0x{data[exc.start]:02x} as {codec.name}: expected UTF-8 text; "
+            "if the file is in another encoding, name it (e.g. --encoding cp1252)",
+            Location(where.file, line, col),
+        ) from None
+
+
+def _refuse_control(text: str, where: Location) -> None:
+    for i, ch in enumerate(text[:65536]):
+        if ord(ch) < 32 and ch not in "\n\t\f\v":
+            line = text.count("\n", 0, i) + 1
+            col = i - (text.rfind("\n", 0, i) + 1) + 1
+            raise ReadError(
+                f"binary content (control character U+{ord(ch):04X}): expected a text document",
+                Location(where.file, line, col),
+            )

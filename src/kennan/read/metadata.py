@@ -1,0 +1,221 @@
+"""Telegram metadata from text: heading, classification line, dateline, number, references.
+
+These rules serve both readers: the plain-text reader finds the front matter by them,
+and the TEI reader uses them on the text of elements whose markup varies between
+volumes (a classification in ``<p rend="flushleft">`` or in small capitals inside
+``<opener>``). Word lists (classification levels, precedences, telegram series
+designators) are data, in ``kennan/data/lexicon/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from kennan.read import lexicon
+from kennan.read.document import Document, normalise_space
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_TIME = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\.?|(?P<noon>noon|midnight)"
+_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][^,\d\[\]]{{1,60}}?),\s+(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),\s*"
+    rf"(?P<year>\d{{4}})(?:\s*[\u2014\u2013-]+\s*(?:{_TIME}))?\.?(?:\s*\[Received.*\])?\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_NOTE = re.compile(
+    r"^(?:Source:|\d{3}(?:\.\d+)?[A-Z]*/\S+(?:\s*:\s*|\s+)(?:Telegram|Despatch|Airgram)|"
+    r"\[Received\b|(?:Lot|FE files|Secretary's Memoranda)\b.*:\s*Telegram)",
+    re.IGNORECASE,
+)
+_HEAD_NUMBER = re.compile(r"^\d{1,4}\.\s+(?=[A-Z])")
+_DOC_FORMS = re.compile(
+    r"^(?:Telegram|Memorandum|Letter|Message|Despatch|Airgram|Note|Circular)\b[^,]*?\b(?:from|by)\s+",
+    re.IGNORECASE,
+)
+_SENTENCE_END = ".?!;:"
+
+
+def front_matter_kind(text: str, *, first: bool) -> str | None:
+    """Which kind of front matter ``text`` is ("heading", "classification", "dateline",
+    "source"), or None if it is body text."""
+    text = normalise_space(text)
+    if not text:
+        return None
+    if _DATELINE.match(text):
+        return "dateline"
+    if _SOURCE_NOTE.match(text):
+        return "source"
+    if classification(text) is not None:
+        return "classification"
+    if first and _looks_like_heading(text):
+        return "heading"
+    return None
+
+
+def _looks_like_heading(text: str) -> bool:
+    core = re.sub(r"\s?\d{1,2}$", "", text)  # a footnote marker may end the heading
+    return 0 < len(core.split()) <= 40 and core[-1:] not in _SENTENCE_END
+
+
+def classification(text: str) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+    """Split a classification line into (level, precedence, handling caveats).
+
+    "top secret" -> ("top secret", None, ()); "Secret—Niact" -> ("secret", "niact", ());
+    "Top Secret Security Information—Eyes Only" -> ("top secret", None,
+    ("security information", "eyes only")). None if the line is anything else.
+    """
+    words = lexicon.classification_words()
+    rest = normalise_space(text).lower().strip(" .")
+    if not rest or len(rest.split()) > 12:
+        return None
+    level = precedence = None
+    caveats: list[str] = []
+    seps = re.compile(r"^[\s\u2014\u2013\-;,/:]+|^and\b", re.IGNORECASE)
+    while rest:
+        m = seps.match(rest)
+        if m and m.end():
+            rest = rest[m.end():]
+            continue
+        for phrase, kind in words:
+            if rest.startswith(phrase) and (len(rest) == len(phrase) or not rest[len(phrase)].isalnum()):
+                if kind == "level" and level is None:
+                    level = phrase
+                elif kind == "precedence" and precedence is None:
+                    precedence = phrase
+                else:
+                    caveats.append(phrase)
+                rest = rest[len(phrase):]
+                break
+        else:
+            return None
+    if level is None and precedence is None and not caveats:
+        return None
+    return level, precedence, tuple(caveats)
+
+
+def split_heading(heading: str) -> tuple[str | None, str | None]:
+    """Sender and addressee of a FRUS heading ("The Ambassador ... (Kennan) to the
+    Department of State"); (None, None) when it has no "to"."""
+    text = _HEAD_NUMBER.sub("", normalise_space(heading))
+    text = _DOC_FORMS.sub("", text)
+    depth = 0
+    cuts: list[int] = []
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and text.startswith(" to ", i):
+            cuts.append(i)
+    if not cuts:
+        return (text or None), None
+    # The sender's name in parentheses usually ends right before the "to" that splits
+    # ("Special Assistant to the President (Jackson) to the Secretary").
+    after_name = [c for c in cuts if text[c - 1] == ")"]
+    cut = after_name[0] if after_name else cuts[0]
+    return text[:cut].strip(), text[cut + 4:].strip()
+
+
+def parse_dateline(text: str) -> tuple[str | None, str | None]:
+    """(place, ISO date or date-time) of a dateline "Moscow, August 1, 1952—3 p.m."."""
+    m = _DATELINE.match(normalise_space(text))
+    if not m:
+        return None, None
+    month = MONTHS[m.group("month").lower().rstrip(".")]
+    iso = f"{int(m.group('year')):04d}-{month:02d}-{int(m.group('day')):02d}"
+    hour: int | None = None
+    minute = 0
+    if m.group("noon"):
+        hour = 12 if m.group("noon").lower() == "noon" else 0
+    elif m.group("hour"):
+        hour = int(m.group("hour")) % 12 + (12 if m.group("ampm").lower() == "p" else 0)
+        minute = int(m.group("minute") or 0)
+    if hour is not None:
+        iso += f"T{hour:02d}:{minute:02d}"
+    return m.group("place").strip(), iso
+
+
+def telegram_number(first_paragraph: str) -> tuple[str | None, str | None, str | None]:
+    """(number, series, precedence) from the opening of a telegram's first paragraph.
+
+    FRUS prints the telegram's number first: "208. Kentel. Deptel 101, ...",
+    "Tedul 5.", "Niact 428.", "Secto 12. Eyes only ...".
+    """
+    series_words = lexicon.series_designators()
+    text = first_paragraph.lstrip()
+    precedence = None
+    m = re.match(r"^(niact|priority|immediate|flash)\.?\s+", text, re.IGNORECASE)
+    if m:
+        precedence = m.group(1).lower()
+        text = text[m.end():]
+    m = re.match(r"^(?P<s>[A-Z][A-Za-z]{2,8})\s+(?P<n>\d{1,5})\.(?=\s|$)", text)
+    if m and m.group("s").lower() in series_words:
+        return m.group("n"), series_words[m.group("s").lower()], precedence
+    m = re.match(r"^(?P<n>\d{1,5})\.(?:\s+(?P<s>[A-Z][A-Za-z]{2,8})\.(?=\s|$))?", text)
+    if m:
+        s = m.group("s")
+        series = series_words.get(s.lower()) if s else None
+        return m.group("n"), series, precedence
+    return None, None, precedence
+
+
+def complete(doc: Document, front: Mapping[str, str]) -> Document:
+    """Fill the metadata that follows from the heading, front matter and paragraph 1."""
+    from kennan.read.references import find_references
+
+    changes: dict[str, object] = {}
+    if doc.heading and doc.sender is None and doc.addressee is None:
+        changes["sender"], changes["addressee"] = split_heading(doc.heading)
+    if "classification" in front and doc.classification is None:
+        parsed = classification(front["classification"])
+        if parsed:
+            changes["classification"] = parsed[0] or None
+            if doc.precedence is None and parsed[1]:
+                changes["precedence"] = parsed[1]
+    if "dateline" in front:
+        place, date = parse_dateline(front["dateline"])
+        changes.setdefault("place", doc.place or place)
+        changes.setdefault("date", doc.date or date)
+    if "source" in front and doc.source_note is None:
+        changes["source_note"] = front["source"]
+    if doc.paragraphs and doc.number is None:
+        number, series, precedence = telegram_number(doc.paragraphs[0].text)
+        changes["number"] = number
+        changes["series"] = doc.series or series
+        if precedence and not (changes.get("precedence") or doc.precedence):
+            changes["precedence"] = precedence
+    if not doc.references:
+        date = changes.get("date") or doc.date
+        refs = find_references(doc.paragraphs, year_of=date if isinstance(date, str) else None)
+        own = changes.get("series") or doc.series
+        # The telegram's own designator ("208. Kentel.") opens paragraph 1: not a reference.
+        changes["references"] = tuple(
+            r for r in refs
+            if not (r.paragraph == 1 and r.number is None and r.series == own
+                    and doc.paragraphs[0].text.find(r.text) < 16)
+        )
+    return dataclasses.replace(doc, **changes)
+
+
+__all__ = [
+    "MONTHS",
+    "classification",
+    "complete",
+    "front_matter_kind",
+    "parse_dateline",
+    "split_heading",
+    "telegram_number",
+]

@@ -1,0 +1,107 @@
+"""The shipped telegram 208: paragraph boundaries, pages, footnote markers, metadata."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from kennan.errors import ReadError
+from kennan.read import Document, Paragraph, load_document
+
+# The first words of each of the 19 body paragraphs, as scenario citations count them.
+FIRST_WORDS = [
+    "208. Kentel. Deptel 101, July 29. Immed sitn Korea",
+    "However, we must assume sitn",
+    "Sovs are probably less interested",
+    "As for POW question",
+    "This is particularly sensitive point",
+    "Cannot see that there shld be",
+    "To enhance Sov interest",
+    "So much for examination",
+    "Every evidence decisive power",
+    "In order that this attitude",
+    "Secondly, they are not afraid",
+    "This, I repeat, appears",
+    "Believe major sponsors",
+    "Believe I see signs",
+    "One angle which must not be forgotten",
+    "Beria and Malenkov hold",
+    "Consider it of greatest importance",
+    "If I go down now",
+    "Admittedly, much of above",
+]
+PAGES = [
+    (430,), (430,), (430,), (430, 431), (431,), (431,), (431, 432), (432,), (432,),
+    (432, 433), (433,), (433,), (433,), (433, 434), (434,), (434,), (434, 435), (435,), (435,),
+]
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    path = resources.files("kennan").joinpath("data", "sources", "kennan-telegram-208-1952.txt")
+    return load_document(Path(str(path)))
+
+
+def test_nineteen_paragraphs_with_their_first_words(doc: Document) -> None:
+    assert len(doc.paragraphs) == 19
+    for n, words in enumerate(FIRST_WORDS, start=1):
+        assert doc.paragraph(n).n == n
+        assert doc.paragraph(n).text.startswith(words), n
+
+
+def test_paragraphs_end_where_the_source_ends_them(doc: Document) -> None:
+    assert doc.paragraph(1).text.endswith("major boost to US rearmament.")
+    assert doc.paragraph(18).text.endswith("force them to see things our way.")
+    assert doc.paragraph(19).text.endswith("to treat them with respect.")
+
+
+def test_heading_and_classification_are_not_paragraphs(doc: Document) -> None:
+    assert doc.heading == "The Ambassador in the Soviet Union (Kennan) to the Department of State"
+    assert doc.classification == "top secret"
+    assert all("top secret" not in p.text.lower() for p in doc.paragraphs)
+
+
+def test_page_markers_removed_and_kept_as_pages(doc: Document) -> None:
+    assert [p.pages for p in doc.paragraphs] == PAGES
+    assert all("[Page" not in p.text for p in doc.paragraphs)
+    assert "upon completion hostilities, considerable" in doc.paragraph(4).text
+    assert "selective strategic bombing in central and southern" in doc.paragraph(7).text
+    assert "it has been wise decision" in doc.paragraph(17).text
+
+
+def test_footnote_markers_are_markers_not_numbers(doc: Document) -> None:
+    assert "Deptel 101, July 29. Immed" in doc.paragraph(1).text
+    assert "electoral … at home. Ruling group" in doc.paragraph(18).text
+    marks = [(f.n, f.paragraph) for f in doc.footnotes]
+    assert marks == [("1", 0), ("2", 1), ("3", 18)]
+    assert doc.footnotes[1].anchor.endswith("Deptel 101, July 29.")
+    assert doc.footnotes[2].anchor.endswith("at home.")
+
+
+def test_whitespace_is_normalised(doc: Document) -> None:
+    for p in doc.paragraphs:
+        assert "  " not in p.text and p.text == p.text.strip()
+
+
+def test_paragraph_lookup_out_of_range_is_a_read_error(doc: Document) -> None:
+    for bad in (0, 20, -1):
+        with pytest.raises(ReadError, match=r"no paragraph .* from 1 to 19") as info:
+            doc.paragraph(bad)
+        assert "kennan-telegram-208-1952.txt" in str(info.value)
+
+
+def test_contains_ignores_whitespace(doc: Document) -> None:
+    para: Paragraph = doc.paragraph(2)
+    assert para.contains("on balance satis  to Sov\ninterests")
+    assert not para.contains("on balance satisfactory")
+    assert not para.contains("   ")
+
+
+def test_metadata(doc: Document) -> None:
+    assert doc.number == "208"
+    assert doc.series == "Kentel"
+    assert doc.sender == "The Ambassador in the Soviet Union (Kennan)"
+    assert doc.addressee == "the Department of State"
+    assert doc.format == "text"
