@@ -1,0 +1,36 @@
+"""What an expression may read: value names and the ids each id-function accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from kennan.compiler.functions import FUNCTIONS
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """Every name an expression may read, and the id-functions it may call.
+
+    ``values`` maps each readable name to its kind ("state", "judgment", "time", ...),
+    used only in messages. ``id_functions`` maps a function whose single argument is a
+    bare id (``tagged(public)``) to the ids it accepts; such a call reads the
+    environment key ``"tagged:public"``.
+    """
+
+    values: Mapping[str, str]
+    id_functions: Mapping[str, Collection[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Plain dicts and frozensets: cheap lookups, and the namespace pickles, so a
+        # compiled Expression can be rebuilt in another process from its source.
+        object.__setattr__(self, "values", {str(k): str(v) for k, v in self.values.items()})
+        ids = {str(k): frozenset(str(i) for i in v) for k, v in self.id_functions.items()}
+        object.__setattr__(self, "id_functions", ids)
+        clash = sorted(set(ids) & set(FUNCTIONS))
+        if clash:
+            raise ValueError(f"id-functions {clash} shadow built-in expression functions")
+
+    def id_owner(self, name: str) -> list[str]:
+        """The id-functions that accept ``name`` as an id (for messages)."""
+        return sorted(f for f, ids in self.id_functions.items() if name in ids)
