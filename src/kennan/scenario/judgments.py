@@ -29,6 +29,8 @@ from kennan.scenario.vocabularies import (
 
 __all__ = [
     "DISTRIBUTION_KEYS",
+    "MAX_MAGNITUDE",
+    "MAX_SIGMA",
     "VOCABULARY_NAMES",
     "BetaParams",
     "Citation",
@@ -61,10 +63,24 @@ DISTRIBUTION_KEYS: tuple[str, ...] = (
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
+#: Largest magnitude of any judgment number: keeps widths such as high - low finite.
+MAX_MAGNITUDE = 1e15
+#: Largest lognormal sigma: e**10 per standard deviation is beyond any sensible judgment,
+#: and larger values overflow in the far tail of the inverse CDF.
+MAX_SIGMA = 10.0
+
 
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise ValueError(message)
+
+
+def _check_number(x: float, name: str) -> None:
+    _check(math.isfinite(x), f"{name} must be a finite number, got {x}")
+    _check(
+        abs(x) <= MAX_MAGNITUDE,
+        f"{name} must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}, got {x:g}",
+    )
 
 
 class _Params(BaseModel):
@@ -77,8 +93,8 @@ class _Params(BaseModel):
     @classmethod
     def _finite(cls, v: Any, info: ValidationInfo) -> Any:
         for x in v if isinstance(v, list) else [v]:
-            if isinstance(x, float) and not math.isfinite(x):
-                raise ValueError(f"{cls.kind} {info.field_name} must be a finite number, got {x}")
+            if isinstance(x, float):
+                _check_number(x, f"{cls.kind} {info.field_name}")
         return v
 
     def distribution(self) -> Distribution:  # pragma: no cover - overridden
@@ -196,6 +212,10 @@ class LogNormalParams(_Params):
     def _rules(self) -> LogNormalParams:
         _check(self.median > 0, f"lognormal median must be > 0, got {fmt(self.median)}")
         _check(self.sigma > 0, f"lognormal sigma must be > 0, got {fmt(self.sigma)}")
+        _check(
+            self.sigma <= MAX_SIGMA,
+            f"lognormal sigma must be <= {MAX_SIGMA:g}, got {fmt(self.sigma)}",
+        )
         return self
 
     def distribution(self) -> Distribution:
@@ -239,8 +259,7 @@ class Scale(BaseModel):
     @model_validator(mode="after")
     def _rules(self) -> Scale:
         for name in ("low", "high"):
-            x = getattr(self, name)
-            _check(math.isfinite(x), f"scale {name} must be a finite number, got {x}")
+            _check_number(getattr(self, name), f"scale {name}")
         _check(
             self.low < self.high,
             f"scale low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
@@ -297,7 +316,8 @@ class Judgment(BaseModel):
     @field_validator("value")
     @classmethod
     def _value(cls, v: float | None) -> float | None:
-        _check(v is None or math.isfinite(v), f"value must be a finite number, got {v}")
+        if v is not None:
+            _check_number(v, "value")
         return v
 
     @field_validator("phrase", "assumption")
