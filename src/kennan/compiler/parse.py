@@ -122,6 +122,10 @@ def parse_expression(source: str, namespace: Namespace) -> Parsed:
     try:
         module = ast.parse(text.wrapped, mode="eval")
     except SyntaxError as exc:
+        if (exc.lineno or 1) == 1 and (exc.offset or 1) <= 1:
+            # Blamed on the wrapping parenthesis ("'(' was never closed" when the text
+            # leaves one of its own open): the bare text gives a truer position.
+            return _bare_syntax_error(source) or _failed(f"syntax error: {exc.msg}")
         return _failed(f"syntax error: {exc.msg}", *text.syntax_position(exc))
     except (RecursionError, MemoryError, ValueError, OverflowError):
         return _failed("the expression is too deeply nested or too complex to parse")
@@ -152,6 +156,23 @@ def parse_expression(source: str, namespace: Namespace) -> Parsed:
 
 def _failed(message: str, line: int = 1, col: int = 0) -> Parsed:
     return Parsed(None, (RawProblem(message, line, col),), frozenset(), frozenset())
+
+
+def _bare_syntax_error(source: str) -> Parsed | None:
+    """The syntax error of ``source`` parsed as it is (leading blanks removed), if any."""
+    bare = source.lstrip(" \t\f")
+    try:
+        ast.parse(bare, mode="eval")
+    except SyntaxError as exc:
+        line, col = exc.lineno or 1, (exc.offset or 1) - 1
+        if line == 1:
+            col += len(source) - len(bare)
+        lines = _NEWLINE.split(source)
+        line = min(max(line, 1), len(lines))
+        return _failed(f"syntax error: {exc.msg}", line, max(0, min(col, len(lines[line - 1]))))
+    except (RecursionError, MemoryError, ValueError, OverflowError):
+        return None
+    return None
 
 
 def _position(source: str, index: int) -> tuple[int, int]:
