@@ -1,0 +1,110 @@
+"""Stage 7: decisions, discrete (logit choice) or on an issue scale (bargaining).
+
+A discrete decision's deciders are the owner's factions (or the owner alone).
+Each decider's utility for an option is the sum of its considerations' weight
+times value (a consideration of the owner itself counts for every faction);
+its choice probabilities are a logit with the decision's sharpness. Factions'
+probabilities are combined by the decision's bargaining model, each option's
+probability treated as a position on a 0-100 scale with the factions'
+influence as capability, and renormalised. One uniform per decision and
+period, shared by all courses, picks the option.
+
+An issue decision settles the factions' positions on the issue (salience
+default 1, influence as capability) with the named bargaining model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kennan.bargaining import settle
+from kennan.engine.evaluator import Evaluator
+from kennan.engine.model import DecisionSpec, Model
+from kennan.engine.streams import Streams
+
+
+def _full(value, shape) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
+
+
+def decide(model: Model, ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
+           t: int) -> None:
+    """Settle ``dec`` for period ``t`` and publish its result in the environment."""
+    if dec.options:
+        _discrete(ev, dec, alive, streams, t)
+    else:
+        _issue(ev, dec, alive)
+
+
+def _weights(ev: Evaluator, actors: tuple[str, ...]) -> np.ndarray | None:
+    keys = [f"influence:{a}" for a in actors]
+    if not all(k in ev.env for k in keys):
+        return None
+    return np.stack([ev.env[k] for k in keys])
+
+
+def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
+             weights: np.ndarray) -> np.ndarray:
+    """Settle (actors, courses, draws) positions into (courses, draws)."""
+    if model_id == "compromise":
+        w = weights * saliences
+        total = w.sum(axis=0)
+        weighted = (w * positions).sum(axis=0)
+        return np.where(total > 0, weighted / np.where(total > 0, total, 1.0),
+                        positions.mean(axis=0))
+    n_actors, *shape = positions.shape
+
+    def flat(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, positions.shape).reshape(n_actors, -1).T
+
+    result = settle(model_id, flat(positions), flat(saliences), flat(weights))
+    return np.asarray(result.outcome).reshape(shape)
+
+
+def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
+              t: int) -> None:
+    shape = ev.shape
+    n_opt = len(dec.options)
+    sharp = _full(ev(dec.sharpness), shape)
+    probs = []
+    for actor in dec.deciders:
+        util = np.zeros((n_opt, *shape))
+        for term in dec.terms.get(actor, ()):
+            w = ev(term.weight)
+            for o, site in term.values:
+                util[o] += w * _full(ev(site), shape)
+        z = sharp * util
+        z -= z.max(axis=0)
+        np.exp(z, out=z)
+        z /= z.sum(axis=0)
+        probs.append(z)
+    if len(probs) == 1:
+        p = probs[0]
+    else:
+        weights = _weights(ev, dec.deciders)
+        stacked = np.stack(probs, axis=1) * 100.0  # (options, actors, courses, draws)
+        ones = np.ones(stacked.shape[1:])
+        p = np.stack([_combine(dec.combine, stacked[o], ones, weights)
+                      for o in range(n_opt)]) / 100.0
+        p = np.clip(p, 0.0, None)
+        p /= np.where(p.sum(axis=0) > 0, p.sum(axis=0), 1.0)
+    u = streams(f"decision:{dec.id}", t)
+    cum = np.cumsum(p, axis=0)
+    choice = (u > cum[:-1]).sum(axis=0)
+    env = ev.env
+    for k, o in enumerate(dec.options):
+        np.copyto(env[o], (choice == k).astype(np.float64), where=alive)
+        np.copyto(env[f"prob:{o}"], p[k], where=alive)
+
+
+def _issue(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray) -> None:
+    shape = ev.shape
+    actors = tuple(a for a, _, _ in dec.stances)
+    positions = np.stack([_full(ev(pos), shape) for _, pos, _ in dec.stances])
+    saliences = np.stack([_full(1.0 if sal is None else ev(sal), shape)
+                          for _, _, sal in dec.stances])
+    weights = _weights(ev, actors)
+    if weights is None:
+        weights = np.ones_like(positions)
+    value = _combine(dec.combine, positions, saliences, weights)
+    np.copyto(ev.env[dec.id], value, where=alive)

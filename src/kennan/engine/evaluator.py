@@ -1,0 +1,98 @@
+"""Evaluate compiled expressions on the current environment, and refuse NaN and infinity.
+
+The environment maps every readable name to a value: judgments ``(draws,)``,
+state, options, influences ``(courses, draws)``, ``t`` a float. Expressions that
+read only judgments are evaluated once per block and cached. A result that is
+not finite is a :class:`~kennan.errors.SimulationError` naming the expression's
+file:line and the draw, course and period that produced it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kennan.engine.model import Model, Site
+from kennan.errors import Problem, SimulationError
+
+
+class Evaluator:
+    """The environment of one block of draws and the rules for evaluating in it."""
+
+    def __init__(self, model: Model, *, start: int, shape: tuple[int, int],
+                 judgments: dict[str, np.ndarray]):
+        self.model = model
+        self.start = start
+        self.shape = shape
+        self.env: dict[str, Any] = dict(judgments)
+        self.env["t"] = 0.0
+        self.period = -1
+        self._static = frozenset(judgments)
+        self._cache: dict[int, Any] = {}
+
+    def begin_period(self, t: int) -> None:
+        """Advance the clock."""
+        self.period = t
+        self.env["t"] = float(t)
+
+    def row_env(self, c: int) -> dict[str, Any]:
+        """The environment seen by course ``c`` alone: its row of every (courses, draws) array."""
+        out = {}
+        for k, v in self.env.items():
+            out[k] = v[c] if isinstance(v, np.ndarray) and v.ndim == 2 else v
+        return out
+
+    def __call__(self, site: Site, env: dict[str, Any] | None = None, *, course: int | None = None
+                 ) -> Any:
+        """Value of ``site``'s expression (in ``env``, default the whole environment)."""
+        expr = site.expr
+        if expr.constant is not None:
+            return expr.constant
+        invariant = not expr.id_refs and expr.names <= self._static
+        if invariant:
+            key = id(site)
+            if key in self._cache:
+                return self._cache[key]
+        value = expr(self.env if env is None else env)
+        self._check(site, value, course)
+        if invariant:
+            self._cache[id(site)] = value
+        return value
+
+    def _check(self, site: Site, value: Any, course: int | None) -> None:
+        if isinstance(value, np.ndarray):
+            if value.dtype == bool:
+                return
+            # One cheap reduction first: the sum is finite whenever every element is
+            # (barring overflow, which the precise check below then sorts out).
+            if np.isfinite(np.add.reduce(value, axis=None)):
+                return
+            bad = ~np.isfinite(value)
+            if not bad.any():
+                return
+            index = np.argwhere(bad)[0]
+            kind = "NaN" if np.isnan(value[tuple(index)]) else "infinity"
+            self._fail(site, kind, index, value.ndim, course)
+        elif isinstance(value, float | int | np.floating) and not np.isfinite(value):
+            self._fail(site, "NaN" if np.isnan(value) else "infinity", None, 0, course)
+
+    def _fail(self, site: Site, kind: str, index: Any, ndim: int, course: int | None) -> None:
+        where = []
+        if index is not None:
+            draw = int(index[-1]) + self.start
+            where.append(f"draw {draw}")
+            c = int(index[0]) if ndim == 2 else course
+            if c is not None:
+                where.append(f"course '{self.model.courses[c].id}'")
+        elif course is not None:
+            where.append(f"course '{self.model.courses[course].id}'")
+        if self.period >= 0:
+            date = self.model.periods[self.period]
+            where.append(f"period {self.period} ({date:%Y-%m})")
+        else:
+            where.append("at the start")
+        raise SimulationError(Problem(
+            f"{site.what}: expression '{site.expr.source}' produced {kind} ({', '.join(where)})",
+            site.location,
+        ))

@@ -1,0 +1,70 @@
+"""Exact, order-independent sums of float64 arrays.
+
+Floating-point addition is not associative, so a mean summed chunk by chunk
+would change in its last bits with the chunk size. Instead every float64 is an
+integer multiple of 2**-1074; we sum those integers exactly (vectorised: split
+each value into exponent and 53-bit mantissa, mantissas into 26-bit halves, and
+add the halves per exponent with ``bincount``, whose float64 partial sums stay
+exact integers below 2**53 for up to 2**26 values per call), and carry totals as
+Python integers. Totals merge by integer addition, so summaries are identical
+whatever the chunking, the worker count or the order chunks finish in.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+_UNIT_EXP = 1074  # 2**-1074 is the smallest positive float64
+_HALF = 26
+_MAX_PER_CALL = 1 << 26
+
+
+def exact_sums(values: np.ndarray) -> list[int]:
+    """Exact sums along the last axis of a 2-D array, in units of 2**-1074.
+
+    Non-finite values are refused (the engine reports them before this point).
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[None, :]
+    rows, n = x.shape
+    if n > _MAX_PER_CALL:
+        parts = [exact_sums(x[:, i:i + _MAX_PER_CALL]) for i in range(0, n, _MAX_PER_CALL)]
+        return [sum(col) for col in zip(*parts, strict=True)]
+    if not np.isfinite(x).all():
+        raise ValueError("exact_sums needs finite values")
+    mant, exp = np.frexp(x)  # x = mant * 2**exp, 0.5 <= |mant| < 1
+    m = (mant * 2.0**53).astype(np.int64)  # exact: 53-bit signed integer
+    hi = m >> _HALF  # floor division keeps hi * 2**26 + lo == m with 0 <= lo < 2**26
+    lo = m - (hi << _HALF)
+    emin = int(exp.min()) if exp.size else 0
+    span = int(exp.max()) - emin + 1 if exp.size else 1
+    key = (np.arange(rows)[:, None] * span + (exp - emin)).ravel()
+    hi_sums = np.bincount(key, weights=hi.ravel().astype(np.float64), minlength=rows * span)
+    lo_sums = np.bincount(key, weights=lo.ravel().astype(np.float64), minlength=rows * span)
+    hi_sums = hi_sums.reshape(rows, span)
+    lo_sums = lo_sums.reshape(rows, span)
+    out = []
+    for r in range(rows):
+        total = 0
+        for k in np.flatnonzero((hi_sums[r] != 0) | (lo_sums[r] != 0)):
+            group = (int(hi_sums[r, k]) << _HALF) + int(lo_sums[r, k])
+            shift = emin + int(k) - 53 + _UNIT_EXP
+            # Subnormals have shift < 0, but then their low mantissa bits are zero.
+            total += group << shift if shift >= 0 else group >> -shift
+        out.append(total)
+    return out
+
+
+def to_float(total: int, count: int = 1) -> float:
+    """``total`` (in units of 2**-1074) divided by ``count``, correctly rounded."""
+    if count == 0:
+        return float("nan")
+    return float(Fraction(total, count << _UNIT_EXP))
+
+
+def to_fraction(total: int) -> Fraction:
+    """``total`` (in units of 2**-1074) as an exact fraction."""
+    return Fraction(total, 1 << _UNIT_EXP)

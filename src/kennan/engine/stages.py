@@ -1,0 +1,248 @@
+"""The stages of one period (see :mod:`kennan.engine.simulate` for their order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kennan.engine.decisions import decide
+from kennan.engine.evaluator import Evaluator
+from kennan.engine.model import EffectSpec, Model
+from kennan.engine.streams import Streams
+
+
+def _full(value, shape: tuple[int, int]) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
+
+
+@dataclass
+class State:
+    """Mutable arrays of one block: stocks and derived values live in ``ev.env``."""
+
+    alive: np.ndarray  # (courses, draws) bool: not yet absorbed by an outcome
+    level: np.ndarray  # (courses, draws) int: rungs climbed on the course's ladder
+    fired: np.ndarray  # (events, courses, draws) bool: fired at least once
+
+    @classmethod
+    def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int]) -> State:
+        """Initial values of every array, before the first period."""
+        env = ev.env
+        for st in model.stocks:
+            env[st.id] = _clip(np.array(_full(ev(st.initial), shape)), st.bounds)
+        for d in model.derived:
+            env[d.id] = np.zeros(shape)
+        state = cls(alive=np.ones(shape, dtype=bool), level=np.zeros(shape, dtype=np.int64),
+                    fired=np.zeros((len(model.events), *shape), dtype=bool))
+        for k, e in enumerate(model.events):
+            env[f"fired:{e.id}"] = state.fired[k]
+        for tag in model.tags:
+            env[f"tagged:{tag}"] = np.zeros(shape)
+        for c in model.courses:
+            for step in c.steps:
+                env[f"active:{step.id}"] = np.zeros(shape)
+        for step_id in model.loaded.checked.namespace.id_functions["active"]:
+            env.setdefault(f"active:{step_id}", np.zeros(shape))
+        for dec in model.decisions:
+            if dec.options:
+                for o in dec.options:
+                    env[o] = np.zeros(shape)
+                    env[f"prob:{o}"] = np.full(shape, 1.0 / len(dec.options))
+            else:
+                env[dec.id] = np.full(shape, 50.0)
+        _derive(model, ev, state.alive, initial=True)
+        _influence(model, ev, state.alive, initial=True)
+        return state
+
+
+def _clip(x: np.ndarray, bounds: tuple[float, float] | None) -> np.ndarray:
+    if bounds is not None:
+        np.clip(x, bounds[0], bounds[1], out=x)
+    return x
+
+
+def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
+               forced: dict[int, int | None] | None) -> None:
+    """Stages 1-7 of period ``t``."""
+    env = ev.env
+    shape = ev.shape
+    n_events = len(model.events)
+    prob = np.zeros((n_events, *shape))
+    # 1-2: scheduled events, hazards and triggers.
+    for k, e in enumerate(model.events):
+        if e.at is not None:
+            if e.at == t:
+                prob[k] = _full(ev(e.probability), shape)
+        elif e.hazard is not None:
+            prob[k] = _full(ev(e.hazard), shape)
+        elif e.when is not None:
+            cond = _full(ev(e.when), shape).astype(bool)
+            prob[k] = np.where(cond, _full(ev(e.probability), shape), 0.0)
+    # 3: the policy of each course on its own row.
+    _policy(model, ev, sim, t, prob)
+    # 4: events fire against one uniform per event and period, then apply their effects.
+    for k, e in enumerate(model.events):
+        if forced is not None:
+            fire = np.full(shape, forced[k] == t) & sim.alive
+        else:
+            u = streams(f"event:{e.id}", t)
+            fire = sim.alive & (u < prob[k])
+            if not e.repeat:
+                fire &= ~sim.fired[k]
+        if fire.any():
+            sim.fired[k] |= fire
+            _apply(model, ev, e.effects, fire, env)
+    env.update({f"fired:{e.id}": sim.fired[k].astype(np.float64)
+                for k, e in enumerate(model.events)})
+    # 5: dynamics, simultaneous.
+    nxt = {st.id: ev(st.update) for st in model.stocks if st.update is not None}
+    for st in model.stocks:
+        if st.id in nxt:
+            np.copyto(env[st.id], _full(nxt[st.id], shape), where=sim.alive)
+            _clip(env[st.id], st.bounds)
+    # 6-7: derived values, influence, decisions.
+    _derive(model, ev, sim.alive)
+    _influence(model, ev, sim.alive)
+    for dec in model.decisions:
+        decide(model, ev, dec, sim.alive, streams, t)
+
+
+def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: np.ndarray,
+           env: dict, row: int | None = None) -> None:
+    """Apply ``effects`` where ``mask`` holds (on one course's row when ``row`` is given)."""
+    bounds = {st.id: st.bounds for st in model.stocks}
+    for eff in effects:
+        value = ev(eff.site, env, course=row)
+        target = ev.env[eff.target] if row is None else ev.env[eff.target][row]
+        if eff.kind == "add":
+            new = target + value
+        elif eff.kind == "multiply":
+            new = target * value
+        else:
+            new = np.broadcast_to(np.asarray(value, dtype=np.float64), target.shape)
+        np.copyto(target, new, where=mask)
+        _clip(target, bounds[eff.target])
+
+
+def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
+    env = ev.env
+    for c, course in enumerate(model.courses):
+        n_steps = len(course.steps)
+        if n_steps == 0:
+            continue
+        row = ev.row_env(c)
+        alive = sim.alive[c]
+        old = sim.level[c].copy()
+        new = old.copy()
+        if t >= course.start and (t - course.start) % course.every == 0:
+            can = old < n_steps
+            if course.halt is not None:
+                can &= ~np.broadcast_to(ev(course.halt, row, course=c), old.shape).astype(bool)
+            not_before = np.array([s.not_before for s in course.steps])
+            can &= not_before[np.minimum(old, n_steps - 1)] <= t
+            new = np.where(can, old + 1, old)
+        if course.step_down is not None:
+            down = np.broadcast_to(ev(course.step_down, row, course=c), old.shape).astype(bool)
+            new = np.where(down, np.maximum(old - 1, 0), new)
+        np.copyto(sim.level[c], new, where=alive)
+        level = sim.level[c]
+        # Ladder indicators first, so this period's effects see the rungs now held.
+        for tag in model.tags:
+            env[f"tagged:{tag}"][c] = 0.0
+        for k, step in enumerate(course.steps):
+            active = (level > k).astype(np.float64)
+            env[f"active:{step.id}"][c] = active
+            for tag in step.tags:
+                np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
+        row = ev.row_env(c)
+        for k, step in enumerate(course.steps):
+            active = (level > k) & alive
+            entered = active & (old <= k)
+            if step.on_enter and entered.any():
+                _apply(model, ev, step.on_enter, entered, row, row=c)
+            if step.effects and active.any():
+                _apply(model, ev, step.effects, active, row, row=c)
+            for event_k, hazard in step.risks:
+                h = np.where(active, np.broadcast_to(ev(hazard, row, course=c), active.shape), 0.0)
+                prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+
+
+def _derive(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:
+    for d in model.derived:
+        value = _full(ev(d.value), ev.shape)
+        if initial:
+            ev.env[d.id] = np.array(value)
+        else:
+            np.copyto(ev.env[d.id], value, where=alive)
+        _clip(ev.env[d.id], d.bounds)
+
+
+def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:
+    for members in model.factions.values():
+        raw = np.stack([np.maximum(_full(ev(site), ev.shape), 0.0) for _, site in members])
+        total = raw.sum(axis=0)
+        share = np.where(total > 0, raw / np.where(total > 0, total, 1.0), 1.0 / len(members))
+        for (fid, _), value in zip(members, share, strict=True):
+            key = f"influence:{fid}"
+            if initial:
+                ev.env[key] = np.array(value)
+            else:
+                np.copyto(ev.env[key], value, where=alive)
+
+
+def settle_outcomes(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
+                    outcome: np.ndarray, time: np.ndarray, records: dict) -> None:
+    """Stage 8: absorb draws that reach an outcome this period (first outcome wins)."""
+    for k, o in enumerate(model.outcomes):
+        if o.when is not None:
+            cond = _full(ev(o.when), ev.shape).astype(bool)
+        else:
+            u = streams(f"outcome:{o.id}", t)
+            cond = u < _full(ev(o.hazard), ev.shape)
+        new = sim.alive & cond
+        if not new.any():
+            continue
+        for name, site in o.record:
+            records[f"{o.id}.{name}"][new] = _full(ev(site), ev.shape)[new]
+        outcome[new] = k
+        time[new] = t
+        sim.alive &= ~new
+
+
+class MetricAccumulators:
+    """Stage 9: per-draw aggregates of every metric over the periods a draw was live."""
+
+    def __init__(self, model: Model, shape: tuple[int, int]):
+        n = len(model.metrics)
+        self.current = np.zeros((n, *shape))  # latest value while live
+        self.total = np.zeros((n, *shape))
+        self.extreme = np.zeros((n, *shape))
+        self.periods = np.zeros(shape)
+
+    def record(self, model: Model, ev: Evaluator, live: np.ndarray) -> None:
+        """Add this period's values for the draws in ``live``."""
+        first = not self.periods.any()
+        self.periods += live
+        for k, m in enumerate(model.metrics):
+            value = _full(ev(m.value), ev.shape)
+            np.copyto(self.current[k], value, where=live)
+            if m.aggregate in ("sum", "mean"):
+                self.total[k] += np.where(live, value, 0.0)
+            elif m.aggregate in ("max", "min"):
+                pick = np.maximum if m.aggregate == "max" else np.minimum
+                best = value if first else pick(self.extreme[k], value)
+                np.copyto(self.extreme[k], best, where=live)
+
+    def finish(self, model: Model) -> dict[str, np.ndarray]:
+        """The aggregate of every metric per draw."""
+        out = {}
+        for k, m in enumerate(model.metrics):
+            if m.aggregate == "final":
+                out[m.id] = self.current[k].copy()
+            elif m.aggregate == "sum":
+                out[m.id] = self.total[k].copy()
+            elif m.aggregate == "mean":
+                out[m.id] = self.total[k] / np.maximum(self.periods, 1.0)
+            else:
+                out[m.id] = self.extreme[k].copy()
+        return out

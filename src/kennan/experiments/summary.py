@@ -1,0 +1,203 @@
+"""Mergeable summaries of runs: exact, so any chunking gives identical numbers.
+
+A :class:`Summary` holds integer counts and exact float sums (integers in units
+of 2**-1074, see :mod:`kennan.engine.exact`). Two summaries of disjoint draws
+merge by addition, so a run of any size is summarised in bounded memory and the
+result does not depend on chunk size, worker count or the order chunks finish.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from kennan.engine.exact import exact_sums, to_fraction
+from kennan.engine.simulate import ChunkResult
+
+Z95 = 1.959963984540054
+
+
+@dataclass
+class Summary:
+    """Aggregates of one or more chunks for courses ``courses`` against ``baseline``."""
+
+    courses: list[str]
+    outcomes: list[str]
+    metrics: list[str]
+    records: list[str]
+    horizon: int
+    baseline: int
+    draws: int = 0
+    # counts[c][k][t]: draws of course c reaching outcome k in period t
+    counts: list[list[list[int]]] = field(default_factory=list)
+    # metric sums per course: [sum, sum of squares]
+    metric_sums: list[list[list[int]]] = field(default_factory=list)
+    # paired differences against the baseline, per course: outcome indicators by the
+    # horizon (integer sums of d and d**2), then metrics (exact sums of d and d**2)
+    diff_outcomes: list[list[list[int]]] = field(default_factory=list)
+    diff_metrics: list[list[list[int]]] = field(default_factory=list)
+    # record sums per course (draws where the outcome was reached)
+    record_sums: list[list[int]] = field(default_factory=list)
+    # trajectories[m][c][t]: exact sum over draws of metric m's current value
+    trajectories: list[list[list[int]]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, courses: list[str], outcomes: list[str], metrics: list[str],
+              records: list[str], horizon: int, baseline: int) -> Summary:
+        """A summary of no draws."""
+        nc, no, nm = len(courses), len(outcomes), len(metrics)
+        return cls(
+            courses=list(courses), outcomes=list(outcomes), metrics=list(metrics),
+            records=list(records), horizon=horizon, baseline=baseline, draws=0,
+            counts=[[[0] * horizon for _ in range(no)] for _ in range(nc)],
+            metric_sums=[[[0, 0] for _ in range(nm)] for _ in range(nc)],
+            diff_outcomes=[[[0, 0] for _ in range(no)] for _ in range(nc)],
+            diff_metrics=[[[0, 0] for _ in range(nm)] for _ in range(nc)],
+            record_sums=[[0] * len(records) for _ in range(nc)],
+            trajectories=[[[0] * horizon for _ in range(nc)] for _ in range(nm)],
+        )
+
+    @classmethod
+    def of_chunk(cls, chunk: ChunkResult, outcomes: list[str], horizon: int,
+                 baseline: int) -> Summary:
+        """The summary of one chunk's per-draw results."""
+        metrics = list(chunk.metrics)
+        records = list(chunk.records)
+        s = cls.empty(chunk.courses, outcomes, metrics, records, horizon, baseline)
+        s.draws = chunk.count
+        nc = len(chunk.courses)
+        for c in range(nc):
+            for k in range(len(outcomes)):
+                hit = chunk.time[c][chunk.outcome[c] == k]
+                s.counts[c][k] = np.bincount(hit, minlength=horizon).astype(int).tolist()
+        if metrics:
+            values = np.stack([chunk.metrics[m] for m in metrics], axis=1)  # (C, M, N)
+            flat = values.reshape(-1, chunk.count)
+            sums = exact_sums(flat)
+            squares = exact_sums(flat * flat)
+            d = values - values[baseline][None]
+            dflat = d.reshape(-1, chunk.count)
+            dsums = exact_sums(dflat)
+            dsquares = exact_sums(dflat * dflat)
+            nm = len(metrics)
+            for c in range(nc):
+                for m in range(nm):
+                    i = c * nm + m
+                    s.metric_sums[c][m] = [sums[i], squares[i]]
+                    s.diff_metrics[c][m] = [dsums[i], dsquares[i]]
+        for k in range(len(outcomes)):
+            ind = (chunk.outcome == k).astype(np.int64)
+            d = ind - ind[baseline][None]
+            for c in range(nc):
+                s.diff_outcomes[c][k] = [int(d[c].sum()), int((d[c] * d[c]).sum())]
+        for r, name in enumerate(records):
+            values = chunk.records[name]
+            reached = ~np.isnan(values)
+            s_r = exact_sums(np.where(reached, values, 0.0))
+            for c in range(nc):
+                s.record_sums[c][r] = s_r[c]
+        s.trajectories = [chunk.trajectories[m] for m in metrics]
+        return s
+
+    def merge(self, other: Summary) -> Summary:
+        """The summary of the union of two disjoint sets of draws."""
+        if (self.courses, self.outcomes, self.metrics) != (other.courses, other.outcomes,
+                                                            other.metrics):
+            raise ValueError("cannot merge summaries of different courses, outcomes or metrics")
+        out = Summary.empty(self.courses, self.outcomes, self.metrics, self.records,
+                            self.horizon, self.baseline)
+        out.draws = self.draws + other.draws
+        out.counts = _add(self.counts, other.counts)
+        out.metric_sums = _add(self.metric_sums, other.metric_sums)
+        out.diff_outcomes = _add(self.diff_outcomes, other.diff_outcomes)
+        out.diff_metrics = _add(self.diff_metrics, other.diff_metrics)
+        out.record_sums = _add(self.record_sums, other.record_sums)
+        out.trajectories = _add(self.trajectories, other.trajectories)
+        return out
+
+    # -- derived figures ---------------------------------------------------------------
+
+    def probability(self, c: int, k: int) -> float:
+        """Probability that course ``c`` reaches outcome ``k`` by the horizon."""
+        return sum(self.counts[c][k]) / self.draws if self.draws else math.nan
+
+    def cumulative(self, c: int, k: int) -> list[float]:
+        """Cumulative probability of outcome ``k`` under course ``c`` at the end of each period."""
+        run, out = 0, []
+        for n in self.counts[c][k]:
+            run += n
+            out.append(run / self.draws if self.draws else math.nan)
+        return out
+
+    def median_time(self, c: int) -> int | None:
+        """Median period index of the first outcome, or None when fewer than half reach one."""
+        per_t = [sum(self.counts[c][k][t] for k in range(len(self.outcomes)))
+                 for t in range(self.horizon)]
+        run = 0
+        for t, n in enumerate(per_t):
+            run += n
+            if 2 * run >= self.draws and self.draws:
+                return t
+        return None
+
+    def metric_mean(self, c: int, m: int) -> float:
+        """Mean of metric ``m`` under course ``c``."""
+        return float(to_fraction(self.metric_sums[c][m][0]) / self.draws) if self.draws \
+            else math.nan
+
+    def record_mean(self, c: int, r: int) -> float:
+        """Mean recorded value ``r`` over the draws of course ``c`` that reached its outcome."""
+        outcome = self.records[r].split(".", 1)[0]
+        k = self.outcomes.index(outcome)
+        n = sum(self.counts[c][k])
+        return float(to_fraction(self.record_sums[c][r]) / n) if n else math.nan
+
+    def trajectory(self, m: int, c: int) -> list[float]:
+        """Mean over draws of metric ``m`` in each period under course ``c``."""
+        return [float(to_fraction(v) / self.draws) if self.draws else math.nan
+                for v in self.trajectories[m][c]]
+
+    def outcome_difference(self, c: int, k: int) -> tuple[float, float, float]:
+        """Paired difference in probability of outcome ``k``, course ``c`` minus baseline,
+        with a 95% interval (normal approximation on the paired indicators)."""
+        s, ss = self.diff_outcomes[c][k]
+        return _interval(Fraction(s), Fraction(ss), self.draws)
+
+    def metric_difference(self, c: int, m: int) -> tuple[float, float, float]:
+        """Paired difference in the mean of metric ``m``, course ``c`` minus baseline, 95%."""
+        s, ss = self.diff_metrics[c][m]
+        return _interval(to_fraction(s), to_fraction(ss), self.draws)
+
+    # -- persistence -------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (Python ints stay exact in JSON)."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**data)
+
+
+def _add(a: Any, b: Any) -> Any:
+    if isinstance(a, list):
+        return [_add(x, y) for x, y in zip(a, b, strict=True)]
+    return a + b
+
+
+def _interval(s: Fraction, ss: Fraction, n: int) -> tuple[float, float, float]:
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = s / n
+    if n > 1:
+        var = (ss - s * s / n) / (n - 1)
+        half = Z95 * math.sqrt(max(float(var), 0.0) / n)
+    else:
+        half = math.nan
+    m = float(mean)
+    return (m, m - half, m + half)

@@ -1,0 +1,279 @@
+"""Load a scenario: find it, read it, check its shape, then its meaning.
+
+``load_scenario`` accepts a built-in scenario name (``korea-1952``) or a path to a
+YAML file and returns a :class:`LoadedScenario`, or raises one
+:class:`~kennan.errors.ScenarioError` that carries every problem found, each
+with its file, line and column.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kennan.errors import Problem, ScenarioError, UsageError
+from kennan.scenario.schema import Scenario
+from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text
+
+
+@dataclass
+class LoadedScenario:
+    """A validated scenario with what it was read from.
+
+    ``model`` is the pydantic tree; ``doc`` keeps the position of every value;
+    ``checked`` holds what semantic checking built (compiled expressions,
+    judgment distributions, source documents), reused by the engine.
+    """
+
+    model: Scenario
+    doc: YamlDocument
+    origin: str
+    checked: Any = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The scenario's id."""
+        return self.model.id
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder that relative source paths are resolved against."""
+        return Path(self.doc.file).parent
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios shipped in the package."""
+    folder = resources.files("kennan") / "data" / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A built-in scenario's file, or the given path when it names a file."""
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix.lower() in {".yaml", ".yml"} or path.exists() or "/" in text:
+        return path
+    builtin = resources.files("kennan") / "data" / "scenarios" / f"{text}.yaml"
+    if builtin.is_file():
+        return Path(str(builtin))
+    names = ", ".join(builtin_scenarios())
+    raise UsageError(f"no built-in scenario '{text}' and no such file; built-in: {names}")
+
+
+def load_scenario(name_or_path: str | Path | LoadedScenario) -> LoadedScenario:
+    """Load and fully validate a scenario (a built-in name, a path, or one already loaded)."""
+    if isinstance(name_or_path, LoadedScenario):
+        return name_or_path
+    path = resolve_scenario_path(name_or_path)
+    text = read_text(path, what="scenario file")
+    return load_scenario_text(text, str(path))
+
+
+def load_scenario_text(text: str, file: str) -> LoadedScenario:
+    """Validate scenario YAML ``text`` as if read from ``file``."""
+    from kennan.scenario.checks import check_scenario
+
+    doc = load_yaml(text, file)
+    if not isinstance(doc.data, dict):
+        raise ScenarioError(
+            f"expected a mapping at the top level (kennan: 1, id: ..., ...), "
+            f"got {_kind(doc.data)}", doc.locate(())
+        )
+    if "kennan" not in doc.data:
+        raise ScenarioError("missing 'kennan: 1' (the scenario language version) at the top",
+                            doc.locate(()))
+    try:
+        model = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScenarioError(translate_errors(exc, doc)) from None
+    loaded = LoadedScenario(model=model, doc=doc, origin=file)
+    loaded.checked = check_scenario(loaded)
+    return loaded
+
+
+def translate_errors(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
+    """pydantic's errors as located, readable problems (one per place)."""
+    grouped: dict[PathKey, list[dict]] = {}
+    for err in exc.errors(include_url=False):
+        path = _data_path(doc.data, err["loc"])
+        grouped.setdefault(path, []).append(err)
+    problems = []
+    for path, errs in grouped.items():
+        problems.append(_problem(doc, path, errs))
+    problems.sort(key=lambda p: (p.location.line or 0, p.location.col or 0) if p.location else (0, 0))
+    return problems
+
+
+def _data_path(data: Any, loc: tuple) -> PathKey:
+    """Drop pydantic's union and validator tags from ``loc``, keeping real keys and indices."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and _looks_like_field(part):
+            path.append(part)  # a missing or unknown key: keep it, it names the problem
+            node = None
+        # anything else is a union member or validator tag: skip it
+    return tuple(path)
+
+
+def _looks_like_field(part: str) -> bool:
+    return part.isidentifier() and not part.startswith("function-") and part not in _TYPE_TAGS
+
+
+_TYPE_TAGS = {"str", "float", "int", "bool", "date", "list", "dict", "tuple", "none"}
+
+
+def _problem(doc: YamlDocument, path: PathKey, errs: list[dict]) -> Problem:
+    where = _describe_path(doc.data, path)
+    types_ = {e["type"] for e in errs}
+    first = errs[0]
+    if "extra_forbidden" in types_:
+        key = path[-1] if path else "?"
+        allowed = _allowed_keys(path[:-1], doc.data)
+        hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        suggestion = _suggest(str(key), allowed)
+        return Problem(f"{where}: unknown key '{key}'{suggestion}{hint}", doc.locate(path, key=True))
+    if "missing" in types_:
+        key = path[-1] if path else "?"
+        return Problem(f"{_describe_path(doc.data, path[:-1])}: missing required key '{key}'",
+                       doc.locate(path[:-1]))
+    value = _value_at(doc.data, path)
+    if types_ <= _TYPE_ERRORS:
+        expected = sorted({_TYPE_ERRORS_TEXT.get(e["type"], e["type"]) for e in errs})
+        return Problem(f"{where}: expected {' or '.join(expected)}, got {_show(value)}",
+                       doc.locate(path))
+    value_errors = [e for e in errs if e["type"] in {"value_error", "assertion_error"}]
+    if value_errors:
+        msg = value_errors[0]["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return Problem(f"{where}: {msg}", doc.locate(path))
+    if first["type"] == "string_pattern_mismatch":
+        return Problem(
+            f"{where}: invalid id {_show(value)}; ids are letters, digits and underscores, "
+            "not starting with a digit", doc.locate(path))
+    msg = first["msg"]
+    if first["type"] == "literal_error":
+        msg = msg.replace("Input should be", "expected")
+    return Problem(f"{where}: {msg[0].lower() + msg[1:]}, got {_show(value)}", doc.locate(path))
+
+
+_TYPE_ERRORS_TEXT = {
+    "string_type": "text",
+    "float_type": "a number",
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "date_type": "a date (YYYY-MM-DD)",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "tuple_type": "a list [low, high]",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "int_from_float": "an integer",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+}
+_TYPE_ERRORS = set(_TYPE_ERRORS_TEXT)
+
+
+def _describe_path(data: Any, path: PathKey) -> str:
+    """``judgments[3] (balance_close) > beta > a`` style description of ``path``."""
+    if not path:
+        return "scenario"
+    parts: list[str] = []
+    node = data
+    for part in path:
+        if isinstance(part, int) and isinstance(node, list):
+            item = node[part] if part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1] = f"{parts[-1]}[{part}]" + (f" '{ident}'" if isinstance(ident, str) else "")
+            node = item
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return " > ".join(parts)
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    return _show(value) if isinstance(value, dict | list) or value is None else f"{value!r}"
+
+
+def _allowed_keys(path: PathKey, data: Any) -> list[str]:
+    """The keys the model at ``path`` accepts (walking the schema's annotations)."""
+    model: Any = Scenario
+    for part in path:
+        model = _child_type(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _child_type(tp: Any, part: str | int) -> Any:
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if isinstance(part, str) and part in tp.model_fields:
+            return _unwrap(tp.model_fields[part].annotation)
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is list and isinstance(part, int):
+        return _unwrap(args[0])
+    if origin is dict and isinstance(part, str):
+        return _unwrap(args[1])
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    """The model inside ``X | None``, ``Annotated[X, ...]`` and the like."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            arg = _unwrap(arg)
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+            if typing.get_origin(arg) in (list, dict):
+                return arg
+        return None
+    return tp
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

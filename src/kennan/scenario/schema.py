@@ -1,0 +1,330 @@
+"""The scenario language: pydantic models of a scenario file (``kennan: 1``).
+
+Every kind of entity is a list of mappings, each with an ``id`` unique within the
+scenario, so expressions and references name things by id. Models are strict:
+unknown keys and wrong types are errors. Cross-references, expressions and
+citations are checked afterwards by :mod:`kennan.scenario.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kennan.scenario.judgments import Judgment
+
+#: An expression: a number, a boolean or a string in the expression language.
+Expr = str | float | bool
+
+_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
+Id = Annotated[str, Field(pattern=_ID, max_length=64)]
+
+#: The bargaining models a decision may combine factions with.
+CombineModel = Literal["compromise", "median", "nash", "eum", "smp"]
+
+
+class Node(BaseModel):
+    """Base of every scenario model: strict, unknown keys forbidden, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Described(Node):
+    """An entity with an id, an optional display name and an optional note."""
+
+    id: Id
+    name: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The display name, or the id when there is none."""
+        return self.name or self.id
+
+
+class Source(Node):
+    """A source document shipped with the scenario (path relative to the scenario file)."""
+
+    id: Id
+    title: str
+    path: str
+    note: str | None = None
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def parse_month(value: _dt.date | str) -> _dt.date:
+    """A date, ``YYYY-MM`` or ``YYYY-MM-DD`` string as a ``date`` (day 1 when absent)."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    m = _MONTH.match(value.strip())
+    if not m:
+        raise ValueError(f"expected a date as YYYY-MM or YYYY-MM-DD, got {value!r}")
+    year, month, day = int(m[1]), int(m[2]), int(m[3] or 1)
+    return _dt.date(year, month, day)
+
+
+DateLike = _dt.date | str
+
+
+class Time(Node):
+    """The clock: a start date, a period length and the number of periods."""
+
+    start: DateLike
+    period: Literal["month"] = "month"
+    horizon: int = Field(ge=1, le=1200)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: DateLike) -> _dt.date:
+        return parse_month(v)
+
+
+class Actor(Described):
+    """A state, a faction inside a state (``of``), a person or a group.
+
+    A faction's ``influence`` is an expression; influences of the factions of one
+    state are normalised to sum to one each period.
+    """
+
+    kind: Literal["state", "faction", "person", "group"]
+    of: Id | None = None
+    influence: Expr | None = None
+
+    @model_validator(mode="after")
+    def _faction(self) -> Actor:
+        if self.kind == "faction" and (self.of is None or self.influence is None):
+            raise ValueError("a faction needs 'of' (its state) and 'influence' (an expression)")
+        if self.kind != "faction" and self.influence is not None:
+            raise ValueError("only a faction has 'influence'")
+        return self
+
+
+class Issue(Described):
+    """A 0-100 scale with labelled ends, and each actor's position and salience on it."""
+
+    low: str
+    high: str
+    positions: dict[Id, Expr] = Field(default_factory=dict)
+    saliences: dict[Id, Expr] = Field(default_factory=dict)
+
+
+class StateVar(Described):
+    """A state variable: a stock (``initial`` and optional ``update``) or ``value`` (derived).
+
+    A stock changes through effects and its ``update`` expression (the next value,
+    computed from this period's state). A derived variable is recomputed from other
+    variables every period; derived variables may not form a cycle.
+    """
+
+    initial: Expr | None = None
+    update: Expr | None = None
+    value: Expr | None = None
+    bounds: list[float] | None = None
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _kind(self) -> StateVar:
+        if (self.initial is None) == (self.value is None):
+            raise ValueError("give exactly one of 'initial' (a stock) and 'value' (derived)")
+        if self.value is not None and self.update is not None:
+            raise ValueError("a derived variable ('value') cannot also have 'update'")
+        if self.bounds is not None and (len(self.bounds) != 2
+                                        or not self.bounds[0] < self.bounds[1]):
+            raise ValueError(f"bounds must be [low, high] with low < high, got {list(self.bounds)}")
+        return self
+
+
+class Consideration(Described):
+    """A weighted term in ``actor``'s utility for each option of ``decision``."""
+
+    actor: Id
+    decision: Id
+    weight: Expr = 1.0
+    values: dict[Id, Expr]
+
+
+class Option(Described):
+    """One option of a discrete decision."""
+
+
+class Decision(Described):
+    """A choice owned by an actor: discrete ``options`` (logit) or an ``issue`` scale.
+
+    When the owner is a state with factions, each faction's choice probabilities
+    (or positions on the issue) are combined by the bargaining model ``combine``
+    with the factions' influence as capability.
+    """
+
+    owner: Id
+    options: list[Option] | None = None
+    issue: Id | None = None
+    combine: CombineModel = "compromise"
+    sharpness: Expr = 1.0
+
+    @model_validator(mode="after")
+    def _kind(self) -> Decision:
+        if (self.options is None) == (self.issue is None):
+            raise ValueError("give exactly one of 'options' (discrete) and 'issue' (a 0-100 scale)")
+        if self.options is not None and len(self.options) < 2:
+            raise ValueError("a discrete decision needs at least two options")
+        return self
+
+
+class Effects(Node):
+    """Changes to stock variables: ``add`` a delta, ``multiply`` by a factor, ``set`` a value."""
+
+    add: dict[Id, Expr] = Field(default_factory=dict)
+    multiply: dict[Id, Expr] = Field(default_factory=dict)
+    set: dict[Id, Expr] = Field(default_factory=dict)
+
+    def targets(self) -> list[str]:
+        """Every state variable these effects change."""
+        return [*self.add, *self.multiply, *self.set]
+
+
+class Risk(Node):
+    """While a step is active, ``event`` fires with probability ``hazard`` per period."""
+
+    event: Id
+    hazard: Expr
+    note: str | None = None
+
+
+class Step(Described):
+    """A rung of a policy's ladder: tags, per-period effects, one-time effects, risks."""
+
+    tags: list[Id] = Field(default_factory=list)
+    effects: Effects | None = None
+    on_enter: Effects | None = None
+    risks: list[Risk] = Field(default_factory=list)
+    not_before: DateLike | None = None
+
+    @field_validator("not_before")
+    @classmethod
+    def _not_before(cls, v: DateLike | None) -> _dt.date | None:
+        return None if v is None else parse_month(v)
+
+
+class Schedule(Node):
+    """When the ladder climbs: from ``start`` (a date), one rung every ``every`` periods."""
+
+    start: DateLike | None = None
+    every: int = Field(default=1, ge=1)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: DateLike | None) -> _dt.date | None:
+        return None if v is None else parse_month(v)
+
+
+class Policy(Described):
+    """A course of action: an ordered ladder, its schedule, halt and step-down conditions.
+
+    ``halt`` holds the ladder where it is while true; ``step_down`` lowers it one rung
+    each period it is true. ``forbid`` lists tags no step of this policy may carry.
+    """
+
+    ladder: list[Step] = Field(default_factory=list)
+    schedule: Schedule = Field(default_factory=Schedule)
+    halt: Expr | None = None
+    step_down: Expr | None = None
+    forbid: list[Id] = Field(default_factory=list)
+
+
+class Event(Described):
+    """Something that happens: on a date (``at``), by a per-period ``hazard``, or ``when``
+    a condition holds. It fires with ``probability`` (default 1) and applies its effects.
+    A non-repeating event fires at most once per draw.
+    """
+
+    at: DateLike | None = None
+    hazard: Expr | None = None
+    when: Expr | None = None
+    probability: Expr = 1.0
+    effects: Effects | None = None
+    repeat: bool = False
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, v: DateLike | None) -> _dt.date | None:
+        return None if v is None else parse_month(v)
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Event:
+        given = [k for k in ("at", "hazard", "when") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of 'at', 'hazard', 'when'; got {', '.join(given)}")
+        return self
+
+
+class Outcome(Described):
+    """An absorbing outcome: reached ``when`` a condition holds or by a per-period ``hazard``.
+
+    ``record`` names values captured at the moment the outcome is reached.
+    """
+
+    when: Expr | None = None
+    hazard: Expr | None = None
+    record: dict[Id, Expr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Outcome:
+        if (self.when is None) == (self.hazard is None):
+            raise ValueError("give exactly one of 'when' and 'hazard'")
+        return self
+
+
+class Metric(Described):
+    """A quantity recorded each period and aggregated over the periods a draw is live."""
+
+    value: Expr
+    aggregate: Literal["final", "sum", "mean", "max", "min"] = "final"
+
+
+class Scenario(Node):
+    """A whole scenario file."""
+
+    kennan: Literal[1]
+    id: Id
+    title: str
+    description: str | None = None
+    vocabulary: str = "icd203"
+    baseline: Id | None = None
+    sources: list[Source] = Field(default_factory=list)
+    time: Time
+    judgments: list[Judgment] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    state: list[StateVar] = Field(default_factory=list)
+    considerations: list[Consideration] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    policies: list[Policy] = Field(min_length=1)
+    events: list[Event] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    replay: Replay | None = None
+
+
+class Replay(Node):
+    """What actually happened, for ``kennan replay``: the course taken, events that
+    occurred (id -> date; events absent here never fire), and actual outcome dates."""
+
+    course: Id
+    events: dict[Id, DateLike] = Field(default_factory=dict)
+    actual: dict[Id, DateLike] = Field(default_factory=dict)
+    note: str | None = None
+
+    @field_validator("events", "actual")
+    @classmethod
+    def _dates(cls, v: dict[str, DateLike]) -> dict[str, _dt.date]:
+        return {k: parse_month(d) for k, d in v.items()}
+
+
+Scenario.model_rebuild()
