@@ -121,8 +121,7 @@ class Vocabulary:
             high = max(p.bounds[1] for p in parts)
             base = ScipyDistribution.uniform(low, high)
         else:
-            label = "mixture of " + " | ".join(c for c in canonical)
-            base = mixture(label, parts)
+            base = mixture(f"mixture of {len(parts)}", parts)
         return PhraseDistribution(
             base=base,
             phrase=phrase,
