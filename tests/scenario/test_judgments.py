@@ -423,7 +423,8 @@ def valid_params(draw: st.DrawFn) -> dict:
         probs[-1] = 1.0 - math.fsum(probs[:-1])
         return {"discrete": {"values": values, "probs": probs}}
     low = draw(finite)
-    high = low + draw(positive)
+    # Keep the width well above the rounding step of low.
+    high = low + draw(positive) * max(1.0, abs(low) * 1e-6)
     if kind == "uniform":
         return {"uniform": {"low": low, "high": high}}
     if kind == "triangular":

@@ -29,8 +29,11 @@ __all__ = [
 
 
 def fmt(x: float) -> str:
-    """A number as an analyst would write it: ``0.3``, ``6``, ``1e-06``."""
-    return f"{float(x):g}"
+    """A number as an analyst would write it: ``0.3``, ``6``, ``1e-06`` (12 digits)."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return f"{x:.12g}"
 
 
 class Distribution(ABC):

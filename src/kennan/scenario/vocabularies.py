@@ -201,7 +201,8 @@ def _read_centre(text: str) -> _Read:
         if give == 0:
             entries[row["phrase"].strip()] = Constant(centre)
             continue
-        low, high = max(0.0, centre - give), min(1.0, centre + give)
+        # Rounded: the data have two decimals, the float noise of the sums is not news.
+        low, high = max(0.0, round(centre - give, 12)), min(1.0, round(centre + give, 12))
         entries[row["phrase"].strip()] = ScipyDistribution.triangular(low, centre, high)
     return entries, {}
 
@@ -222,8 +223,8 @@ def _read_quartiles(text: str) -> _Read:
     entries: dict[str, Distribution] = {}
     for row in csv.DictReader(io.StringIO(text)):
         q1, med, q3 = (float(row[k]) / 100.0 for k in ("q1", "median", "q3"))
-        low = max(0.0, q1 - (med - q1))
-        high = min(1.0, q3 + (q3 - med))
+        low = max(0.0, round(q1 - (med - q1), 12))
+        high = min(1.0, round(q3 + (q3 - med), 12))
         label = f"quartiles({fmt(q1)}, {fmt(med)}, {fmt(q3)}) on [{fmt(low)}, {fmt(high)}]"
         phrase = row["phrase"].strip().replace("_", " ")
         entries[phrase] = PiecewiseQuantile(
