@@ -10,8 +10,10 @@ markers and footnote markers removed and its whitespace collapsed to single spac
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from kennan.errors import Location, ReadError
 
@@ -84,8 +86,10 @@ class Reference:
 class Document:
     """A source document: metadata and numbered body paragraphs.
 
-    Fields the source lacks are None (or empty tuples). ``date`` is ISO 8601 as far
-    as known (``1952-08-01``, ``1952-08-01T14:00``, ``1952-08``).
+    Fields the source lacks are None (or empty). ``date`` is ISO 8601 as far as known
+    (``1952-08-01``, ``1952-08-01T14:00``, ``1949-06-06T18:00-04:00``); it is local
+    time, with a zone only when the source gives one. ``classification`` is the level
+    in lower case ("top secret"); ``precedence`` likewise ("niact", "priority").
     """
 
     path: Path
@@ -104,7 +108,9 @@ class Document:
     source_note: str | None = None
     signed: str | None = None
     references: tuple[Reference, ...] = ()
-    footnotes: tuple[Footnote, ...] = field(default_factory=tuple)
+    footnotes: tuple[Footnote, ...] = ()
+    #: Abbreviations the source itself defines (a FRUS volume's list of terms), if any.
+    terms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def paragraph(self, n: int) -> Paragraph:
         """Paragraph ``n`` (1-based).

@@ -34,3 +34,10 @@ def classification_words() -> tuple[tuple[str, str], ...]:
 def series_designators() -> Mapping[str, str]:
     """Lower-case telegram series designator -> its usual spelling (deptel -> Deptel)."""
     return MappingProxyType({r["designator"]: r["canonical"] for r in read_table("series.tsv")})
+
+
+@functools.cache
+def precedence_rank() -> Mapping[str, int]:
+    """Precedence -> urgency rank (higher is more urgent), from the order of the rows."""
+    rows = [r["phrase"].lower() for r in read_table("classification.tsv") if r["kind"] == "precedence"]
+    return MappingProxyType({p: len(rows) - i for i, p in enumerate(rows)})

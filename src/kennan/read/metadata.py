@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kennan.read import lexicon
 from kennan.read.document import Document, normalise_space
@@ -48,6 +48,9 @@ _DOC_FORMS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = ".?!;:"
+# Telegram series designators not in the lexicon still have a shape: a post or person
+# and "tel" (Cantel, Kentel), "Tel"/"To" and a post (Telcan, Tosec), a person and "te"/"to".
+_DESIGNATOR_SHAPE = re.compile(r"^(?:[A-Z][a-z]{1,8}tel|Tel[a-z]{2,5}|To[a-z]{3,5}|[A-Z][a-z]{2,5}t[eo])$")
 
 
 def front_matter_kind(text: str, *, first: bool) -> str | None:
@@ -72,20 +75,23 @@ def _looks_like_heading(text: str) -> bool:
     return 0 < len(core.split()) <= 40 and core[-1:] not in _SENTENCE_END
 
 
-def classification(text: str) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+def classification(text: str, *, lenient: bool = False) -> tuple[str | None, str | None, tuple[str, ...]] | None:
     """Split a classification line into (level, precedence, handling caveats).
 
     "top secret" -> ("top secret", None, ()); "Secret—Niact" -> ("secret", "niact", ());
     "Top Secret Security Information—Eyes Only" -> ("top secret", None,
     ("security information", "eyes only")). None if the line is anything else.
+    ``lenient`` (for a source note's "Secret; Official–Informal; Limit Distribution.")
+    takes unknown short ";"-separated parts after a level as caveats.
     """
     words = lexicon.classification_words()
     rest = normalise_space(text).lower().strip(" .")
-    if not rest or len(rest.split()) > 12:
+    rest = re.sub(r"(?<=\w)[\u2013\u2011](?=\w)", "-", rest)  # "official–informal"
+    if not rest or len(rest.split()) > (20 if lenient else 12):
         return None
     level = precedence = None
     caveats: list[str] = []
-    seps = re.compile(r"^[\s\u2014\u2013\-;,/:]+|^and\b", re.IGNORECASE)
+    seps = re.compile(r"^(?:[\s\u2014\u2013\-;,/:]+|and\b)")
     while rest:
         m = seps.match(rest)
         if m and m.end():
@@ -102,10 +108,22 @@ def classification(text: str) -> tuple[str | None, str | None, tuple[str, ...]] 
                 rest = rest[len(phrase):]
                 break
         else:
-            return None
+            part = re.match(r"^[^;]{1,40}", rest)
+            if not (lenient and (level or precedence) and part and len(part.group(0).split()) <= 5):
+                return None
+            caveats.append(part.group(0).strip())
+            rest = rest[part.end():]
     if level is None and precedence is None and not caveats:
         return None
     return level, precedence, tuple(caveats)
+
+
+def higher_precedence(a: str | None, b: str | None) -> str | None:
+    """The more urgent of two precedences (flash > niact > immediate > priority > routine)."""
+    rank = lexicon.precedence_rank()
+    if a is None or b is None:
+        return a or b
+    return a if rank.get(a, 0) >= rank.get(b, 0) else b
 
 
 def split_heading(heading: str) -> tuple[str | None, str | None]:
@@ -148,27 +166,45 @@ def parse_dateline(text: str) -> tuple[str | None, str | None]:
     return m.group("place").strip(), iso
 
 
-def telegram_number(first_paragraph: str) -> tuple[str | None, str | None, str | None]:
-    """(number, series, precedence) from the opening of a telegram's first paragraph.
+def telegram_number(paragraphs: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    """(number, series, precedence) from the opening of a telegram's body.
 
     FRUS prints the telegram's number first: "208. Kentel. Deptel 101, ...",
-    "Tedul 5.", "Niact 428.", "Secto 12. Eyes only ...".
+    "Tedul 5.", "Telcan 299. ReCantel 530", "Niact 428.", "A–139. Reference ...". A
+    short first paragraph that carries no number ("(For Department use only)") is
+    passed over for the second.
     """
+    for i, text in enumerate(paragraphs[:2]):
+        found = _opening_number(text)
+        if found[0] is not None or found[2] is not None:
+            return found
+        if i == 0 and len(text) > 80:
+            break
+    return None, None, None
+
+
+def _opening_number(text: str) -> tuple[str | None, str | None, str | None]:
     series_words = lexicon.series_designators()
-    text = first_paragraph.lstrip()
+    text = text.lstrip()
     precedence = None
-    m = re.match(r"^(niact|priority|immediate|flash)\.?\s+", text, re.IGNORECASE)
+    m = re.match(r"^(niact|priority|immediate|flash)\b\.?\s+", text, re.IGNORECASE)
     if m:
         precedence = m.group(1).lower()
         text = text[m.end():]
-    m = re.match(r"^(?P<s>[A-Z][A-Za-z]{2,8})\s+(?P<n>\d{1,5})\.(?=\s|$)", text)
-    if m and m.group("s").lower() in series_words:
-        return m.group("n"), series_words[m.group("s").lower()], precedence
-    m = re.match(r"^(?P<n>\d{1,5})\.(?:\s+(?P<s>[A-Z][A-Za-z]{2,8})\.(?=\s|$))?", text)
+    m = re.match(r"^(?P<s>[A-Z][A-Za-z]{2,9})\s+(?P<n>\d{1,5})\.(?=\s|$)", text)
+    if m and (m.group("s").lower() in series_words or _DESIGNATOR_SHAPE.match(m.group("s"))):
+        s = m.group("s")
+        return m.group("n"), series_words.get(s.lower(), s), precedence
+    m = re.match(
+        r"^(?P<n>(?:[A-Z][\u2013\u2011-])?\d{1,5})\.(?:\s+(?P<s>[A-Z][A-Za-z]{2,9})\.(?=\s|$))?",
+        text,
+    )
     if m:
         s = m.group("s")
-        series = series_words.get(s.lower()) if s else None
-        return m.group("n"), series, precedence
+        series = None
+        if s and (s.lower() in series_words or _DESIGNATOR_SHAPE.match(s)):
+            series = series_words.get(s.lower(), s)
+        return re.sub(r"[\u2013\u2011]", "-", m.group("n")), series, precedence
     return None, None, precedence
 
 
@@ -183,8 +219,7 @@ def complete(doc: Document, front: Mapping[str, str]) -> Document:
         parsed = classification(front["classification"])
         if parsed:
             changes["classification"] = parsed[0] or None
-            if doc.precedence is None and parsed[1]:
-                changes["precedence"] = parsed[1]
+            changes["precedence"] = higher_precedence(doc.precedence, parsed[1])
     if "dateline" in front:
         place, date = parse_dateline(front["dateline"])
         changes.setdefault("place", doc.place or place)
@@ -192,11 +227,11 @@ def complete(doc: Document, front: Mapping[str, str]) -> Document:
     if "source" in front and doc.source_note is None:
         changes["source_note"] = front["source"]
     if doc.paragraphs and doc.number is None:
-        number, series, precedence = telegram_number(doc.paragraphs[0].text)
+        number, series, precedence = telegram_number([p.text for p in doc.paragraphs[:2]])
         changes["number"] = number
         changes["series"] = doc.series or series
-        if precedence and not (changes.get("precedence") or doc.precedence):
-            changes["precedence"] = precedence
+        changes["precedence"] = higher_precedence(
+            changes.get("precedence") or doc.precedence, precedence)
     if not doc.references:
         date = changes.get("date") or doc.date
         refs = find_references(doc.paragraphs, year_of=date if isinstance(date, str) else None)

@@ -1,5 +1,19 @@
-"""References to other telegrams: "Deptel 101, July 29", "urtel 201", "your 308",
-"Bangkok's 1083", "mytel", "reftels 12 and 14"."""
+"""References to other telegrams.
+
+Recognised forms (case-insensitive designators, from ``data/lexicon/series.tsv``):
+
+- a series designator, with or without numbers and a date: "Deptel 101, July 29",
+  "Deptels 101 and 102", "urtel 201", "mytel", "reftel", "Secto 12", "Embtel 308 of June 3";
+- "your 308", "ur 308", "my 205", "our 101", "my tel 364", "my des 356" (a number must
+  follow); glued "re": "ReCantel 530", "Reurtel 12"; a post's designator ("Cantel 530");
+- a post's telegram: "Bangkok's 1083", "London's 2345 to Dept";
+- "Dept's 101", "Department telegram 101", "Embassy telegram 308", "circular telegram 12",
+  "telegram 2113 from Tokyo" (series from the word before "telegram", else none).
+
+A number counts as a telegram number only when what follows cannot make it a quantity
+("my 2 points", "our 300 men" are not references): punctuation, the end, a date, or a
+word that is not a plural noun, after a number of two or more digits.
+"""
 
 from __future__ import annotations
 
@@ -9,80 +23,138 @@ from collections.abc import Iterable, Iterator
 from kennan.read import lexicon
 from kennan.read.document import Paragraph, Reference
 
-_MONTHS = (
+_MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_MONTH_NUM = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_DATE = rf"(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>1[89]\d\d))?"
-_NUM = r"(?:No\.\s*)?\d{1,5}"
-# One number, or a list of them ("101, 102 and 105"); the list is split afterwards.
-_NUMS = rf"(?P<nums>{_NUM}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NUM}(?!\s*,?\s*\d{{4}}))*)"
-_OWNER = {"your": "urtel", "ur": "urtel", "my": "mytel", "our": "ourtel"}
+_MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
+                 "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_DATE = rf"(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>1[89]\d\d))?"
+_NUM = r"(?:No\.\s*)?\d{1,5}(?![\w-])"
+_NUMS = rf"(?P<nums>{_NUM}(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*&\s*){_NUM}(?!,?\s*1[89]\d\d))*)"
+_TAIL = (
+    rf"(?:\s+{_NUMS}(?:\s+from\s+(?P<origin>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))?"
+    rf"(?:(?:\s*,\s*|\s+of\s+|\s+dated\s+|\s+)(?:{_DATE}))?)?"
+)
+# What may follow a telegram number: punctuation, the end, or a word that cannot be
+# the noun a quantity counts ("my 2 points", "our 300 men" are not references).
+_AFTER_PUNCT = re.compile(r"^(?:\s*$|\s*[.,;:)\]\[\u2014\u2013])")
+_NEXT_WORD = re.compile(r"^\s+([A-Za-z]+)")
+_VERBS_ENDING_IN_S = frozenset(
+    ["says", "states", "reports", "indicates", "contains", "gives", "refers", "describes", "suggests", "proposes", "was", "is", "has", "does", "this", "its", "as"]
+)
+_IRREGULAR_PLURALS = frozenset(["men", "women", "people", "children", "aircraft", "personnel", "feet"])
+_OWNER = {"your": "ur", "ur": "ur", "my": "my", "our": "our"}
+_TEL_WORD = r"(?:tel|telegram|cable|des|desp|despatch|airgram)s?"
+_DESPATCH = ("des", "desp", "despatch", "despatches", "desps")
+_KIND_BEFORE_TEL = {"embassy": "Embtel", "dept": "Deptel", "department": "Deptel",
+                    "department's": "Deptel", "dept's": "Deptel", "circular": "Circtel",
+                    "legation": "Legtel", "consulate": "Contel", "mission": "Mistel"}
 
 
 def _pattern() -> re.Pattern[str]:
     designators = sorted(lexicon.series_designators(), key=len, reverse=True)
     words = "|".join(re.escape(d) for d in designators)
     return re.compile(
-        rf"\b(?:(?P<series>{words})|(?P<owner>your|ur|my|our)|(?P<post>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['\u2019]s"
-        rf"|(?P<dept>Dept(?:'s|\u2019s)?|Department(?:'s|\u2019s)?)\s+(?:tel(?:egram)?|circular)?"
-        rf"|(?P<tel>tel(?:egram)?s?))"
-        rf"(?:\s+{_NUMS}(?:\s*(?:of|,)?\s*{_DATE})?)?(?![\w-])",
+        r"(?<![\w-])(?:"
+        # "Deptel", "reDeptel", "Reurtel"; and designators of the shape post + "tel"
+        # ("ReCantel 530"), which must be followed by a number.
+        rf"(?:re)?(?P<series>{words})"
+        r"|(?:re)?(?-i:(?P<shape>[A-Z][a-z]{2,9}tel))(?=\s+(?:No\.\s*)?\d)"
+        rf"|(?P<owner>your|ur|my|our)(?:\s+(?P<owner_kind>{_TEL_WORD}))?(?=\s+(?:No\.\s*)?\d)"
+        r"|(?P<dept>(?:(?:Dept|Department|Embassy|Legation|Consulate|Mission)(?:['\u2019]s)?"
+        rf"|circular|(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))\s+{_TEL_WORD})"
+        r"|(?P<dept_s>Dept['\u2019]s)(?=\s+(?:No\.\s*)?\d)"
+        r"|(?-i:(?P<post>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))['\u2019]s(?=\s+(?:No\.\s*)?\d)"
+        rf"|(?P<tel>{_TEL_WORD})(?=\s+(?:No\.\s*)?\d)"
+        rf"){_TAIL}(?![\w-])",
         re.IGNORECASE,
     )
 
 
-def find_references(paragraphs: Iterable[Paragraph], *, year_of: str | None = None) -> Iterator[Reference]:
-    """References to telegrams in ``paragraphs``, in order.
+def _is_telegram_number(text_after: str, nums: str) -> bool:
+    """Whether the number(s) just matched are telegram numbers, judged by what follows."""
+    if _AFTER_PUNCT.match(text_after):
+        return True
+    m = _NEXT_WORD.match(text_after)
+    if not m:
+        return True
+    word = m.group(1)
+    if word.lower() in _IRREGULAR_PLURALS:
+        return False
+    if word.lower().endswith("s") and not word.lower().endswith("ss") and (
+            word.lower() not in _VERBS_ENDING_IN_S):
+        return False
+    # A small number before a word is more likely a count ("my 2 reasons"); a number of
+    # two or more digits is a telegram ("your 458 authorized").
+    last = re.findall(r"\d+", nums)[-1]
+    return len(last) >= 2
 
-    A designator with no number ("mytel", "reftel") is a reference with number None;
-    "your", "my", "Bangkok's" and "telegram" count only when a number follows.
-    ``year_of`` is the document's ISO date, used to give a year to "July 29".
+
+def find_references(
+    paragraphs: Iterable[Paragraph], *, year_of: str | None = None
+) -> Iterator[Reference]:
+    """References to telegrams in ``paragraphs``, in order of appearance.
+
+    A designator with no number ("mytel", "reftel") gives one reference with number
+    None; the other forms need a number. A list ("Deptels 101 and 102") gives one
+    reference per number. ``year_of`` (the document's ISO date) gives a year to
+    "July 29": the latest such date not after the document.
     """
     pattern = _pattern()
     series_words = lexicon.series_designators()
     for para in paragraphs:
         for m in pattern.finditer(para.text):
             nums = m.group("nums")
-            if m.group("series"):
-                if m.group("series") != m.group("series").lower() and m.group("series")[1:].isupper():
-                    continue  # an all-capitals acronym that happens to match
-                series = series_words[m.group("series").lower()]
-            elif not nums:
+            if nums and not m.group("month") and not _is_telegram_number(
+                    para.text[m.end():], nums):
+                continue  # "my 2 points": a quantity, not a telegram
+            series = _series(m, series_words)
+            if series is False:
                 continue
-            elif m.group("owner"):
-                if m.group("owner").lower() in ("my", "our") and m.group("owner")[0].isupper() is False and not _looks_telegram(para.text, m):
-                    continue
-                series = _OWNER[m.group("owner").lower()]
-            elif m.group("post"):
-                series = m.group("post")
-            elif m.group("dept"):
-                series = "Deptel"
-            else:
-                series = None
             date = _iso(m, year_of)
-            numbers = re.findall(r"\d{1,5}", nums) if nums else [None]
+            numbers = [re.sub(r"\D", "", n) for n in re.findall(_NUM, nums)] if nums else [None]
             for number in numbers:
                 yield Reference(series=series, number=number, date=date,
                                 text=m.group(0).strip(), paragraph=para.n)
 
 
-def _looks_telegram(text: str, m: re.Match[str]) -> bool:
-    # "my 205" is a telegram; "my 2 points" is not: require the number to end the
-    # phrase or be followed by punctuation, "to", "from" or a date.
-    after = text[m.end(): m.end() + 8]
-    return after == "" or bool(re.match(r"^(?:[.,;:)]|\s+(?:to|from)\b|\s*$)", after))
+def _series(m: re.Match[str], series_words) -> str | bool | None:
+    """The series of a match, or False if the match is not a reference after all."""
+    if m.group("series"):
+        word = m.group("series")
+        if word.isupper() and not m.group("nums"):
+            return False  # an acronym in capitals that happens to spell a designator
+        return series_words[word.lower()]
+    if not m.group("nums"):
+        return False
+    if m.group("shape"):
+        return m.group("shape")
+    if m.group("owner"):
+        kind = (m.group("owner_kind") or "tel").lower()
+        return _OWNER[m.group("owner").lower()] + ("des" if kind in _DESPATCH else "tel")
+    if m.group("dept"):
+        if m.group("origin"):
+            return m.group("origin")
+        words = m.group("dept").split()
+        first = words[0].lower().replace("\u2019", "'")
+        if first in _KIND_BEFORE_TEL:
+            return _KIND_BEFORE_TEL[first]
+        return " ".join(words[:-1])  # a post: "Hong Kong tel 3768"
+    if m.group("dept_s"):
+        return "Deptel"
+    if m.group("post"):
+        return m.group("post")
+    return m.group("origin")
 
 
 def _iso(m: re.Match[str], year_of: str | None) -> str | None:
     if not m.group("month"):
         return None
-    month = _MONTH_NUM[m.group("month").lower()[:3]]
+    month = _MONTH_NUMBER[m.group("month").lower()[:3]]
     day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
     if m.group("year"):
         return f"{m.group('year')}-{month:02d}-{day:02d}"
     if year_of and re.match(r"^\d{4}-\d{2}", year_of):

@@ -1,25 +1,33 @@
 """FRUS TEI: one ``<div type="document">`` to a :class:`Document`.
 
-Volumes encode telegrams differently, so every rule here has a fallback:
+Volumes of 1945-1960 encode telegrams differently; every rule here has a fallback:
 
-- the TEI namespace may be present or not, and volumes add others (``frus:``); elements
-  are matched by local name;
-- the sender and addressee are ``<persName type="from">`` and ``<gloss type="to">`` (or
-  ``<persName type="to">``) in ``<head>``, else they are split out of the heading text;
-- the dateline stands alone or inside ``<opener>``; the date is ``<date when=...>`` (with
-  or without time and zone, or ``from``/``notBefore``), else parsed from the text;
+- the TEI namespace may be present or not, and volumes add others (``frus:``);
+  elements are matched by local name;
+- the heading may open with the document number ("No. 623", "87.") and may hold the
+  source note (1955 on) and footnotes; the sender and addressee are marked
+  ``<persName type="from">``/``<gloss type="from">`` and ``<gloss type="to">``/
+  ``<persName type="to">``, but the sender and addressee given are the heading's own
+  words on either side of its "to" ("The Chargé in India (Steere)"), as in plain text;
+- the dateline stands alone or inside ``<opener>``; the date is ``<date when=...>``
+  (with or without a time and a zone), else parsed from the text, else the day of the
+  div's ``frus:doc-dateTime-min``/``max`` when both fall on one day;
 - the classification and precedence sit in ``<p rend="flushleft">`` (1952-54), in
-  small capitals inside ``<opener>`` (1951 and older), or in a ``<seg>``;
+  small capitals inside ``<opener>`` (1945-51), or in the source note ("Secret;
+  Niact.", 1955 on);
 - page breaks ``<pb n="..."/>`` fall anywhere, even mid-word; the page a document
-  starts on is the last ``<pb>`` before it in the volume;
-- footnotes are ``<note n="..">`` inside the text; the source note is
-  ``<note type="source">``.
+  starts on is the last ``<pb>`` before it in the file, if the file has one;
+- footnotes are ``<note n="..">`` anywhere in the text; lists of subject and
+  participants, openers, closers and salutations are not body paragraphs; list items
+  are (with their labels), and so are the paragraphs of quotations and enclosures.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -27,23 +35,21 @@ from kennan.errors import Location, ReadError
 from kennan.read import metadata
 from kennan.read.document import Document, Footnote, Paragraph, normalise_space
 
-_SKIP_IN_TEXT = {"note", "figure", "graphic"}
-# Elements whose text is not body text even when they contain <p>.
-_NOT_BODY = {"head", "note", "opener", "closer", "dateline", "signed", "byline", "salute",
-             "trailer", "frus:attachment"}
-_BLOCKS = {"p", "ab", "item", "quote", "list", "table", "row", "lg", "l"}
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+_SKIP_IN_TEXT = {"note", "figure", "graphic", "fw"}
+_FRONT_LISTS = {"subject", "participants", "to", "from", "distribution"}
+_NOT_BODY = {"opener", "dateline", "byline", "salute", "docAuthor", "argument", "trailer"}
+_PARAGRAPHS = {"p", "ab", "l"}
 
 
 def _local(el: etree._Element) -> str:
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def parse_tei(data: bytes, path: Path, *, document: str | None = None,
               encoding: str | None = None) -> Document:
-    """Read TEI bytes (one document, or a volume with ``document`` naming one)."""
+    """Read TEI bytes: one document, or a volume with ``document`` naming one."""
     where = Location(str(path))
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -53,8 +59,8 @@ def parse_tei(data: bytes, path: Path, *, document: str | None = None,
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (None, None)
-        msg = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc))
-        if "encoding" in msg.lower() or "unsupported" in msg.lower():
+        msg = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
+        if "encoding" in msg.lower():
             raise ReadError(f"unknown or wrong encoding: {msg}", where) from None
         raise ReadError(f"malformed XML: {msg}", Location(str(path), line, col)) from None
     except (LookupError, ValueError) as exc:
@@ -62,217 +68,357 @@ def parse_tei(data: bytes, path: Path, *, document: str | None = None,
     if root is None:
         raise ReadError("malformed XML: no root element", where)
     div = _pick(root, document, where)
-    return _read_div(div, path)
+    terms = MappingProxyType(_terms(root))
+    return _DivReader(div, path, terms).read()
 
 
 def _pick(root: etree._Element, wanted: str | None, where: Location) -> etree._Element:
-    docs = [el for el in root.iter() if _local(el) == "div" and el.get("type") == "document"]
     if _local(root) == "div" and root.get("type") == "document":
         docs = [root]
+    else:
+        docs = [el for el in root.iter() if _local(el) == "div" and el.get("type") == "document"]
+    ids = ", ".join(_id(el) or "?" for el in docs[:8]) + (" ..." if len(docs) > 8 else "")
     if wanted is not None:
         for el in docs:
-            if el.get("{http://www.w3.org/XML/1998/namespace}id") == wanted or el.get("n") == wanted:
+            if wanted in (el.get(_XML_ID), el.get("n")):
                 return el
-        have = ", ".join(_id(el) or "?" for el in docs[:8]) + (" ..." if len(docs) > 8 else "")
         raise ReadError(
             f"no document {wanted!r} in this file: expected one of its "
-            f"{len(docs)} document ids ({have or 'none'})",
+            f"{len(docs)} document ids ({ids or 'none'})",
             where,
         )
     if len(docs) == 1:
         return docs[0]
     if len(docs) > 1:
-        have = ", ".join(_id(el) or "?" for el in docs[:8]) + (" ..." if len(docs) > 8 else "")
         raise ReadError(
-            f"this file holds {len(docs)} documents ({have}): choose one by its id "
-            "(--doc d237)",
+            f"this file holds {len(docs)} documents ({ids}): choose one by its id (--doc d237)",
             where,
         )
-    # A TEI file of one document may skip the div and put the paragraphs in <body>.
-    bodies = [el for el in root.iter() if _local(el) == "body"]
-    if bodies and any(_local(c) == "p" for c in bodies[0]):
-        return bodies[0]
+    # A TEI file of one document may put its paragraphs straight into <body>.
+    for el in root.iter():
+        if _local(el) == "body" and any(_local(c) == "p" for c in el):
+            return el
     raise ReadError(
-        f'no document in this TEI file: expected a <div type="document"> '
-        f"(the root element is <{_local(root) or root.tag}>)",
+        'no document in this TEI file: expected a <div type="document"> or paragraphs in '
+        f"<body> (the root element is <{_local(root) or root.tag}>)",
         where,
     )
 
 
 def _id(el: etree._Element) -> str | None:
-    return el.get("{http://www.w3.org/XML/1998/namespace}id") or el.get("n")
+    return el.get(_XML_ID) or el.get("n")
 
 
-def _read_div(div: etree._Element, path: Path) -> Document:
-    start_page = _start_page(div)
-    walker = _Walker(start_page)
-    front: dict[str, str] = {}
-    heading = sender = addressee = place = date = None
-    source_note: str | None = None
-    signed: str | None = None
-    footnotes: list[Footnote] = []
-    paragraphs: list[Paragraph] = []
-    classification = precedence = None
-
-    for el in _children(div):
-        name = _local(el)
-        if name == "pb":
-            walker.page_break(el)
-        elif name == "note" and el.get("type") == "source":
-            source_note = normalise_space(_plain(el))
-        elif name == "head":
-            heading, fns = walker.inline(el, paragraph=0)
-            footnotes.extend(fns)
-            heading = re.sub(r"^No\.\s*\d+\s*", "", heading).strip() or None
-            sender = _first_text(el, "persName", "from") or _first_text(el, "gloss", "from")
-            addressee = _first_text(el, "gloss", "to") or _first_text(el, "persName", "to")
-        elif name in ("opener", "dateline") or (name == "p" and _is_front_p(el)):
-            for dl in ([el] if name == "dateline" else _descendants(el, "dateline")):
-                p, d = _dateline(dl)
-                place, date = place or p, date or d
-            text, fns = walker.inline(el, paragraph=0)
-            footnotes.extend(fns)
-            c = _classification_of(el, text)
-            if c:
-                classification = classification or c[0]
-                precedence = precedence or c[1]
-            if name == "dateline" and place is None:
-                front["dateline"] = text
-        elif name == "closer":
-            for s in _descendants(el, "signed"):
-                signed = normalise_space(_plain(s)) or signed
-            walker.skip(el)
-        elif name in _BLOCKS or name == "div":
-            for block in _blocks(el):
-                text, fns = walker.inline(block, paragraph=len(paragraphs) + 1)
-                if not text:
-                    continue
-                footnotes.extend(fns)
-                paragraphs.append(Paragraph(len(paragraphs) + 1, text, walker.pages_of_last()))
-        else:
-            walker.skip(el)
-
-    doc = Document(
-        path=path,
-        paragraphs=tuple(paragraphs),
-        format="tei",
-        id=_id(div),
-        heading=heading,
-        sender=sender,
-        addressee=addressee,
-        place=place,
-        date=date,
-        classification=classification,
-        precedence=precedence,
-        source_note=source_note,
-        signed=signed,
-        footnotes=tuple(footnotes),
-    )
-    return metadata.complete(doc, front)
-
-
-def _children(div: etree._Element):
-    for child in div:
-        if not isinstance(child.tag, str):
+def _terms(root: etree._Element) -> dict[str, str]:
+    """The volume's list of abbreviations, when the file holds it: term id -> expansion."""
+    out: dict[str, str] = {}
+    for term in root.iter():
+        if _local(term) != "term" or not term.get(_XML_ID):
             continue
-        # Attachments (enclosures) and nested document parts read as part of the body.
-        if _local(child) in ("attachment",) or (_local(child) == "div" and child.get("type") != "document"):
-            yield from _children(child)
-        else:
-            yield child
+        item = next((a for a in term.iterancestors() if _local(a) == "item"), None)
+        if item is None:
+            continue
+        whole = normalise_space(_plain(item))
+        label = normalise_space(_plain(term))
+        expansion = whole[len(label):].lstrip(" ,:").strip() if whole.startswith(label) else ""
+        if expansion:
+            out[label] = expansion
+    return out
 
 
-def _blocks(el: etree._Element):
-    """The paragraph-level elements of ``el``: itself, or its block children in order."""
-    inner = [c for c in el if isinstance(c.tag, str) and _local(c) in ("p", "ab", "item", "l")]
-    if _local(el) in ("p", "ab", "l") or not inner:
-        yield el
-        return
+def _plain(el: etree._Element) -> str:
+    """Text of ``el`` without its notes (line breaks become spaces)."""
+    parts = [el.text or ""]
     for c in el:
-        if isinstance(c.tag, str) and _local(c) in ("p", "ab", "item", "l"):
-            yield from _blocks(c)
-
-
-def _is_front_p(el: etree._Element) -> bool:
-    if _local(el) != "p":
-        return False
-    text = normalise_space(_plain(el))
-    return metadata.classification(text) is not None and len(text) < 120
-
-
-def _classification_of(el: etree._Element, text: str) -> tuple[str | None, str | None] | None:
-    # Older volumes print the classification in small capitals inside the opener; the
-    # lines are separated by <lb/>, so try each line alone as well as the whole text.
-    candidates = [text]
-    for hi in el.iter():
-        if _local(hi) in ("hi", "seg") and "smallcaps" in (hi.get("rend") or ""):
-            candidates.append(normalise_space(_plain(hi)))
-    for line in _lines(el):
-        candidates.append(line)
-    for cand in candidates:
-        parsed = metadata.classification(cand)
-        if parsed and (parsed[0] or parsed[1]):
-            return parsed[0], parsed[1]
-    return None
+        name = _local(c)
+        if name == "lb":
+            parts.append(" ")
+        elif name and name not in _SKIP_IN_TEXT:
+            parts.append(_plain(c))
+        parts.append(c.tail or "")
+    return "".join(parts)
 
 
 def _lines(el: etree._Element) -> list[str]:
-    parts: list[str] = [el.text or ""]
-    for c in el.iter():
-        if c is el:
-            continue
-        if _local(c) == "lb":
-            parts.append("\n")
-        elif c.text and _local(c) != "note":
-            parts.append(c.text)
-        if c.tail:
-            parts.append(c.tail)
-    return [normalise_space(x) for x in "".join(parts).split("\n") if x.strip()]
+    """Text of ``el`` split at ``<lb/>`` and at its block children, notes left out."""
+    out: list[str] = [""]
+
+    def walk(node: etree._Element) -> None:
+        out[-1] += node.text or ""
+        for c in node:
+            name = _local(c)
+            if name in ("lb", "seg", "p", "dateline"):
+                out.append("")
+            if name and name not in _SKIP_IN_TEXT and name != "lb":
+                walk(c)
+            if name in ("seg", "p", "dateline"):
+                out.append("")
+            out[-1] += c.tail or ""
+
+    walk(el)
+    return [normalise_space(x) for x in out if x.strip()]
 
 
-def _first_text(el: etree._Element, tag: str, type_: str) -> str | None:
-    for c in el.iter():
-        if _local(c) == tag and c.get("type") == type_:
+class _DivReader:
+    """Reads one document div in document order, tracking pages and footnotes."""
+
+    def __init__(self, div: etree._Element, path: Path, terms: MappingProxyType) -> None:
+        self.div = div
+        self.path = path
+        self.terms = terms
+        self.page = _start_page(div)
+        self.paragraphs: list[Paragraph] = []
+        self.footnotes: list[Footnote] = []
+        self.meta: dict[str, str | None] = {}
+        self.front: dict[str, str] = {}
+        self.first_break: int | None = None
+        self.raw_pages: list[list[int | None]] = []
+
+    def read(self) -> Document:
+        for el in _children(self.div):
+            self._element(el)
+        if "classification" not in self.meta and self.meta.get("source_note"):
+            self._classification_from_source(self.meta["source_note"] or "")
+        if self.meta.get("date") is None:
+            self.meta["date"] = _date_from_attributes(self.div)
+        # Text before the first page break of a document whose first page is unknown
+        # lies on the page before that break (see Paragraph).
+        before = self.first_break - 1 if self.first_break and self.first_break > 1 else None
+        paragraphs = []
+        for para, raw in zip(self.paragraphs, self.raw_pages, strict=True):
+            known = [before if p is None else p for p in raw]
+            seq = [p for p in known if p is not None]
+            pages = tuple(range(seq[0], seq[-1] + 1)) if seq and seq[-1] >= seq[0] else (
+                tuple(dict.fromkeys(seq)))
+            paragraphs.append(Paragraph(para.n, para.text, pages))
+        doc = Document(
+            path=self.path,
+            paragraphs=tuple(paragraphs),
+            format="tei",
+            id=_id(self.div) if _local(self.div) == "div" else None,
+            footnotes=tuple(self.footnotes),
+            terms=self.terms,
+            **self.meta,  # type: ignore[arg-type]
+        )
+        return metadata.complete(doc, self.front)
+
+    # -- structure -----------------------------------------------------------------
+
+    def _element(self, el: etree._Element) -> None:
+        name = _local(el)
+        if name == "pb":
+            self._page_break(el)
+        elif name == "note":
+            self._note_outside_text(el)
+        elif name == "head":
+            self._head(el)
+        elif name in _NOT_BODY:
+            self._front(el)
+        elif name == "closer":
+            self._closer(el)
+        elif name == "list":
+            self._list(el)
+        elif name in _PARAGRAPHS:
+            if not self._front_paragraph(el):
+                self._paragraph(el)
+        elif name in ("quote", "q", "postscript", "div", "attachment", "floatingText", "body",
+                      "cit", "table", "row"):
+            for c in _children(el):
+                self._element(c)
+        elif name == "cell":
+            self._paragraph(el)
+        else:
+            self._skip(el)
+
+    def _head(self, el: etree._Element) -> None:
+        if "heading" in self.meta:  # the head of an enclosure: not the document's
+            self._skip(el)
+            return
+        text, _ = self._inline(el, paragraph=0)
+        for note in (c for c in el.iter() if _local(c) == "note"):
+            if note.get("type") == "source":
+                self.meta.setdefault("source_note", tidy(_plain_note(note)))
+        self.meta["heading"] = re.sub(r"^(?:No\.\s*)?\d+[A-Z]?\.?\s+(?=\S)", "", text) or None
+        sender, addressee = metadata.split_heading(self.meta["heading"] or "")
+        marked_from = _marked(el, "from")
+        marked_to = _marked(el, "to")
+        self.meta["sender"] = sender if addressee else (sender or marked_from)
+        self.meta["addressee"] = addressee or marked_to
+
+    def _front(self, el: etree._Element) -> None:
+        for dl in [el] if _local(el) == "dateline" else [c for c in el.iter()
+                                                          if _local(c) == "dateline"]:
+            place, date = _dateline(dl)
+            self.meta.setdefault("place", place)
+            if date and not self.meta.get("date"):
+                self.meta["date"] = date
+        self._classification(_lines(el))
+        self._inline(el, paragraph=0)  # for its footnotes and page breaks
+
+    def _front_paragraph(self, el: etree._Element) -> bool:
+        lines = _lines(el)
+        if not lines or sum(len(x) for x in lines) > 160:
+            return False
+        if not all(metadata.classification(x) for x in lines):
+            return False
+        self._classification(lines)
+        self._inline(el, paragraph=0)
+        return True
+
+    def _classification(self, lines: list[str]) -> None:
+        for line in lines:
+            parsed = metadata.classification(line)
+            if not parsed:
+                continue
+            level, precedence, _ = parsed
+            if level and "classification" not in self.meta:
+                self.meta["classification"] = level
+            if precedence:
+                self.meta["precedence"] = metadata.higher_precedence(
+                    self.meta.get("precedence"), precedence)
+
+    def _classification_from_source(self, note: str) -> None:
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", note):
+            parsed = metadata.classification(sentence, lenient=True)
+            if parsed and parsed[0]:
+                self._classification([sentence])
+                self.meta.setdefault("classification", parsed[0])
+                if parsed[1]:
+                    self.meta["precedence"] = metadata.higher_precedence(
+                        self.meta.get("precedence"), parsed[1])
+                return
+
+    def _closer(self, el: etree._Element) -> None:
+        for s in (c for c in el.iter() if _local(c) == "signed"):
+            self.meta["signed"] = normalise_space(_plain(s)) or self.meta.get("signed")
+        self._inline(el, paragraph=len(self.paragraphs))
+
+    def _list(self, el: etree._Element) -> None:
+        if (el.get("type") or "").lower() in _FRONT_LISTS:
+            self._inline(el, paragraph=0)
+            return
+        label = ""
+        for c in _children(el):
+            name = _local(c)
+            if name == "label":
+                label = normalise_space(_plain(c))
+            elif name == "item":
+                self._paragraph(c, prefix=label)
+                label = ""
+            elif name == "head":
+                self._paragraph(c)
+            else:
+                self._element(c)
+
+    def _paragraph(self, el: etree._Element, prefix: str = "") -> None:
+        blocks = [c for c in el if _local(c) in _PARAGRAPHS | {"list", "quote", "table"}]
+        if _local(el) not in _PARAGRAPHS and blocks:
+            for c in _children(el):
+                self._element(c)
+            return
+        n = len(self.paragraphs) + 1
+        text, pages = self._inline(el, paragraph=n)
+        if prefix:
+            text = f"{prefix} {text}".strip()
+        if text:
+            self.paragraphs.append(Paragraph(n, text))
+            self.raw_pages.append(pages)
+
+    def _note_outside_text(self, el: etree._Element) -> None:
+        if el.get("type") == "source" and "source_note" not in self.meta:
+            self.meta["source_note"] = tidy(_plain_note(el))
+        if el.get("n"):
+            self.footnotes.append(Footnote(el.get("n") or "", tidy(_plain_note(el)),
+                                           len(self.paragraphs), None))
+        self._skip(el)
+
+    # -- text ----------------------------------------------------------------------
+
+    def _page_break(self, pb: etree._Element) -> None:
+        n = _page_number(pb)
+        if n is not None:
+            self.page = n
+            if self.first_break is None:
+                self.first_break = n
+
+    def _skip(self, el: etree._Element) -> None:
+        for c in el.iter():
+            if _local(c) == "pb":
+                self._page_break(c)
+
+    def _inline(self, el: etree._Element, *, paragraph: int) -> tuple[str, list[int | None]]:
+        """Text of ``el`` with notes out (kept as footnotes) and page breaks joined, and
+        the page of each stretch of its text (None while the page is unknown)."""
+        out: list[str] = []
+        pages: list[int | None] = []
+
+        def emit(text: str | None) -> None:
+            if text:
+                out.append(text)
+                if text.strip():
+                    pages.append(self.page)
+
+        def walk(node: etree._Element) -> None:
+            emit(node.text)
+            for c in node:
+                name = _local(c)
+                if name == "pb":
+                    self._page_break(c)
+                elif name == "note":
+                    anchor = normalise_space("".join(out))[-60:]
+                    if len(anchor) == 60:
+                        anchor = anchor.split(" ", 1)[-1]
+                    self.footnotes.append(Footnote(
+                        n=c.get("n") or "*", text=tidy(_plain_note(c)),
+                        paragraph=paragraph, anchor=anchor or None))
+                    self._skip(c)
+                elif name == "lb":
+                    out.append(" ")
+                elif name and name not in _SKIP_IN_TEXT:
+                    walk(c)
+                emit(c.tail)
+
+        walk(el)
+        return tidy("".join(out)), pages
+
+
+def _children(el: etree._Element) -> Iterator[etree._Element]:
+    for child in el:
+        if isinstance(child.tag, str):
+            yield child
+
+
+def _marked(head: etree._Element, kind: str) -> str | None:
+    for c in head.iter():
+        if _local(c) in ("persName", "gloss", "orgName", "name") and c.get("type") == kind:
             text = normalise_space(_plain(c))
             if text:
                 return text
     return None
 
 
-def _descendants(el: etree._Element, tag: str) -> list[etree._Element]:
-    return [c for c in el.iter() if _local(c) == tag]
-
-
-def _plain(el: etree._Element) -> str:
-    """Text of ``el`` without its notes."""
-    parts = [el.text or ""]
-    for c in el:
-        if isinstance(c.tag, str) and _local(c) not in _SKIP_IN_TEXT:
-            parts.append(_plain(c))
-        parts.append(c.tail or "")
-    return "".join(parts)
-
-
 def _dateline(dl: etree._Element) -> tuple[str | None, str | None]:
     place = None
-    for pn in _descendants(dl, "placeName"):
-        place = normalise_space(_plain(pn)).rstrip(",. ") or None
+    for pn in (c for c in dl.iter() if _local(c) == "placeName"):
+        place = normalise_space(_plain(pn)).strip("[],. ") or None
         break
     date = None
-    for d in _descendants(dl, "date"):
-        date = d.get("when") or d.get("from") or d.get("notBefore") or d.get("notAfter")
-        if date:
-            date = _tidy_iso(date)
+    for d in (c for c in dl.iter() if _local(c) == "date"):
+        value = d.get("when") or d.get("from") or d.get("notBefore") or d.get("notAfter")
+        if value:
+            date = _tidy_iso(value)
             break
     if place is None or date is None:
-        p2, d2 = metadata.parse_dateline(_plain(dl))
+        text = re.sub(r"[\[\]]", "", normalise_space(_plain(dl)))
+        p2, d2 = metadata.parse_dateline(text)
         place, date = place or p2, date or d2
     return place, date
 
 
 def _tidy_iso(value: str) -> str:
-    # "1952-12-31T19:00:00" -> "1952-12-31T19:00"; keep a zone if the volume gives one.
-    m = re.match(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T(\d{2}:\d{2})(?::00)?(\S*))?$", value.strip())
+    # "1952-12-31T19:00:00" -> "1952-12-31T19:00"; a zone, if the volume gives one, stays.
+    m = re.match(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T(\d{2}:\d{2})(?::00)?(\S*))?$",
+                 value.strip())
     if not m:
         return value.strip()
     out = m.group(1)
@@ -281,24 +427,33 @@ def _tidy_iso(value: str) -> str:
     return out
 
 
+def _date_from_attributes(div: etree._Element) -> str | None:
+    lo = hi = None
+    for key, value in div.attrib.items():
+        if key.endswith("doc-dateTime-min"):
+            lo = value
+        elif key.endswith("doc-dateTime-max"):
+            hi = value
+    if lo and hi and lo[:10] == hi[:10]:
+        return lo if lo == hi and "T" in lo else lo[:10]
+    return None
+
+
 def _start_page(div: etree._Element) -> int | None:
-    for pb in div.itersiblings(preceding=True):
-        found = _last_pb(pb)
-        if found is not None:
-            return found
-    parent = div.getparent()
-    while parent is not None:
-        for sib in parent.itersiblings(preceding=True):
+    node: etree._Element | None = div
+    while node is not None:
+        for sib in node.itersiblings(preceding=True):
             found = _last_pb(sib)
             if found is not None:
                 return found
-        parent = parent.getparent()
+        node = node.getparent()
     return None
 
 
 def _last_pb(el: etree._Element) -> int | None:
-    pbs = [c for c in el.iter() if _local(c) == "pb"]
-    for pb in reversed(pbs):
+    if _local(el) == "pb":
+        return _page_number(el)
+    for pb in reversed([c for c in el.iter() if _local(c) == "pb"]):
         n = _page_number(pb)
         if n is not None:
             return n
@@ -306,78 +461,27 @@ def _last_pb(el: etree._Element) -> int | None:
 
 
 def _page_number(pb: etree._Element) -> int | None:
-    n = pb.get("n") or ""
+    n = (pb.get("n") or "").strip()
     return int(n) if n.isdigit() else None
 
 
-class _Walker:
-    """Walks inline content in document order, tracking pages and footnote anchors."""
-
-    def __init__(self, page: int | None) -> None:
-        self.page = page
-        self.first_break: int | None = None
-        self._pages: list[int | None] = []
-
-    def page_break(self, pb: etree._Element) -> None:
-        n = _page_number(pb)
-        if n is not None:
-            self.page = n
-            if self.first_break is None:
-                self.first_break = n
-
-    def skip(self, el: etree._Element) -> None:
-        for c in el.iter():
-            if _local(c) == "pb":
-                self.page_break(c)
-
-    def inline(self, el: etree._Element, *, paragraph: int) -> tuple[str, list[Footnote]]:
-        """Normalised text of ``el`` (notes removed, page breaks joined) and its footnotes."""
-        out: list[str] = []
-        notes: list[Footnote] = []
-        self._pages = []
-
-        def emit(text: str | None) -> None:
-            if text:
-                out.append(text)
-                if text.strip():
-                    self._pages.append(self.page)
-
-        def walk(node: etree._Element) -> None:
-            emit(node.text)
-            for c in node:
-                name = _local(c)
-                if name == "pb":
-                    self.page_break(c)
-                elif name == "note":
-                    anchor = normalise_space("".join(out))[-60:]
-                    anchor = anchor.split(" ", 1)[-1] if len(anchor) == 60 else anchor
-                    notes.append(Footnote(n=c.get("n") or "*", text=normalise_space(_plain_note(c)),
-                                          paragraph=paragraph, anchor=anchor or None))
-                    self.skip(c)
-                elif name == "lb":
-                    out.append(" ")
-                elif isinstance(c.tag, str) and name not in _SKIP_IN_TEXT:
-                    walk(c)
-                emit(c.tail)
-
-        walk(el)
-        return normalise_space("".join(out)), notes
-
-    def pages_of_last(self) -> tuple[int, ...]:
-        known = [p for p in self._pages if p is not None]
-        if not known:
-            return ()
-        return tuple(range(known[0], known[-1] + 1))
-
-
 def _plain_note(note: etree._Element) -> str:
-    # A footnote's own paragraphs are separated by a space; its nested notes dropped.
+    # A footnote's own paragraphs are joined by a space; notes nested in it dropped.
     parts: list[str] = [note.text or ""]
     for c in note:
-        if isinstance(c.tag, str) and _local(c) != "note":
+        name = _local(c)
+        if name in _PARAGRAPHS or name in ("list", "quote", "item"):
             parts.append(" " + _plain(c) + " ")
+        elif name and name not in _SKIP_IN_TEXT:
+            parts.append(_plain(c))
         parts.append(c.tail or "")
     return "".join(parts)
 
 
-__all__ = ["parse_tei"]
+def tidy(text: str) -> str:
+    """Normalise space, and drop the space pretty-printed XML leaves inside brackets and
+    before commas, semicolons and colons ("( Steere )" -> "(Steere)")."""
+    text = normalise_space(text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    text = re.sub(r"\s+([)\],;:])", r"\1", text)
+    return text
