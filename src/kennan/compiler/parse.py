@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -120,7 +121,7 @@ def parse_expression(source: str, namespace: Namespace) -> Parsed:
     # scalar) and start with spaces; _Text maps positions back to the user's text.
     text = _Text(source)
     try:
-        module = ast.parse(text.wrapped, mode="eval")
+        module = _parse(text.wrapped)
     except SyntaxError as exc:
         if (exc.lineno or 1) == 1 and (exc.offset or 1) <= 1:
             # Blamed on the wrapping parenthesis ("'(' was never closed" when the text
@@ -158,11 +159,19 @@ def _failed(message: str, line: int = 1, col: int = 0) -> Parsed:
     return Parsed(None, (RawProblem(message, line, col),), frozenset(), frozenset())
 
 
+def _parse(text: str) -> ast.Expression:
+    # Odd literals ("1if", "x is 1") draw SyntaxWarnings; the checker reports what
+    # matters, and a warning printed to stderr (or raised, under -W error) would not.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode="eval")
+
+
 def _bare_syntax_error(source: str) -> Parsed | None:
     """The syntax error of ``source`` parsed as it is (leading blanks removed), if any."""
     bare = source.lstrip(" \t\f")
     try:
-        ast.parse(bare, mode="eval")
+        _parse(bare)
     except SyntaxError as exc:
         line, col = exc.lineno or 1, (exc.offset or 1) - 1
         if line == 1:
