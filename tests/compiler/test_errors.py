@@ -191,3 +191,8 @@ def test_parser_faults_become_expression_errors(
     monkeypatch.setattr("kennan.compiler.parse.ast.parse", parse)
     (problem,) = _error("t + 1").problems
     assert "too deeply nested or too complex" in problem.message
+
+
+def test_huge_integer_source() -> None:
+    (problem,) = _error(10**400).problems
+    assert "number is too large" in problem.message

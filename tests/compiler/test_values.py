@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from kennan.compiler import FUNCTIONS, Expression, Namespace, compile_expression
+from kennan.compiler import FUNCTIONS, Expression, Namespace, compile_expression, name_problem
 
 NS = Namespace(
     {"x": "state", "y": "state", "m": "state", "b": "state", "t": "time", "p": "judgment"},
@@ -221,3 +221,38 @@ def test_namespace_rejects_shadowing_a_function() -> None:
 def test_values_named_like_functions() -> None:
     ns = Namespace({"log": "state", "exp": "judgment"})
     assert compile_expression("log(exp) + log", ns)({"log": 1.0, "exp": 1.0}) == 1.0
+
+
+def test_scalar_results_are_not_zero_dimensional_arrays() -> None:
+    value = compile_expression("where(t > 3, 1 / (t - 4), 0)", NS)({"t": 4.0})
+    assert not isinstance(value, np.ndarray)
+    assert np.isinf(value)
+
+
+def test_namespace_is_hashable_and_compares_by_content() -> None:
+    a = Namespace({"x": "state"}, {"tagged": ["public"]})
+    b = Namespace({"x": "state"}, {"tagged": {"public"}})
+    assert a == b and hash(a) == hash(b)
+    assert a.id_functions["tagged"] == frozenset({"public"})
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("soviet_pressure", None),
+        ("t", None),
+        ("_x1", None),
+        ("match", None),
+        ("soviet-pressure", "a name is a letter or '_'"),
+        ("1st", "a name is a letter"),
+        ("lambda", "it is a keyword"),
+        ("True", "it is a keyword"),
+        ("ﬁnal", "write it as 'final'"),
+    ],
+)
+def test_name_problem(name: str, problem: str | None) -> None:
+    found = name_problem(name)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and problem in found and repr(name) in found

@@ -8,6 +8,13 @@
 
 from kennan.compiler.expression import Expression, compile_expression
 from kennan.compiler.functions import FUNCTIONS, FunctionSpec
-from kennan.compiler.namespace import Namespace
+from kennan.compiler.namespace import Namespace, name_problem
 
-__all__ = ["FUNCTIONS", "Expression", "FunctionSpec", "Namespace", "compile_expression"]
+__all__ = [
+    "FUNCTIONS",
+    "Expression",
+    "FunctionSpec",
+    "Namespace",
+    "compile_expression",
+    "name_problem",
+]

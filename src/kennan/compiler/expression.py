@@ -58,7 +58,10 @@ class Expression:
         if self._compiled.is_const:
             return self._compiled.value  # type: ignore[return-value]
         with np.errstate(all="ignore"):
-            return self._compiled.fn(env)  # type: ignore[return-value]
+            value = self._compiled.fn(env)
+        if type(value) is np.ndarray and value.ndim == 0:
+            return value[()]  # np.where on scalars gives 0-d arrays; callers expect scalars
+        return value
 
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
@@ -96,7 +99,10 @@ def compile_expression(
     if isinstance(source, bool | np.bool_):
         return _constant_expression(str(bool(source)), bool(source), origin, location, what)
     if isinstance(source, numbers.Real):
-        value = float(source)
+        try:
+            value = float(source)
+        except OverflowError:
+            raise ExpressionError(Problem(f"{what}: number is too large", location)) from None
         text = repr(source) if isinstance(source, int | float) else str(value)
         return _constant_expression(text, value, origin, location, what)
     if not isinstance(source, str):

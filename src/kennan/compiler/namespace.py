@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import keyword
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from kennan.compiler.functions import FUNCTIONS
+
+_KEYWORDS = frozenset(keyword.kwlist)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,36 @@ class Namespace:
         if clash:
             raise ValueError(f"id-functions {clash} shadow built-in expression functions")
 
+    def __hash__(self) -> int:
+        return hash(
+            (
+                frozenset(self.values.items()),
+                frozenset(self.id_functions.items()),  # type: ignore[arg-type]
+            )
+        )
+
     def id_owner(self, name: str) -> list[str]:
         """The id-functions that accept ``name`` as an id (for messages)."""
         return sorted(f for f, ids in self.id_functions.items() if name in ids)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be written in an expression, or None when it can.
+
+    Ids must be usable as names: ``soviet-pressure`` would read as a subtraction and
+    ``lambda`` is a keyword. Schema checks call this on every id a namespace will hold.
+    """
+    if not name.isidentifier():
+        return (
+            f"{name!r} cannot be used in expressions: a name is a letter or '_' "
+            "followed by letters, digits or '_'"
+        )
+    if name in _KEYWORDS:
+        return f"{name!r} cannot be used in expressions: it is a keyword"
+    if unicodedata.normalize("NFKC", name) != name:
+        # The parser reads names in NFKC form, so this one could never match itself.
+        return (
+            f"{name!r} cannot be used in expressions: write it as "
+            f"{unicodedata.normalize('NFKC', name)!r}"
+        )
+    return None
