@@ -95,6 +95,7 @@ ERRORS = [
     ("", "the expression is empty", 1),
     ("   ", "the expression is empty", 1),
     ("t + \x00", "null character", 5),
+    ("t + \ud800", "lone surrogate", 5),
     ("t" * 2001, "2001 characters long; the limit is 2000", 1),
     ("t" + "+t" * 300, "601 syntax nodes; the limit is 500", 1),
     ("-" * 41 + "t", "nested 42 levels deep; the limit is 40", 1),

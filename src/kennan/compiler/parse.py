@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,12 +18,11 @@ from typing import Any
 from kennan.compiler import tree as t
 from kennan.compiler.functions import FUNCTIONS
 from kennan.compiler.namespace import Namespace
+from kennan.compiler.text import NEWLINE, SourceText, position
 
 MAX_LENGTH = 2000
 MAX_NODES = 500
 MAX_DEPTH = 40
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 _ARITH = MappingProxyType(
     {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.Mod: "%"}
@@ -113,13 +111,19 @@ def parse_expression(source: str, namespace: Namespace) -> Parsed:
         )
     if not source.strip():
         return _failed("the expression is empty")
+    bad = next((i for i, c in enumerate(source) if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        return _failed(
+            "the expression contains an invalid character (a lone surrogate)",
+            *position(source, bad),
+        )
     if "\x00" in source:
         return _failed(
-            "the expression contains a null character", *_position(source, source.index("\x00"))
+            "the expression contains a null character", *position(source, source.index("\x00"))
         )
     # The text is parsed inside parentheses so it may span lines (a YAML block
-    # scalar) and start with spaces; _Text maps positions back to the user's text.
-    text = _Text(source)
+    # scalar) and start with spaces; SourceText maps positions back to the user's text.
+    text = SourceText(source)
     try:
         module = _parse(text.wrapped)
     except SyntaxError as exc:
@@ -176,18 +180,12 @@ def _bare_syntax_error(source: str) -> Parsed | None:
         line, col = exc.lineno or 1, (exc.offset or 1) - 1
         if line == 1:
             col += len(source) - len(bare)
-        lines = _NEWLINE.split(source)
+        lines = NEWLINE.split(source)
         line = min(max(line, 1), len(lines))
         return _failed(f"syntax error: {exc.msg}", line, max(0, min(col, len(lines[line - 1]))))
     except (RecursionError, MemoryError, ValueError, OverflowError):
         return None
     return None
-
-
-def _position(source: str, index: int) -> tuple[int, int]:
-    """Line (1-based) and column (0-based) of character ``index`` of ``source``."""
-    before = _NEWLINE.split(source[:index])
-    return len(before), len(before[-1])
 
 
 def _measure(body: ast.AST) -> tuple[int, int]:
@@ -210,67 +208,10 @@ def _measure(body: ast.AST) -> tuple[int, int]:
     return size, depth
 
 
-class _Text:
-    """The user's text, its parenthesised form, and the map between their positions."""
-
-    def __init__(self, source: str):
-        self.lines = _NEWLINE.split(source)
-        self.wrapped = "(" + source + "\n)"
-        self.wrapped_lines = _NEWLINE.split(self.wrapped)
-
-    def _clamp(self, line: int, col: int) -> tuple[int, int]:
-        # Positions on the closing wrapper line point at the end of the user's text.
-        if line > len(self.lines):
-            return len(self.lines), len(self.lines[-1])
-        line = max(line, 1)
-        if line == 1:
-            col -= 1
-        return line, max(0, min(col, len(self.lines[line - 1])))
-
-    def char_col(self, line: int, byte_col: int) -> int:
-        """The character column of an ``ast`` byte offset on a wrapped line."""
-        if not 1 <= line <= len(self.wrapped_lines):
-            return byte_col
-        raw = self.wrapped_lines[line - 1].encode("utf-8", "surrogatepass")
-        return len(raw[:byte_col].decode("utf-8", "ignore"))
-
-    def node_position(self, node: ast.AST) -> tuple[int, int]:
-        """Where ``node`` starts in the user's text."""
-        line = getattr(node, "lineno", 1)
-        return self._clamp(line, self.char_col(line, getattr(node, "col_offset", 0)))
-
-    def after(self, node: ast.AST) -> tuple[int, int]:
-        """Where the first token after ``node`` starts (an operator's position)."""
-        line = node.end_lineno or 1
-        col = self.char_col(line, node.end_col_offset or 0)
-        while line <= len(self.wrapped_lines):
-            text = self.wrapped_lines[line - 1]
-            while col < len(text) and text[col] in " \t\f)\\":
-                col += 1
-            if col < len(text) and text[col] != "#":
-                return self._clamp(line, col)
-            line, col = line + 1, 0
-        return self._clamp(line, col)
-
-    def syntax_position(self, exc: SyntaxError) -> tuple[int, int]:
-        """Where a syntax error is, from its (character-based) line and offset."""
-        return self._clamp(exc.lineno or 1, (exc.offset or 1) - 1)
-
-    def unmatched_close(self) -> tuple[int, int]:
-        """The first ``)`` that closes more than the text opened (string-unaware)."""
-        level = 0
-        for line, text in enumerate(self.lines, start=1):
-            for col, char in enumerate(text):
-                level += {"(": 1, ")": -1}.get(char, 0)
-                if level < 0:
-                    return line, col
-        return 1, 0
-
-
 class _Checker:
     """One pass over the syntax tree: checks every node, builds the neutral tree."""
 
-    def __init__(self, namespace: Namespace, text: _Text):
+    def __init__(self, namespace: Namespace, text: SourceText):
         self.ns = namespace
         self.text = text
         self.problems: list[RawProblem] = []
