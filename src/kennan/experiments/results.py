@@ -7,15 +7,19 @@ DataFrames; in Jupyter it renders as the summary table.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kennan.engine.exact import to_fraction
 from kennan.engine.model import Model
 from kennan.engine.simulate import ChunkResult
-from kennan.experiments.summary import Summary
+from kennan.errors import UsageError
+from kennan.experiments import figures
+from kennan.experiments.summary import Z95, Summary
 
 
 @dataclass
@@ -154,9 +158,184 @@ class Results:
     def _repr_html_(self) -> str:
         return self.table().to_html(float_format=lambda x: f"{x:.3f}")
 
+    # -- per-draw arrays and intervals ---------------------------------------------------
+
+    def per_draw(self) -> DrawArrays:
+        """Every kept draw as arrays (for paired comparison, value of information, discovery).
+
+        Raises :class:`UsageError` when the run did not keep its draws."""
+        if not self._chunks:
+            raise UsageError("this run did not keep per-draw results; run with keep_draws=True")
+        return DrawArrays.from_chunks(self._chunks)
+
+    def check_course(self, course: str) -> int:
+        """Index of ``course``, or :class:`UsageError` listing the valid ids."""
+        return _index(course, self.courses, "course of action")
+
+    def check_outcome(self, outcome: str) -> int:
+        """Index of ``outcome``, or :class:`UsageError` listing the valid ids."""
+        return _index(outcome, self.outcomes, "outcome")
+
+    def check_metric(self, metric: str) -> int:
+        """Index of ``metric``, or :class:`UsageError` listing the valid ids."""
+        return _index(metric, self.metrics, "metric")
+
+    def outcome_interval(self, course: str, outcome: str) -> tuple[float, float, float]:
+        """Probability of ``outcome`` by the horizon under ``course`` and its 95% (Wilson)
+        interval."""
+        c, k = self.check_course(course), self.check_outcome(outcome)
+        p = self.summary.probability(c, k)
+        return (p, *wilson(p, self.draws))
+
+    def metric_interval(self, course: str, metric: str) -> tuple[float, float, float]:
+        """Mean of ``metric`` under ``course`` with a 95% (normal) interval."""
+        c, m = self.check_course(course), self.check_metric(metric)
+        s, ss = (to_fraction(v) for v in self.summary.metric_sums[c][m])
+        n = self.draws
+        mean = float(s / n)
+        var = float((ss - s * s / n) / (n - 1)) if n > 1 else math.nan
+        half = Z95 * math.sqrt(max(var, 0.0) / n) if n > 1 else math.nan
+        return (mean, mean - half, mean + half)
+
+    # -- figures (SVG; shown inline in Jupyter) -------------------------------------------
+
+    def plot_outcomes(self, outcomes: list[str] | None = None) -> figures.SvgFigure:
+        """Cumulative probability of each outcome over time, one panel per outcome, a line
+        per course with its 95% band."""
+        chosen = self.outcomes if outcomes is None else outcomes
+        for o in chosen:
+            self.check_outcome(o)
+        n = self.draws
+        panels = []
+        for o in chosen:
+            k = self.outcomes.index(o)
+            series = []
+            for c, course in enumerate(self.courses):
+                p = self.summary.cumulative(c, k)
+                bands = [wilson(v, n) for v in p]
+                series.append(figures.Series(course, self.course_labels[course], p,
+                                             [b[0] for b in bands], [b[1] for b in bands],
+                                             figures.colour(c)))
+            panels.append(figures.Panel(self.outcome_labels[o], series, "probability",
+                                        (0.0, max(0.05, max(max(s.high or [0]) for s in series)))))
+        return figures.line_panels(panels, self.period_labels(),
+                                   title="Probability of each outcome by each month")
+
+    def plot_risk_benefit(self, benefit: str | None = None,
+                          risk: str | None = None) -> figures.SvgFigure:
+        """Each course as a point: ``risk`` (an outcome or metric id) across, the probability
+        of ``benefit`` (an outcome) up, both with 95% intervals."""
+        benefit = benefit or self.outcomes[0]
+        self.check_outcome(benefit)
+        risk = risk or self.default_risk(benefit)
+        if risk not in self.outcomes and risk not in self.metrics:
+            raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
+                             f"{', '.join([*self.outcomes, *self.metrics])}")
+        points = []
+        for c, course in enumerate(self.courses):
+            y, ylo, yhi = self.outcome_interval(course, benefit)
+            x, xlo, xhi = (self.outcome_interval(course, risk) if risk in self.outcomes
+                           else self.metric_interval(course, risk))
+            points.append(figures.Point(course, self.course_labels[course], x, y, xlo, xhi,
+                                        ylo, yhi, figures.colour(c)))
+        label = {**self.outcome_labels, **self.metric_labels}
+        return figures.scatter(points, x_label=label[risk], y_label=label[benefit],
+                               title="Risk against benefit, by course")
+
+    def plot_trajectories(self, metrics: list[str] | None = None) -> figures.SvgFigure:
+        """Mean of each metric in each period, a line per course (default: the metrics whose
+        id or label mentions influence, else all)."""
+        chosen = self.influence_metrics() if metrics is None else metrics
+        for m in chosen:
+            self.check_metric(m)
+        panels = []
+        for m in chosen:
+            k = self.metrics.index(m)
+            series = [figures.Series(course, self.course_labels[course],
+                                     self.summary.trajectory(k, c), colour=figures.colour(c))
+                      for c, course in enumerate(self.courses)]
+            panels.append(figures.Panel(self.metric_labels[m], series))
+        return figures.line_panels(panels, self.period_labels(), title="Metrics over time")
+
+    def period_labels(self) -> list[str]:
+        """Each period as ``YYYY-MM``."""
+        return [f"{d.year}-{d.month:02d}" for d in self.periods]
+
+    def influence_metrics(self) -> list[str]:
+        """Metrics whose id or label mentions influence; all metrics when none does."""
+        hits = [m for m in self.metrics
+                if "influence" in m.lower() or "influence" in self.metric_labels[m].lower()]
+        return hits or list(self.metrics)
+
+    def default_risk(self, benefit: str) -> str:
+        """The other outcome whose probability differs most between courses (a metric when
+        there is no other outcome)."""
+        others = [o for o in self.outcomes if o != benefit]
+        if others:
+            s = self.summary
+            spread = {o: np.ptp([s.probability(c, self.outcomes.index(o))
+                                 for c in range(len(self.courses))]) for o in others}
+            return max(others, key=lambda o: spread[o])
+        if not self.metrics:
+            raise UsageError("no other outcome and no metric to plot as a risk")
+        return self.metrics[0]
+
     def __repr__(self) -> str:
         return (f"Results(scenario={self.scenario!r}, draws={self.draws}, seed={self.seed}, "
                 f"courses={self.courses})")
+
+
+def wilson(p: float, n: int) -> tuple[float, float]:
+    """95% Wilson interval of a proportion ``p`` observed in ``n`` draws."""
+    if n <= 0 or not math.isfinite(p):
+        return (math.nan, math.nan)
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _index(name: str, valid: list[str], what: str) -> int:
+    if name not in valid:
+        raise UsageError(f"unknown {what} '{name}'; valid: {', '.join(valid)}")
+    return valid.index(name)
+
+
+@dataclass(frozen=True)
+class DrawArrays:
+    """Per-draw results as arrays: ``outcome``, ``time`` and each metric of shape
+    ``(courses, draws)``, each judgment ``(draws,)``; ``draw`` holds global draw indices."""
+
+    courses: list[str]
+    draw: np.ndarray
+    judgments: dict[str, np.ndarray]
+    outcome: np.ndarray
+    time: np.ndarray
+    metrics: dict[str, np.ndarray]
+    records: dict[str, np.ndarray]
+
+    @classmethod
+    def from_chunks(cls, chunks: list[ChunkResult]) -> DrawArrays:
+        """Concatenate chunks of the same courses, in draw order."""
+        chunks = sorted(chunks, key=lambda ch: ch.start)
+        first = chunks[0]
+        return cls(
+            courses=list(first.courses),
+            draw=np.concatenate([np.arange(ch.start, ch.start + ch.count) for ch in chunks]),
+            judgments={j: np.concatenate([ch.judgments[j] for ch in chunks])
+                       for j in first.judgments},
+            outcome=np.concatenate([ch.outcome for ch in chunks], axis=1),
+            time=np.concatenate([ch.time for ch in chunks], axis=1),
+            metrics={m: np.concatenate([ch.metrics[m] for ch in chunks], axis=1)
+                     for m in first.metrics},
+            records={r: np.concatenate([ch.records[r] for ch in chunks], axis=1)
+                     for r in first.records},
+        )
+
+    @property
+    def count(self) -> int:
+        """Number of draws."""
+        return int(self.draw.shape[0])
 
 
 def draws_frame(chunk: ChunkResult, outcomes: list[str]) -> pd.DataFrame:

@@ -1,0 +1,223 @@
+"""Designed experiments: a sampler gives uniforms, the engine maps them through each judgment.
+
+A design is a matrix of uniforms, one column per uncertain judgment. The engine's
+``judgment_uniforms`` turns each column into judgment values through the
+judgment's inverse CDF, so SALib's samplers (which draw on ``[0, 1]``) drive the
+real scenario without knowing anything about its distributions. Constant
+judgments are left out of the SALib problem and held at 0.5 (any value gives
+the same constant).
+
+The events and hazards of a draw stay random: their streams are keyed by the
+root seed and the draw's index. The designs below choose draw indices so that
+rows which must differ only in one judgment also share the rest of their
+randomness (see :func:`saltelli_design` and :func:`morris_design`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from SALib.sample import latin
+from SALib.sample import morris as morris_sampler
+from SALib.sample import sobol as sobol_sampler
+
+from kennan.engine.model import Model
+from kennan.engine.simulate import ChunkResult, simulate
+from kennan.errors import UsageError
+
+#: Uniforms handed to the engine stay this far inside (0, 1), so that an unbounded
+#: distribution's inverse CDF stays finite at a sampler's end points.
+EDGE = 1e-9
+DEFAULT_CHUNK = 16_384
+
+#: What a design keeps of each chunk: an array whose last axis is the chunk's draws.
+Extract = Callable[[ChunkResult], np.ndarray]
+
+
+def uncertain_judgments(model: Model) -> list[str]:
+    """Ids of the model's judgments that are not constants, in the model's order."""
+    return [jid for jid, dist in model.judgments if not getattr(dist, "is_constant", False)]
+
+
+def check_judgments(model: Model, judgments: Sequence[str] | None) -> list[str]:
+    """The uncertain judgments to vary: ``judgments`` checked against the model, or all.
+
+    Raises :class:`UsageError` naming the valid ids for an unknown id, and for a
+    constant judgment (varying it changes nothing)."""
+    uncertain = uncertain_judgments(model)
+    if judgments is None:
+        if not uncertain:
+            raise UsageError(f"scenario '{model.scenario.id}' has no uncertain judgment to vary")
+        return uncertain
+    known = [jid for jid, _ in model.judgments]
+    chosen = list(dict.fromkeys(judgments))
+    unknown = [j for j in chosen if j not in known]
+    if unknown:
+        raise UsageError(f"unknown judgment(s) {', '.join(map(repr, unknown))}; valid: "
+                         f"{', '.join(uncertain)}")
+    constant = [j for j in chosen if j not in uncertain]
+    if constant:
+        raise UsageError(f"judgment(s) {', '.join(map(repr, constant))} are constants and cannot "
+                         f"be varied; uncertain judgments: {', '.join(uncertain)}")
+    if not chosen:
+        raise UsageError("no judgment to vary was given")
+    return chosen
+
+
+def salib_problem(names: Sequence[str]) -> dict[str, Any]:
+    """A SALib problem over the uniforms of ``names`` (bounds [0, 1] each)."""
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def full_uniforms(model: Model, names: Sequence[str], sample: np.ndarray) -> np.ndarray:
+    """Uniforms for every judgment of ``model``: ``sample``'s columns for ``names``, 0.5 else.
+
+    Values are clipped to ``[EDGE, 1 - EDGE]``."""
+    order = [jid for jid, _ in model.judgments]
+    out = np.full((sample.shape[0], len(order)), 0.5)
+    for k, name in enumerate(names):
+        out[:, order.index(name)] = sample[:, k]
+    return np.clip(out, EDGE, 1.0 - EDGE)
+
+
+def run_uniforms(model: Model, uniforms: np.ndarray, *, seed: int, start: int = 0,
+                 chunk_size: int = DEFAULT_CHUNK, extract: Extract,
+                 progress: Callable[[int], Any] | None = None) -> np.ndarray:
+    """Simulate one draw per row of ``uniforms`` (draw indices ``start``, ``start + 1``, ...)
+    and concatenate what ``extract`` keeps of each chunk along the last axis."""
+    n = uniforms.shape[0]
+    parts = []
+    for s in range(0, n, chunk_size):
+        count = min(chunk_size, n - s)
+        chunk = simulate(model, start=start + s, count=count, seed=seed,
+                         judgment_uniforms=uniforms[s:s + count])
+        parts.append(np.asarray(extract(chunk)))
+        if progress is not None:
+            progress(count)
+    return np.concatenate(parts, axis=-1)
+
+
+def design_rng(seed: int, purpose: str) -> np.random.Generator:
+    """The generator of a design's sampler, derived from the run's root seed."""
+    tag = int.from_bytes(purpose.encode()[:8].ljust(8, b"\0"), "little")
+    return np.random.default_rng(np.random.SeedSequence([int(seed), tag]))
+
+
+@dataclass(frozen=True)
+class SaltelliDesign:
+    """A Saltelli design (first and total order) in SALib's row layout.
+
+    ``sample`` has ``base * (D + 2)`` rows: for each base point, the row of matrix
+    A, the D rows of A with one column taken from B, then the row of B.
+    """
+
+    names: list[str]
+    base: int
+    sample: np.ndarray
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem the design was drawn for."""
+        return salib_problem(self.names)
+
+    @property
+    def evaluations(self) -> int:
+        """Number of model evaluations (draws) per course."""
+        return self.sample.shape[0]
+
+
+def saltelli_design(names: Sequence[str], *, base: int, seed: int) -> SaltelliDesign:
+    """A scrambled Sobol' sequence arranged by SALib's Saltelli scheme (first and total order).
+
+    ``base`` must be a power of two (the Sobol' sequence's balance properties need it)."""
+    if base < 2 or base & (base - 1):
+        raise UsageError(f"the number of base samples must be a power of two of at least 2, "
+                         f"got {base}")
+    sample = sobol_sampler.sample(salib_problem(names), base, calc_second_order=False,
+                                  scramble=True, seed=design_rng(seed, "saltelli"))
+    return SaltelliDesign(list(names), base, sample)
+
+
+def run_saltelli(model: Model, design: SaltelliDesign, *, seed: int, extract: Extract,
+                 chunk_size: int = DEFAULT_CHUNK,
+                 progress: Callable[[int], Any] | None = None) -> np.ndarray:
+    """Evaluate a Saltelli design; returns what ``extract`` keeps, rows in SALib's order.
+
+    Draw indices: row j of A and every row j of the mixed matrices AB_i use draw
+    j; row j of B uses draw ``base + j``. So A and AB_i differ only in judgment
+    i (the total-order estimator compares them) while B and AB_i share only
+    judgment i (the first-order estimator compares those). The events' own
+    randomness then acts as one more input, never switched: it lowers the
+    indices' sum below one by its share of the variance.
+    """
+    d, n = len(design.names), design.base
+    blocks = design.sample.reshape(n, d + 2, d)
+    out = []
+    for b in range(d + 2):
+        start = n if b == d + 1 else 0
+        u = full_uniforms(model, design.names, blocks[:, b, :])
+        out.append(run_uniforms(model, u, seed=seed, start=start, chunk_size=chunk_size,
+                                extract=extract, progress=progress))
+    stacked = np.stack(out, axis=-1)  # (..., n, d + 2)
+    return stacked.reshape(*stacked.shape[:-2], n * (d + 2))
+
+
+@dataclass(frozen=True)
+class MorrisDesign:
+    """Morris trajectories: ``trajectories * (D + 1)`` rows on a grid of ``levels`` levels."""
+
+    names: list[str]
+    trajectories: int
+    levels: int
+    sample: np.ndarray
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem the design was drawn for."""
+        return salib_problem(self.names)
+
+
+def morris_design(names: Sequence[str], *, trajectories: int, levels: int = 4,
+                  seed: int) -> MorrisDesign:
+    """Morris's one-at-a-time trajectories over the judgments' uniforms."""
+    if trajectories < 2:
+        raise UsageError(f"Morris needs at least 2 trajectories, got {trajectories}")
+    if levels < 2 or levels % 2:
+        raise UsageError(f"Morris needs an even number of levels of at least 2, got {levels}")
+    rng = design_rng(seed, "morris")
+    sample = morris_sampler.sample(salib_problem(names), trajectories, num_levels=levels,
+                                   seed=int(rng.integers(1, 2**31 - 1)))
+    return MorrisDesign(list(names), trajectories, levels, sample)
+
+
+def run_morris(model: Model, design: MorrisDesign, *, seed: int, extract: Extract,
+               chunk_size: int = DEFAULT_CHUNK,
+               progress: Callable[[int], Any] | None = None) -> np.ndarray:
+    """Evaluate a Morris design; returns what ``extract`` keeps, rows in SALib's order.
+
+    Every point of trajectory r uses draw r, so an elementary effect compares two
+    draws that differ only in one judgment. The grid's end points 0 and 1 are
+    mapped to the centres of ``levels`` equal bins, ``(k + 0.5) / levels``, which
+    keeps the inverse CDF of an unbounded judgment finite.
+    """
+    d, r, lv = len(design.names), design.trajectories, design.levels
+    grid = (np.rint(design.sample * (lv - 1)) + 0.5) / lv
+    blocks = grid.reshape(r, d + 1, d)
+    out = []
+    for p in range(d + 1):
+        u = full_uniforms(model, design.names, blocks[:, p, :])
+        out.append(run_uniforms(model, u, seed=seed, start=0, chunk_size=chunk_size,
+                                extract=extract, progress=progress))
+    stacked = np.stack(out, axis=-1)  # (..., r, d + 1)
+    return stacked.reshape(*stacked.shape[:-2], r * (d + 1))
+
+
+def latin_hypercube(names: Sequence[str], *, count: int, seed: int) -> np.ndarray:
+    """A Latin hypercube of ``count`` points over the judgments' uniforms, ``(count, D)``."""
+    if count < 1:
+        raise UsageError(f"a Latin hypercube needs at least 1 point, got {count}")
+    rng = design_rng(seed, "latin")
+    return latin.sample(salib_problem(names), count, seed=int(rng.integers(1, 2**31 - 1)))
