@@ -62,7 +62,7 @@ ERRORS = [
     ("{1}", "sets are not allowed", 1),
     ("{}", "dictionaries are not allowed", 1),
     ("'text'", "text (a string) is not allowed", 1),
-    ("b'bytes'", "bytes is not allowed", 1),
+    ("b'bytes'", "a bytes literal is not allowed", 1),
     ("f'{t}'", "f-strings are not allowed", 1),
     ("1j", "a complex number is not allowed", 1),
     ("...", "Ellipsis is not allowed", 1),
@@ -197,3 +197,8 @@ def test_parser_faults_become_expression_errors(
 def test_huge_integer_source() -> None:
     (problem,) = _error(10**400).problems
     assert "number is too large" in problem.message
+
+
+def test_empty_what_gives_no_prefix() -> None:
+    (problem,) = _error("zzz", what="").problems
+    assert problem.message == "unknown name 'zzz'"

@@ -102,13 +102,17 @@ def compile_expression(
         try:
             value = float(source)
         except OverflowError:
-            raise ExpressionError(Problem(f"{what}: number is too large", location)) from None
+            raise ExpressionError(
+                Problem(_prefixed(what, "number is too large"), location)
+            ) from None
         text = repr(source) if isinstance(source, int | float) else str(value)
         return _constant_expression(text, value, origin, location, what)
     if not isinstance(source, str):
         raise ExpressionError(
             Problem(
-                f"{what}: expected an expression (text or a number), got {_describe(source)}",
+                _prefixed(
+                    what, f"expected an expression (text or a number), got {_describe(source)}"
+                ),
                 location,
             )
         )
@@ -136,14 +140,14 @@ def _check_finite(compiled: Emitted, location: Location | None, what: str) -> No
     if not math.isfinite(value):
         raise ExpressionError(
             Problem(
-                f"{what}: evaluates to {value}, not a finite number",
+                _prefixed(what, f"evaluates to {value}, not a finite number"),
                 _place(RawProblem("", 1, 0), location),
             )
         )
 
 
 def _problem(raw: RawProblem, location: Location | None, what: str, multiline: bool) -> Problem:
-    message = f"{what}: {raw.message}"
+    message = _prefixed(what, raw.message)
     if multiline and location is not None and location.line is not None:
         # The file position of a later line of a block scalar is not known here.
         message += f" (line {raw.line}, column {raw.col + 1} of the expression)"
@@ -158,6 +162,10 @@ def _place(raw: RawProblem, location: Location | None) -> Location:
     if location.line is None or location.col is None:
         return location
     return Location(location.file, location.line, location.col + raw.col)
+
+
+def _prefixed(what: str, message: str) -> str:
+    return f"{what}: {message}" if what else message
 
 
 def _describe(value: object) -> str:

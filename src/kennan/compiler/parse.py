@@ -254,7 +254,7 @@ class _Checker:
             except OverflowError:
                 self.report("number is too large", node)
                 return None
-        kinds = {str: "text (a string)", bytes: "bytes", complex: "a complex number"}
+        kinds = {str: "text (a string)", bytes: "a bytes literal", complex: "a complex number"}
         what = kinds.get(type(value), repr(value))
         self.report(f"{what} is not allowed here; an expression computes a number", node)
         return None
