@@ -61,27 +61,60 @@ def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
     return np.asarray(result.outcome).reshape(shape)
 
 
+def _static_utility(ev: Evaluator, dec: DecisionSpec, actor: str) -> np.ndarray | float:
+    """The part of ``actor``'s utilities that reads only judgments: the same every period,
+    so computed once per block and cached on the evaluator. Shape (options, draws) or 0."""
+    key = (dec.id, actor)
+    if key in ev.memo:
+        return ev.memo[key]
+    util: np.ndarray | float = 0.0
+    for term in dec.terms.get(actor, ()):
+        if not _static(ev, term):
+            continue
+        if isinstance(util, float):
+            util = np.zeros((len(dec.options), ev.shape[1]))
+        w = ev(term.weight)
+        for o, site in term.values:
+            util[o] += w * ev(site)
+    ev.memo[key] = util
+    return util
+
+
+def _static(ev: Evaluator, term) -> bool:
+    return ev.is_static(term.weight) and all(ev.is_static(site) for _, site in term.values)
+
+
 def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
               t: int) -> None:
     shape = ev.shape
     n_opt = len(dec.options)
-    sharp = _full(ev(dec.sharpness), shape)
+    sharp = ev(dec.sharpness)
+    weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
+    p = None
     probs = []
-    for actor in dec.deciders:
+    for a, actor in enumerate(dec.deciders):
+        static = _static_utility(ev, dec, actor)
         util = np.zeros((n_opt, *shape))
+        if isinstance(static, np.ndarray):
+            util += static[:, None, :]
         for term in dec.terms.get(actor, ()):
+            if _static(ev, term):
+                continue
             w = ev(term.weight)
             for o, site in term.values:
-                util[o] += w * _full(ev(site), shape)
-        z = sharp * util
-        z -= z.max(axis=0)
-        np.exp(z, out=z)
-        z /= z.sum(axis=0)
-        probs.append(z)
-    if len(probs) == 1:
-        p = probs[0]
-    else:
-        weights = _weights(ev, dec.deciders)
+                util[o] += w * ev(site)
+        util *= sharp
+        util -= util.max(axis=0)
+        np.exp(util, out=util)
+        util /= util.sum(axis=0)
+        if weights is None:
+            p = util
+        elif dec.combine == "compromise":
+            # Influences are normalised, so the compromise is the influence-weighted mean.
+            p = util * weights[a] if p is None else p + util * weights[a]
+        else:
+            probs.append(util)
+    if probs:
         stacked = np.stack(probs, axis=1) * 100.0  # (options, actors, courses, draws)
         ones = np.ones(stacked.shape[1:])
         p = np.stack([_combine(dec.combine, stacked[o], ones, weights)
@@ -93,7 +126,7 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Stre
     choice = (u > cum[:-1]).sum(axis=0)
     env = ev.env
     for k, o in enumerate(dec.options):
-        np.copyto(env[o], (choice == k).astype(np.float64), where=alive)
+        np.copyto(env[o], choice == k, where=alive)
         np.copyto(env[f"prob:{o}"], p[k], where=alive)
 
 

@@ -30,11 +30,17 @@ class Evaluator:
         self.period = -1
         self._static = frozenset(judgments)
         self._cache: dict[int, Any] = {}
+        #: Per-block memo for stages that cache judgment-only intermediate results.
+        self.memo: dict[Any, Any] = {}
 
     def begin_period(self, t: int) -> None:
         """Advance the clock."""
         self.period = t
         self.env["t"] = float(t)
+
+    def is_static(self, site: Site) -> bool:
+        """Whether ``site`` reads only judgments (or nothing), so its value never changes."""
+        return not site.expr.id_refs and site.expr.names <= self._static
 
     def row_env(self, c: int) -> dict[str, Any]:
         """The environment seen by course ``c`` alone: its row of every (courses, draws) array."""
@@ -49,7 +55,7 @@ class Evaluator:
         expr = site.expr
         if expr.constant is not None:
             return expr.constant
-        invariant = not expr.id_refs and expr.names <= self._static
+        invariant = self.is_static(site)
         if invariant:
             key = id(site)
             if key in self._cache:

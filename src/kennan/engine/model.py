@@ -305,7 +305,9 @@ def _decision(s: Scenario, i: int, site, factions) -> DecisionSpec:
                             {a: tuple(t) for a, t in terms.items()})
     issue_i = next(n for n, x in enumerate(s.issues) if x.id == d.issue)
     issue = s.issues[issue_i]
-    holders = members or [a for a in issue.positions if a == d.owner]
+    # A state's factions settle its position; any other owner (a negotiation, a group)
+    # settles among every actor holding a position on the issue.
+    holders = members or list(issue.positions)
     stances = []
     for a in holders:
         if a not in issue.positions:

@@ -36,7 +36,7 @@ import numpy as np
 
 from kennan.engine import stages
 from kennan.engine.evaluator import Evaluator
-from kennan.engine.exact import exact_sums
+from kennan.engine.exact import fixed_sums
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
 
@@ -49,8 +49,8 @@ class ChunkResult:
     model's outcomes, -1 for none by the horizon), ``time`` (period index of the
     outcome, -1 for none), one array per metric and per recorded value (NaN where
     the outcome was not reached). ``judgments`` are ``(draws,)``.
-    ``trajectories[metric]`` is a list per course of exact per-period sums over
-    the draws of the metric's current value (see :mod:`kennan.engine.exact`).
+    ``trajectories[metric]`` is a list per course of per-period sums over the draws
+    of the metric's current value, in units of 2**-24 (:func:`~kennan.engine.exact.fixed_sums`).
     """
 
     start: int
@@ -110,7 +110,7 @@ def simulate(
         live = sim.alive.copy()
         stages.settle_outcomes(model, ev, sim, streams, t, outcome, time, records)
         acc.record(model, ev, live)
-        traj_rows.append(exact_sums(acc.current.reshape(-1, count)))
+        traj_rows.append(fixed_sums(acc.current.reshape(-1, count)))
 
     n_m = len(model.metrics)
     trajectories = {

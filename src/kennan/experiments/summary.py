@@ -8,6 +8,7 @@ result does not depend on chunk size, worker count or the order chunks finish.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from kennan.engine.exact import exact_sums, to_fraction
+from kennan.engine.exact import exact_sums, fixed_to_float, to_fraction
 from kennan.engine.simulate import ChunkResult
 
 Z95 = 1.959963984540054
@@ -42,7 +43,7 @@ class Summary:
     diff_metrics: list[list[list[int]]] = field(default_factory=list)
     # record sums per course (draws where the outcome was reached)
     record_sums: list[list[int]] = field(default_factory=list)
-    # trajectories[m][c][t]: exact sum over draws of metric m's current value
+    # trajectories[m][c][t]: sum over draws of metric m's current value (units of 2**-24)
     trajectories: list[list[list[int]]] = field(default_factory=list)
 
     @classmethod
@@ -158,8 +159,7 @@ class Summary:
 
     def trajectory(self, m: int, c: int) -> list[float]:
         """Mean over draws of metric ``m`` in each period under course ``c``."""
-        return [float(to_fraction(v) / self.draws) if self.draws else math.nan
-                for v in self.trajectories[m][c]]
+        return [fixed_to_float(v, self.draws) for v in self.trajectories[m][c]]
 
     def outcome_difference(self, c: int, k: int) -> tuple[float, float, float]:
         """Paired difference in probability of outcome ``k``, course ``c`` minus baseline,
@@ -182,6 +182,53 @@ class Summary:
     def from_dict(cls, data: dict[str, Any]) -> Summary:
         """Inverse of :meth:`to_dict`."""
         return cls(**data)
+
+    def to_json(self) -> str:
+        """Compact JSON text, exact: large sums are written as ``"MpE"`` (M times 2**E).
+
+        An exact sum is an integer near 2**1080 whose low bits are mostly zero;
+        dropping the trailing zeros shrinks a chunk's summary about tenfold.
+        """
+        return json.dumps(_pack(self.to_dict()), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Summary:
+        """Inverse of :meth:`to_json`; raises ValueError for anything malformed."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or set(data) != _FIELDS:
+                raise ValueError("not a summary")
+            return cls.from_dict({k: v if k in _NAMES else _unpack(v) for k, v in data.items()})
+        except (TypeError, KeyError, RecursionError) as exc:
+            raise ValueError(f"not a summary: {exc}") from None
+
+
+_FIELDS = frozenset(Summary.__dataclass_fields__)
+_NAMES = frozenset({"courses", "outcomes", "metrics", "records"})
+# Integers below this many bits are written as they are.
+_SMALL_BITS = 63
+
+
+def _pack(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_pack(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _pack(v) for k, v in x.items()}
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > _SMALL_BITS:
+        shift = (x & -x).bit_length() - 1
+        return f"{x >> shift}p{shift}"
+    return x
+
+
+def _unpack(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_unpack(v) for v in x]
+    if isinstance(x, str):
+        mantissa, sep, shift = x.partition("p")
+        if not sep:
+            raise ValueError(f"not a packed number: {x!r}")
+        return int(mantissa) << int(shift)
+    return x
 
 
 def _add(a: Any, b: Any) -> Any:

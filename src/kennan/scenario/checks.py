@@ -69,7 +69,8 @@ def namespace_of(s: Scenario) -> Namespace:
     values.update({v.id: "state variable" for v in s.state})
     for d in s.decisions:
         if d.options is not None:
-            values.update({o.id: f"option of '{d.id}' (1 when chosen this period)" for o in d.options})
+            values.update({o.id: f"option of '{d.id}' (1 when chosen this period)"
+                           for o in d.options})
         else:
             values[d.id] = f"decision on issue '{d.issue}' (its settled position)"
     tags = {t for p in s.policies for step in p.ladder for t in step.tags}
@@ -120,7 +121,8 @@ def _check_unique_ids(s: Scenario, at: Any) -> dict[str, str]:
 
 
 def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
-    def ref(path: PathKey, ident: str, kinds: tuple[str, ...], what: str, key: bool = False) -> None:
+    def ref(path: PathKey, ident: str, kinds: tuple[str, ...], what: str,
+            key: bool = False) -> None:
         if ids.get(ident) not in kinds:
             pool = [i for i, k in ids.items() if k in kinds]
             close = difflib.get_close_matches(ident, pool, n=1)
@@ -371,7 +373,7 @@ def _derived_order(s: Scenario, out: CheckedScenario, at: Any) -> list[str]:
         if state.get(node) == 2:
             return
         if state.get(node) == 1:
-            cycle = stack[stack.index(node):] + [node]
+            cycle = [*stack[stack.index(node):], node]
             key = frozenset(cycle)
             if key not in reported:
                 reported.add(key)

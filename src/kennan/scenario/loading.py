@@ -83,7 +83,8 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
     if not isinstance(doc.data, dict):
         raise ScenarioError(
             f"expected a mapping at the top level (kennan: 1, id: ..., ...), "
-            f"got {_kind(doc.data)}", doc.locate(())
+            f"got {_kind(doc.data)}",
+            doc.locate(()),
         )
     if "kennan" not in doc.data:
         raise ScenarioError("missing 'kennan: 1' (the scenario language version) at the top",
@@ -106,7 +107,8 @@ def translate_errors(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
     problems = []
     for path, errs in grouped.items():
         problems.append(_problem(doc, path, errs))
-    problems.sort(key=lambda p: (p.location.line or 0, p.location.col or 0) if p.location else (0, 0))
+    problems.sort(key=lambda p: (p.location.line or 0, p.location.col or 0)
+                  if p.location else (0, 0))
     return problems
 
 
@@ -115,10 +117,7 @@ def _data_path(data: Any, loc: tuple) -> PathKey:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and _looks_like_field(part):
@@ -144,7 +143,8 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict]) -> Problem:
         allowed = _allowed_keys(path[:-1], doc.data)
         hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
         suggestion = _suggest(str(key), allowed)
-        return Problem(f"{where}: unknown key '{key}'{suggestion}{hint}", doc.locate(path, key=True))
+        return Problem(f"{where}: unknown key '{key}'{suggestion}{hint}",
+                       doc.locate(path, key=True))
     if "missing" in types_:
         key = path[-1] if path else "?"
         return Problem(f"{_describe_path(doc.data, path[:-1])}: missing required key '{key}'",
@@ -156,7 +156,8 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict]) -> Problem:
                        doc.locate(path))
     value_errors = [e for e in errs if e["type"] in {"value_error", "assertion_error"}]
     if value_errors:
-        msg = value_errors[0]["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        msg = value_errors[0]["msg"].removeprefix("Value error, ")
+        msg = msg.removeprefix("Assertion failed, ")
         return Problem(f"{where}: {msg}", doc.locate(path))
     if first["type"] == "string_pattern_mismatch":
         return Problem(

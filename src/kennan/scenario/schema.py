@@ -292,7 +292,7 @@ class Scenario(Node):
     """A whole scenario file."""
 
     kennan: Literal[1]
-    id: Id
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
     title: str
     description: str | None = None
     vocabulary: str = "icd203"
