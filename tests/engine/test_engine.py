@@ -119,7 +119,10 @@ policies:
 events:
   - {id: never, when: "t < 0"}
 metrics:
-  - {id: level, value: "active(r1) + active(r2) + active(r3) + active(h1) + active(h2) + active(d1) + active(d2) + active(d3) + active(d4) + active(d5)"}
+  - id: level
+    value: >-
+      active(r1) + active(r2) + active(r3) + active(h1) + active(h2)
+      + active(d1) + active(d2) + active(d3) + active(d4) + active(d5)
   - {id: low_tag, value: "tagged(low)"}
 """, horizon=9)
     r = kennan.run(s, draws=10, seed=0)
