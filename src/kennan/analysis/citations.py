@@ -1,0 +1,62 @@
+"""Each judgment's grounds as a row an analyst can read: its distribution and its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kennan.scenario.loading import LoadedScenario
+
+
+@dataclass(frozen=True)
+class JudgmentInfo:
+    """A judgment's id, distribution, percentiles and grounds (a citation or an assumption)."""
+
+    id: str
+    distribution: str
+    p5: float
+    p50: float
+    p95: float
+    constant: bool
+    source: str | None = None
+    source_title: str | None = None
+    paragraph: int | None = None
+    quote: str | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+    @property
+    def grounds(self) -> str:
+        """``¶7 "quote"`` for a citation, ``assumption: reason`` otherwise."""
+        if self.paragraph is not None:
+            return f"¶{self.paragraph} \u201c{self.quote}\u201d"
+        return f"assumption: {self.assumption}"
+
+    @property
+    def spread(self) -> str:
+        """The 5th, 50th and 95th percentiles, or the constant."""
+        if self.constant:
+            return f"{self.p50:.4g}"
+        return f"{self.p5:.3g} / {self.p50:.3g} / {self.p95:.3g}"
+
+
+def judgment_infos(loaded: LoadedScenario) -> dict[str, JudgmentInfo]:
+    """Every judgment of ``loaded``, in file order."""
+    s = loaded.model
+    titles = {src.id: src.title for src in s.sources}
+    out = {}
+    for j in s.judgments:
+        dist = loaded.checked.distributions[j.id]
+        p5, p50, p95 = (float(v) for v in np.asarray(dist.percentiles((5, 50, 95))))
+        cite = j.cite
+        out[j.id] = JudgmentInfo(
+            id=j.id, distribution=dist.describe(), p5=p5, p50=p50, p95=p95,
+            constant=bool(getattr(dist, "is_constant", False)),
+            source=cite.source if cite else None,
+            source_title=titles.get(cite.source) if cite else None,
+            paragraph=cite.paragraph if cite else None,
+            quote=cite.quote if cite else None,
+            assumption=j.assumption, note=j.note,
+        )
+    return out

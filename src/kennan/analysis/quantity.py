@@ -1,0 +1,87 @@
+"""What a course is judged by: reaching an outcome (by the horizon or within some months),
+or a metric, with the direction that counts as better."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kennan.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A per-draw value of each course: an outcome's indicator or a metric.
+
+    ``sense`` is +1 when more is better, -1 when less is better; ``within`` counts
+    an outcome only when reached in the first ``within`` periods.
+    """
+
+    kind: str  # "outcome" or "metric"
+    id: str
+    label: str
+    index: int
+    within: int | None = None
+    sense: int = 1
+
+    def values(self, draws: Any) -> np.ndarray:
+        """``(courses, draws)`` values from anything with ``outcome``, ``time``, ``metrics``
+        (a :class:`~kennan.engine.simulate.ChunkResult` or per-draw arrays)."""
+        if self.kind == "metric":
+            return np.asarray(draws.metrics[self.id], dtype=np.float64)
+        hit = draws.outcome == self.index
+        if self.within is not None:
+            hit &= (draws.time >= 0) & (draws.time < self.within)
+        return hit.astype(np.float64)
+
+    def scores(self, draws: Any) -> np.ndarray:
+        """Values signed so that higher is always better."""
+        return self.sense * self.values(draws)
+
+    def describe(self) -> str:
+        """Readable statement, e.g. ``probability of Armistice within 12 months``."""
+        if self.kind == "metric":
+            better = "lower" if self.sense < 0 else "higher"
+            return f"{self.label} ({better} is better)"
+        when = f" within {self.within} months" if self.within else " by the horizon"
+        return f"probability of {self.label}{when}"
+
+
+def make_quantity(outcomes: dict[str, str], metrics: dict[str, str], horizon: int, *,
+                  outcome: str | None = None, metric: str | None = None,
+                  within: int | None = None, lower_is_better: bool = False) -> Quantity:
+    """The quantity named by ``outcome`` or ``metric`` (default: the first outcome).
+
+    ``outcomes`` and ``metrics`` map ids to labels, in the scenario's order. Unknown
+    ids raise :class:`UsageError` listing the valid ones."""
+    if outcome is not None and metric is not None:
+        raise UsageError("give an outcome or a metric, not both")
+    if within is not None and not 1 <= within <= horizon:
+        raise UsageError(f"within must be between 1 and the horizon ({horizon} periods), "
+                         f"got {within}")
+    if metric is not None:
+        if metric not in metrics:
+            raise UsageError(f"unknown metric '{metric}'; valid: {', '.join(metrics) or 'none'}")
+        if within is not None:
+            raise UsageError("within applies to an outcome, not to a metric")
+        return Quantity("metric", metric, metrics[metric], list(metrics).index(metric),
+                        None, -1 if lower_is_better else 1)
+    if not outcomes:
+        raise UsageError("this scenario has no outcome; name a metric instead")
+    outcome = outcome if outcome is not None else next(iter(outcomes))
+    if outcome not in outcomes:
+        raise UsageError(f"unknown outcome '{outcome}'; valid: {', '.join(outcomes)}")
+    return Quantity("outcome", outcome, outcomes[outcome], list(outcomes).index(outcome),
+                    within, -1 if lower_is_better else 1)
+
+
+def quantity_of(source: Any, **options: Any) -> Quantity:
+    """:func:`make_quantity` for a :class:`~kennan.engine.model.Model` or
+    :class:`~kennan.experiments.results.Results`."""
+    if hasattr(source, "outcome_labels"):  # Results
+        return make_quantity(dict(source.outcome_labels), dict(source.metric_labels),
+                             len(source.periods), **options)
+    return make_quantity({o.id: o.label for o in source.outcomes},
+                         {m.id: m.label for m in source.metrics}, source.horizon, **options)
