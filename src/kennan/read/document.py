@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kennan.errors import Location, ReadError
+from kennan.read.telegraphese import Expansion, expand
 
 _SPACE = re.compile(r"\s+")
 
@@ -28,6 +29,19 @@ def normalise_space(text: str) -> str:
 def squeeze(text: str) -> str:
     """Remove all whitespace: the key for whitespace-insensitive comparison of quotes."""
     return _SPACE.sub("", text)
+
+
+def find_ignoring_space(text: str, quote: str) -> tuple[int, int] | None:
+    """(start, end) of the first occurrence of ``quote`` in ``text`` when all whitespace
+    is ignored on both sides, or None (also for a quote of nothing but space)."""
+    needle = squeeze(quote)
+    if not needle:
+        return None
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    at = "".join(text[i] for i in kept).find(needle)
+    if at < 0:
+        return None
+    return kept[at], kept[at + len(needle) - 1] + 1
 
 
 @dataclass(frozen=True)
@@ -46,10 +60,32 @@ class Paragraph:
     text: str
     pages: tuple[int, ...] = ()
 
+    @property
+    def expanded(self) -> str:
+        """The text with its telegraphese expanded (shipped lexicon)."""
+        return self.expansion().text
+
+    def expansion(self) -> Expansion:
+        """The expansion of the text with its map back to the original."""
+        return expand(self.text)
+
     def contains(self, quote: str) -> bool:
-        """True if ``quote`` occurs in the text, ignoring all differences of whitespace."""
-        needle = squeeze(quote)
-        return bool(needle) and needle in squeeze(self.text)
+        """True if ``quote`` occurs in the text, as written or with its telegraphese
+        expanded, ignoring all differences of whitespace."""
+        return self.locate(quote) is not None
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Where ``quote`` is in the text: (start, end), or None.
+
+        Whitespace is ignored; a quote given in expanded form ("Immediate situation")
+        is found in the expansion and mapped back to the original span ("Immed sitn").
+        """
+        found = find_ignoring_space(self.text, quote)
+        if found is not None:
+            return found
+        expansion = self.expansion()
+        found = find_ignoring_space(expansion.text, quote)
+        return None if found is None else expansion.to_original(*found)
 
 
 @dataclass(frozen=True)

@@ -39,5 +39,6 @@ def series_designators() -> Mapping[str, str]:
 @functools.cache
 def precedence_rank() -> Mapping[str, int]:
     """Precedence -> urgency rank (higher is more urgent), from the order of the rows."""
-    rows = [r["phrase"].lower() for r in read_table("classification.tsv") if r["kind"] == "precedence"]
+    table = read_table("classification.tsv")
+    rows = [r["phrase"].lower() for r in table if r["kind"] == "precedence"]
     return MappingProxyType({p: len(rows) - i for i, p in enumerate(rows)})

@@ -48,7 +48,8 @@ def load_document(
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise ReadError("no such file: expected a path to a TEI (.xml) or text file", where) from None
+        raise ReadError("no such file: expected a path to a TEI (.xml) or text file",
+                        where) from None
     except OSError as exc:
         raise ReadError(f"cannot read the file: {exc.strerror or exc}", where) from None
     if p.is_dir():
@@ -100,10 +101,12 @@ def _decode(data: bytes, encoding: str, where: Location, *, partial: bool = Fals
     try:
         codec = codecs.lookup(encoding)
     except LookupError:
-        raise ReadError(f"unknown encoding {encoding!r}: expected e.g. utf-8 or cp1252", where) from None
+        raise ReadError(f"unknown encoding {encoding!r}: expected e.g. utf-8 or cp1252",
+                        where) from None
     try:
         if partial:
-            return codecs.getincrementaldecoder(codec.name)(errors="strict").decode(data, final=False)
+            decoder = codecs.getincrementaldecoder(codec.name)(errors="strict")
+            return decoder.decode(data, final=False)
         return data.decode(codec.name)
     except UnicodeDecodeError as exc:
         before = data[: exc.start]

@@ -31,7 +31,8 @@ MONTHS = {
 }
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_TIME = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\.?|(?P<noon>noon|midnight)"
+_TIME = (r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\.?"
+         r"|(?P<noon>noon|midnight)")
 _DATELINE = re.compile(
     rf"^(?P<place>[A-Z][^,\d\[\]]{{1,60}}?),\s+(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),\s*"
     rf"(?P<year>\d{{4}})(?:\s*[\u2014\u2013-]+\s*(?:{_TIME}))?\.?(?:\s*\[Received.*\])?\s*$",
@@ -50,7 +51,9 @@ _DOC_FORMS = re.compile(
 _SENTENCE_END = ".?!;:"
 # Telegram series designators not in the lexicon still have a shape: a post or person
 # and "tel" (Cantel, Kentel), "Tel"/"To" and a post (Telcan, Tosec), a person and "te"/"to".
-_DESIGNATOR_SHAPE = re.compile(r"^(?:[A-Z][a-z]{1,8}tel|Tel[a-z]{2,5}|To[a-z]{3,5}|[A-Z][a-z]{2,5}t[eo])$")
+_DESIGNATOR_SHAPE = re.compile(
+    r"^(?:[A-Z][a-z]{1,8}tel|Tel[a-z]{2,5}|To[a-z]{3,5}|[A-Z][a-z]{2,5}t[eo])$"
+)
 
 
 def front_matter_kind(text: str, *, first: bool) -> str | None:
@@ -75,7 +78,9 @@ def _looks_like_heading(text: str) -> bool:
     return 0 < len(core.split()) <= 40 and core[-1:] not in _SENTENCE_END
 
 
-def classification(text: str, *, lenient: bool = False) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+def classification(
+    text: str, *, lenient: bool = False
+) -> tuple[str | None, str | None, tuple[str, ...]] | None:
     """Split a classification line into (level, precedence, handling caveats).
 
     "top secret" -> ("top secret", None, ()); "Secret—Niact" -> ("secret", "niact", ());
@@ -98,7 +103,8 @@ def classification(text: str, *, lenient: bool = False) -> tuple[str | None, str
             rest = rest[m.end():]
             continue
         for phrase, kind in words:
-            if rest.startswith(phrase) and (len(rest) == len(phrase) or not rest[len(phrase)].isalnum()):
+            after = rest[len(phrase): len(phrase) + 1]
+            if rest.startswith(phrase) and not after.isalnum():
                 if kind == "level" and level is None:
                     level = phrase
                 elif kind == "precedence" and precedence is None:

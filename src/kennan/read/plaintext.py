@@ -92,7 +92,8 @@ def parse_text(text: str, path: Path) -> Document:
 
 def _blocks(text: str) -> list[_Block]:
     lines = text.split("\n")
-    has_blank = any(not ln.strip() for ln in lines[:-1]) and sum(1 for ln in lines if ln.strip()) > 1
+    nonblank = sum(1 for ln in lines if ln.strip())
+    has_blank = nonblank > 1 and any(not ln.strip() for ln in lines[:-1])
     blocks: list[_Block] = []
     current: list[str] = []
     start = 0
@@ -102,12 +103,11 @@ def _blocks(text: str) -> list[_Block]:
                 blocks.append(_Block(_join(current), start))
                 current = []
             continue
-        if not has_blank and current:
-            # No blank lines anywhere: a line is a paragraph, unless it continues a
-            # hard-wrapped one (the next line starts lower-case).
-            if not line.lstrip()[:1].islower():
-                blocks.append(_Block(_join(current), start))
-                current = []
+        # No blank lines anywhere: a line is a paragraph, unless it continues a
+        # hard-wrapped one (the next line starts lower-case).
+        if not has_blank and current and not line.lstrip()[:1].islower():
+            blocks.append(_Block(_join(current), start))
+            current = []
         if not current:
             start = no
         current.append(line)

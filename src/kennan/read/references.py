@@ -40,10 +40,13 @@ _TAIL = (
 # the noun a quantity counts ("my 2 points", "our 300 men" are not references).
 _AFTER_PUNCT = re.compile(r"^(?:\s*$|\s*[.,;:)\]\[\u2014\u2013])")
 _NEXT_WORD = re.compile(r"^\s+([A-Za-z]+)")
-_VERBS_ENDING_IN_S = frozenset(
-    ["says", "states", "reports", "indicates", "contains", "gives", "refers", "describes", "suggests", "proposes", "was", "is", "has", "does", "this", "its", "as"]
-)
-_IRREGULAR_PLURALS = frozenset(["men", "women", "people", "children", "aircraft", "personnel", "feet"])
+_VERBS_ENDING_IN_S = frozenset({
+    "says", "states", "reports", "indicates", "contains", "gives", "refers", "describes",
+    "suggests", "proposes", "was", "is", "has", "does", "this", "its", "as",
+})
+_IRREGULAR_PLURALS = frozenset({
+    "men", "women", "people", "children", "aircraft", "personnel", "feet",
+})
 _OWNER = {"your": "ur", "ur": "ur", "my": "my", "our": "our"}
 _TEL_WORD = r"(?:tel|telegram|cable|des|desp|despatch|airgram)s?"
 _DESPATCH = ("des", "desp", "despatch", "despatches", "desps")

@@ -1,0 +1,114 @@
+"""The actor gazetteer: which actors a sentence mentions.
+
+Rows (id, kind, name, aliases) come from ``data/lexicon/actors.tsv``; a scenario or
+the command line adds or replaces rows (by id). Aliases match case-sensitively as whole
+words, the longest first, without overlaps: "Chinese Nationalists" is the Republic of
+China, not "Chinese".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kennan.errors import Location, ReadError
+from kennan.read import lexicon
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An entry of the gazetteer."""
+
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+_KINDS = ("state", "person", "group")
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Gazetteer:
+    """Finds actors by their aliases in text."""
+
+    def __init__(self, actors: Iterable[Actor]) -> None:
+        by_id: dict[str, Actor] = {}
+        for actor in actors:
+            by_id[actor.id] = actor  # a later row replaces an earlier one of the same id
+        self.actors: tuple[Actor, ...] = tuple(by_id.values())
+        owner: dict[str, str] = {}
+        for actor in self.actors:
+            for alias in actor.aliases:
+                owner[alias] = actor.id
+        self._owner = owner
+        alternatives = sorted(owner, key=len, reverse=True)
+        self._pattern = re.compile(
+            "|".join(rf"(?<![\w-]){re.escape(a)}(?![\w])" for a in alternatives) or r"(?!)"
+        )
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(actor id, start, end) of every mention in ``text``, in order."""
+        return [(self._owner[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+
+    def mentioned(self, text: str) -> tuple[str, ...]:
+        """Ids of the actors ``text`` mentions, in order of first mention."""
+        return tuple(dict.fromkeys(actor for actor, _, _ in self.find(text)))
+
+    def get(self, actor_id: str) -> Actor | None:
+        """The entry of ``actor_id``, if any."""
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def extended(self, actors: Iterable[Actor]) -> Gazetteer:
+        """This gazetteer with ``actors`` added (replacing entries of the same id)."""
+        return Gazetteer([*self.actors, *actors])
+
+
+def actors_from_rows(rows: Iterable[dict[str, str]], *, file: str = "<rows>") -> list[Actor]:
+    """Gazetteer entries from rows with keys id, kind, name, aliases ("|"-separated)."""
+    out = []
+    for line, row in enumerate(rows, start=2):
+        where = Location(file, line)
+        actor_id = (row.get("id") or "").strip()
+        kind = (row.get("kind") or "").strip()
+        if not _ID.match(actor_id):
+            raise ReadError(f"actor id {actor_id!r}: expected a name of letters, digits and _",
+                            where)
+        if kind not in _KINDS:
+            raise ReadError(f"actor {actor_id}: kind {kind!r}, expected one of "
+                            f"{', '.join(_KINDS)}", where)
+        name = (row.get("name") or actor_id).strip()
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+        out.append(Actor(actor_id, kind, name, aliases or (name,)))
+    return out
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer (built once per process)."""
+    return Gazetteer(actors_from_rows(lexicon.read_table("actors.tsv"), file="actors.tsv"))
+
+
+def load_gazetteer_file(path: str | Path) -> list[Actor]:
+    """Gazetteer rows from a tab-separated file with the columns of ``actors.tsv``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReadError("no such file: expected a gazetteer (.tsv)", Location(str(p))) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadError(f"cannot read the gazetteer: {exc}", Location(str(p))) from None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        raise ReadError("the gazetteer is empty: expected a header id, kind, name, aliases",
+                        Location(str(p)))
+    header = lines[0].split("\t")
+    missing = {"id", "kind"} - set(header)
+    if missing:
+        raise ReadError(f"gazetteer header {header}: expected the columns id, kind, name, "
+                        f"aliases (tab-separated)", Location(str(p), 1))
+    rows = [dict(zip(header, ln.split("\t"), strict=False)) for ln in lines[1:]]
+    return actors_from_rows(rows, file=str(p))
