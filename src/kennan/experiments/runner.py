@@ -3,25 +3,35 @@
 Draws are numbered globally; a chunk is a contiguous range of them. Since every
 random number depends only on the root seed and the draw's index (see
 :mod:`kennan.engine.streams`) and summaries merge exactly, results are
-bit-identical for any chunk size and any executor.
+bit-identical for any chunk size and any executor (:mod:`.executors`). With a
+run folder (:mod:`.store`) every chunk is stored as it finishes and a stopped
+run resumes where it stopped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import contextlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from kennan.engine.model import Model, build_model
-from kennan.engine.simulate import ChunkResult, simulate
+from kennan.engine.simulate import ChunkResult
 from kennan.errors import UsageError
+from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
+from kennan.experiments.executors import Executor
 from kennan.experiments.results import Results
+from kennan.experiments.store import RunSpec, RunStore
 from kennan.experiments.summary import Summary
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loading import LoadedScenario, load_scenario, resolve_scenario_path
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_CHUNK = 16_384
 #: Keep per-draw results in memory by default up to this many draws.
 KEEP_DRAWS_LIMIT = 200_000
+
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_DRAWS", "KEEP_DRAWS_LIMIT", "chunk_plan", "empty_summary",
+           "run", "summarise"]
 
 
 def chunk_plan(draws: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -41,14 +51,8 @@ def empty_summary(model: Model) -> Summary:
                          model.course_ids.index(model.baseline))
 
 
-def summarise(model: Model, chunk: ChunkResult) -> Summary:
-    """The summary of one chunk."""
-    return Summary.of_chunk(chunk, [o.id for o in model.outcomes], model.horizon,
-                            model.course_ids.index(model.baseline))
-
-
 def run(
-    scenario: str | LoadedScenario,
+    scenario: str | Path | LoadedScenario,
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
@@ -57,35 +61,94 @@ def run(
     baseline: str | None = None,
     keep_draws: bool | None = None,
     progress: Callable[[int], Any] | None = None,
+    executor: Executor | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
     ``baseline`` names the course paired differences are taken against (default:
-    the scenario's ``baseline``, else the first course). Per-draw results are
-    kept in memory when ``keep_draws`` is true (default: up to 200,000 draws).
-    ``progress`` is called with the number of draws finished after each chunk.
+    the scenario's ``baseline``, else the first course). ``executor`` runs the
+    chunks (default: this process; see :func:`.executors.make_executor`).
+    ``out`` is a run folder that receives a manifest and one Parquet file per
+    chunk; ``resume`` finishes the run a folder holds. Per-draw results are kept
+    in memory when ``keep_draws`` is true (default: without ``out``, up to
+    200,000 draws). ``progress`` is called with the number of draws finished
+    after each chunk (and once, first, with the draws a resumed run already has).
     """
-    model = build_model(scenario, list(courses) if courses is not None else None)
+    loaded, path, digest = _scenario_source(scenario)
+    model = build_model(loaded, list(courses) if courses is not None else None)
     if baseline is not None:
         if baseline not in model.course_ids:
             raise UsageError(f"unknown baseline course '{baseline}'; valid: "
                              f"{', '.join(model.course_ids)}")
         model.baseline = baseline
-    keep = draws <= KEEP_DRAWS_LIMIT if keep_draws is None else keep_draws
+    plan = chunk_plan(draws, chunk_size)
+    if resume and out is None:
+        raise UsageError("--resume needs the run folder: --out FOLDER")
+    if keep_draws and out is not None:
+        raise UsageError("with a run folder the draws are stored in its Parquet files, not "
+                         "kept in memory; read them with kennan.experiments.query")
+    executor = executor if executor is not None else Executor()
+    if path is None and (out is not None or executor.name != "local"):
+        raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
+                         "this one was not read from a file")
+    keep = (out is None and draws <= KEEP_DRAWS_LIMIT) if keep_draws is None else keep_draws
+    job = Job(scenario=str(path) if path is not None else loaded.origin,
+              scenario_hash=digest or "", courses=tuple(model.course_ids),
+              baseline=model.baseline, seed=seed,
+              out=str(Path(out).resolve()) if out is not None else None, keep=keep)
+
+    store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
+             if out is not None else None)
     summary = empty_summary(model)
-    kept: list[ChunkResult] = []
-    for chunk in iterate_chunks(model, draws=draws, seed=seed, chunk_size=chunk_size):
-        summary = summary.merge(summarise(model, chunk))
-        if keep:
-            kept.append(chunk)
-        if progress is not None:
-            progress(chunk.count)
-    return Results.from_run(model, summary, seed=seed, chunks=kept if keep else None)
+    done = store.done if store is not None else {}
+    for part in done.values():
+        summary = summary.merge(part)
+    if done and progress is not None:
+        progress(summary.draws)
+    tasks = [ChunkTask(i, s, n) for i, (s, n) in enumerate(plan) if i not in done]
+    kept: dict[int, ChunkResult] = {}
+    status = "failed"
+    try:
+        with contextlib.closing(executor.map_unordered(job, tasks, model=model)) as outputs:
+            for output in outputs:
+                summary = summary.merge(output.result())
+                if keep and output.chunk is not None:
+                    kept[output.index] = output.chunk
+                if progress is not None:
+                    progress(output.count)
+        status = "complete"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if store is not None:
+            if status == "complete":
+                store.finish(summary)
+            else:
+                store.close(status)
+    chunks = [kept[i] for i in sorted(kept)] if keep else None
+    return Results.from_run(model, summary, seed=seed, chunks=chunks)
 
 
-def iterate_chunks(model: Model, *, draws: int, seed: int, chunk_size: int
-                   ) -> Iterator[ChunkResult]:
-    """Simulate the chunks of a run in order, in this process."""
-    for start, count in chunk_plan(draws, chunk_size):
-        yield simulate(model, start=start, count=count, seed=seed)
+def _scenario_source(scenario: str | Path | LoadedScenario
+                     ) -> tuple[LoadedScenario, Path | None, str | None]:
+    """The loaded scenario, its file (absolute) and the sha256 of the file's bytes."""
+    if isinstance(scenario, LoadedScenario):
+        path = Path(scenario.doc.file)
+        if not path.is_file():
+            return scenario, None, None
+        return scenario, path.resolve(), file_hash(path)
+    path = resolve_scenario_path(scenario)
+    loaded = load_scenario(path)
+    return loaded, path.resolve(), file_hash(path)
 
+
+def _spec(model: Model, job: Job, draws: int, chunk_size: int) -> RunSpec:
+    return RunSpec(
+        scenario=job.scenario, scenario_id=model.scenario.id, scenario_sha256=job.scenario_hash,
+        seed=job.seed, draws=draws, chunk_size=chunk_size, courses=job.courses,
+        baseline=job.baseline, outcomes=tuple(o.id for o in model.outcomes),
+        metrics=tuple(m.id for m in model.metrics),
+        periods=tuple(d.isoformat() for d in model.periods))

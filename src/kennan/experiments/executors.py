@@ -1,0 +1,163 @@
+"""Where chunks run: in this process, in a pool of local processes, or on Dask.
+
+Every executor runs the same function, :class:`~kennan.experiments.chunks.ChunkRunner`,
+and yields :class:`~kennan.experiments.chunks.ChunkOutput` in the order chunks
+finish. Since a chunk's numbers depend only on the seed and its draws, and
+summaries merge exactly, the results do not depend on the executor, the number
+of workers or the order. Executors keep only a few chunks in flight, so memory
+stays bounded whatever the number of chunks. They are context managers: leaving
+the ``with`` block stops their workers.
+
+A worker compiles a scenario once per run and keeps the model in a runner
+object created when the worker starts (the pool's initializer, or a Dask worker
+plugin), not in module state.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from kennan.engine.model import Model
+from kennan.errors import SimulationError, UsageError
+from kennan.experiments.chunks import ChunkOutput, ChunkRunner, ChunkTask, Job
+
+BACKENDS = ("local", "processes", "dask")
+#: Chunks in flight per worker: one running, one queued so a worker never waits.
+IN_FLIGHT_PER_WORKER = 2
+_RUNNER_ATTRIBUTE = "kennan_chunk_runner"
+
+
+class Executor:
+    """Runs chunks in this process, one after the other (the default)."""
+
+    name = "local"
+    workers = 1
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers, if any."""
+
+    def map_unordered(self, job: Job, tasks: Iterable[ChunkTask], *,
+                      model: Model | None = None) -> Iterator[ChunkOutput]:
+        """Run ``tasks`` of ``job``, yielding outputs as chunks finish.
+
+        ``model`` is the job's compiled model when the caller has it (this process
+        then uses it instead of compiling the scenario again)."""
+        runner = ChunkRunner()
+        if model is not None:
+            runner.add(job, model)
+        for task in tasks:
+            yield runner(job, task)
+
+
+LocalExecutor = Executor
+
+
+class ProcessExecutor(Executor):
+    """Runs chunks in a pool of ``workers`` local processes (started with spawn)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = check_workers(workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map_unordered(self, job: Job, tasks: Iterable[ChunkTask], *,
+                      model: Model | None = None) -> Iterator[ChunkOutput]:
+        """Run ``tasks`` of ``job`` on the pool, yielding outputs as chunks finish."""
+        if self._pool is None:
+            # spawn: workers start clean (no inherited threads or locks) on every platform.
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_process_worker)
+        pool = self._pool
+        pending: set[Future] = set()
+        todo = iter(tasks)
+        try:
+            while True:
+                for task in todo:
+                    pending.add(pool.submit(_run_in_process_worker, job, task))
+                    if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                        break
+                if not pending:
+                    return
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        except BrokenProcessPool:
+            raise SimulationError("a worker process died (killed, or out of memory); the "
+                                  "chunks already stored are kept: finish the run with "
+                                  "--resume") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Let running chunks finish, drop queued ones, and stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def make_executor(backend: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor named ``backend`` (local, processes or dask).
+
+    ``workers`` defaults to the number of CPUs; ``scheduler`` (dask only) is the
+    address of an existing Dask scheduler, else a local cluster is started."""
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown backend '{backend}'; valid: {', '.join(BACKENDS)}")
+    if scheduler is not None and backend != "dask":
+        raise UsageError(f"a scheduler address needs --backend dask, got --backend {backend}")
+    if backend == "local":
+        if workers not in (None, 1):
+            raise UsageError(f"the local backend runs in this process: --workers must be 1, "
+                             f"got {workers}; use --backend processes or dask for more")
+        return Executor()
+    if backend == "processes":
+        return ProcessExecutor(workers)
+    # Imported only when asked for: distributed adds about half a second to every start.
+    from kennan.experiments.dask_executor import DaskExecutor
+
+    return DaskExecutor(workers, scheduler=scheduler)
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int | None) -> int:
+    """``workers``, checked, or the number of CPUs when None."""
+    if workers is None:
+        return default_workers()
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    return workers
+
+
+def _start_process_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the pool;
+    # workers finish the chunk they are on, so no traceback from each of them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The runner (and the models it compiles) lives on this worker's process object.
+    setattr(multiprocessing.current_process(), _RUNNER_ATTRIBUTE, ChunkRunner())
+
+
+def _run_in_process_worker(job: Job, task: ChunkTask) -> ChunkOutput:
+    runner: Any = getattr(multiprocessing.current_process(), _RUNNER_ATTRIBUTE)
+    return runner(job, task)

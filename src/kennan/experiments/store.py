@@ -1,0 +1,388 @@
+"""A run folder: a manifest, a lock, and one Parquet file per chunk, each written atomically.
+
+Layout of a folder written by ``kennan run --out DIR``::
+
+    DIR/manifest.json             what was run (scenario hash, seed, draws, chunk size,
+                                  courses, baseline, version), when, and its status
+    DIR/.lock                     while a run holds the folder: the PID and host
+    DIR/draws/chunk-000000.parquet  one row per (draw, course) of chunk 0, with the
+                                  chunk's exact summary in the file's key-value metadata
+    DIR/summary.json              the whole run's exact summary, once complete
+
+Every file is written under a temporary name beginning with a dot and renamed
+into place when complete, so a final name never holds a partial file, whatever
+kills the run. Resuming verifies each existing chunk file (readable, checksums,
+row count, summary) and redoes the ones that fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import errno
+import json
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kennan import __version__
+from kennan.engine.simulate import ChunkResult
+from kennan.errors import Location, SimulationError, UsageError
+from kennan.experiments.results import draws_frame
+from kennan.experiments.summary import Summary
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+DRAWS = "draws"
+SUMMARY = "summary.json"
+SUMMARY_KEY = b"kennan.summary"
+CHUNK_KEY = b"kennan.chunk"
+#: Manifest fields that must agree for a run to be resumed, and how to name them.
+RESUME_FIELDS = {
+    "scenario_sha256": "scenario file (sha256 of its bytes)",
+    "seed": "seed",
+    "draws": "number of draws",
+    "chunk_size": "chunk size",
+    "courses": "courses",
+    "baseline": "baseline course",
+    "kennan_version": "kennan version",
+}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a run folder holds the results of."""
+
+    scenario: str
+    scenario_id: str
+    scenario_sha256: str
+    seed: int
+    draws: int
+    chunk_size: int
+    courses: tuple[str, ...]
+    baseline: str
+    outcomes: tuple[str, ...]
+    metrics: tuple[str, ...]
+    periods: tuple[str, ...]
+
+    def plan(self) -> list[tuple[int, int, int]]:
+        """(index, start, count) of every chunk."""
+        return [(i, s, min(self.chunk_size, self.draws - s))
+                for i, s in enumerate(range(0, self.draws, self.chunk_size))]
+
+
+def chunk_path(folder: str | Path, index: int) -> Path:
+    """The final name of chunk ``index``'s file."""
+    return Path(folder) / DRAWS / f"chunk-{index:06d}.parquet"
+
+
+def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Summary,
+                outcomes: list[str], *, seed: int) -> Path:
+    """Write one chunk's per-draw table and summary, atomically."""
+    table = pa.Table.from_pandas(draws_frame(chunk, outcomes), preserve_index=False)
+    info = {"index": index, "start": chunk.start, "count": chunk.count, "seed": seed,
+            "courses": list(chunk.courses)}
+    meta = dict(table.schema.metadata or {})
+    meta[CHUNK_KEY] = json.dumps(info).encode()
+    meta[SUMMARY_KEY] = summary.to_json().encode()
+    table = table.replace_schema_metadata(meta)
+    path = chunk_path(folder, index)
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd",
+                                                   write_page_checksum=True))
+    return path
+
+
+def verify_chunk(path: Path, *, index: int, start: int, count: int, courses: tuple[str, ...],
+                 seed: int) -> Summary | None:
+    """The summary stored in a sound chunk file, or None when the file is missing, partial,
+    corrupt (a page checksum fails) or holds other draws than chunk ``index`` should."""
+    try:
+        pf = pq.ParquetFile(path, page_checksum_verification=True)
+        meta = pf.schema_arrow.metadata or {}
+        info = json.loads(meta[CHUNK_KEY])
+        summary = Summary.from_json(meta[SUMMARY_KEY])
+        expected = {"index": index, "start": start, "count": count, "seed": seed,
+                    "courses": list(courses)}
+        if info != expected or summary.draws != count or summary.courses != list(courses):
+            return None
+        if pf.metadata.num_rows != count * len(courses):
+            return None
+        # Reading every page checks every page's checksum.
+        table = pf.read()
+        if table.num_rows != count * len(courses):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+    return summary
+
+
+class RunStore:
+    """A run folder held by this process for one run (see :meth:`open`)."""
+
+    def __init__(self, folder: Path, spec: RunSpec, manifest: dict[str, Any],
+                 done: dict[int, Summary], redone: int):
+        self.folder = folder
+        self.spec = spec
+        self.manifest = manifest
+        #: Summaries of the chunks already stored, by index.
+        self.done = done
+        #: How many stored chunk files failed verification and will be redone.
+        self.redone = redone
+        self._held = True
+
+    @classmethod
+    def open(cls, folder: str | Path, spec: RunSpec, *, resume: bool) -> RunStore:
+        """Take the folder for a run of ``spec``: lock it, check it, write the manifest.
+
+        Without ``resume`` the folder must be empty or absent. With ``resume`` its
+        manifest must describe the same run; sound chunk files are kept, others
+        are deleted to be redone.
+        """
+        path = Path(folder)
+        _guarded(lambda: path.mkdir(parents=True, exist_ok=True), "create the run folder", path)
+        if not path.is_dir():
+            raise UsageError("the run folder exists and is not a folder", Location(str(path)))
+        lock = _acquire_lock(path)
+        try:
+            return cls._open_locked(path, spec, resume=resume)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            raise
+
+    @classmethod
+    def _open_locked(cls, path: Path, spec: RunSpec, *, resume: bool) -> RunStore:
+        entries = sorted(p.name for p in path.iterdir() if p.name != LOCK)
+        now = _now()
+        manifest_path = path / MANIFEST
+        if entries and not resume:
+            raise UsageError(f"the run folder is not empty ({', '.join(entries[:3])}"
+                             f"{', ...' if len(entries) > 3 else ''}); to finish the run it "
+                             "holds, run the same command again with --resume; or choose an "
+                             "empty folder", Location(str(path)))
+        if entries and not manifest_path.exists():
+            raise UsageError("cannot resume: the folder is not a kennan run folder (no "
+                             f"{MANIFEST}); choose an empty folder", Location(str(path)))
+        if entries:
+            manifest = read_manifest(path)
+            _check_same_run(manifest, spec, path)
+        else:
+            manifest = {"kennan_run": FORMAT, **asdict(spec), "kennan_version": __version__,
+                        "chunks": len(spec.plan()), "started": now, "finished": None,
+                        "status": "running", "attempts": []}
+            for key in ("courses", "outcomes", "metrics", "periods"):
+                manifest[key] = list(manifest[key])
+        _remove_temporaries(path)
+        done: dict[int, Summary] = {}
+        redone = 0
+        for index, start, count in spec.plan():
+            file = chunk_path(path, index)
+            if not file.exists():
+                continue
+            summary = verify_chunk(file, index=index, start=start, count=count,
+                                   courses=spec.courses, seed=spec.seed)
+            if summary is None:
+                redone += 1
+                _guarded(file.unlink, "remove an unsound chunk file", file)
+            else:
+                done[index] = summary
+        _guarded(lambda: (path / DRAWS).mkdir(exist_ok=True), "create the draws folder", path)
+        manifest["status"] = "running"
+        manifest["finished"] = None
+        manifest["attempts"].append({"started": now, "finished": None, "status": "running",
+                                     "pid": os.getpid(), "chunks_found": len(done),
+                                     "chunks_redone": redone})
+        store = cls(path, spec, manifest, done, redone)
+        store._write_manifest()
+        return store
+
+    def finish(self, summary: Summary) -> None:
+        """Record the whole run's summary, mark the run complete and release the folder."""
+        _atomic_write(self.folder / SUMMARY, lambda tmp: tmp.write_text(summary.to_json()))
+        self.close("complete")
+
+    def close(self, status: str) -> None:
+        """Record ``status`` (complete, interrupted, failed) and release the lock.
+
+        Never raises for an unwritable disk when the run already failed: the lock
+        is released either way."""
+        if not self._held:
+            return
+        now = _now()
+        self.manifest["status"] = status
+        self.manifest["attempts"][-1].update(finished=now, status=status)
+        if status == "complete":
+            self.manifest["finished"] = now
+        try:
+            self._write_manifest()
+        except SimulationError:
+            if status == "complete":
+                raise
+        finally:
+            self._held = False
+            with contextlib.suppress(OSError):
+                (self.folder / LOCK).unlink()
+
+    def _write_manifest(self) -> None:
+        text = json.dumps(self.manifest, indent=2) + "\n"
+        _atomic_write(self.folder / MANIFEST, lambda tmp: tmp.write_text(text))
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The manifest of a run folder; a UsageError when there is none or it is unreadable."""
+    path = Path(folder) / MANIFEST
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UsageError(f"not a kennan run folder (no {MANIFEST}); create one with "
+                         "'kennan run SCENARIO --out FOLDER'", Location(str(folder))) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the run's manifest: {exc}", Location(str(path))) from None
+    if not isinstance(data, dict) or data.get("kennan_run") != FORMAT:
+        raise UsageError(f"not a kennan run manifest (expected \"kennan_run\": {FORMAT})",
+                         Location(str(path)))
+    return data
+
+
+def stored_chunks(folder: str | Path) -> list[Path]:
+    """The chunk files under their final names, in order."""
+    return sorted((Path(folder) / DRAWS).glob("chunk-*.parquet"))
+
+
+def read_summary(folder: str | Path) -> Summary:
+    """The whole-run summary of a complete run folder."""
+    path = Path(folder) / SUMMARY
+    try:
+        return Summary.from_json(path.read_bytes())
+    except FileNotFoundError:
+        raise UsageError("the run is not complete (no summary.json); finish it with "
+                         "'kennan run ... --resume'", Location(str(folder))) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the run summary: {exc}", Location(str(path))) from None
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _check_same_run(manifest: dict[str, Any], spec: RunSpec, path: Path) -> None:
+    now = {**asdict(spec), "kennan_version": __version__}
+    differences = []
+    for key, name in RESUME_FIELDS.items():
+        was, is_ = manifest.get(key), now[key]
+        if isinstance(is_, tuple):
+            is_ = list(is_)
+        if was != is_:
+            differences.append(f"the {name} differs (folder: {_show(was)}, now: {_show(is_)})")
+    if differences:
+        raise SimulationError(
+            "cannot resume this run: " + "; ".join(differences) + ". Resume with the folder's "
+            "settings, or start a new run in an empty folder", Location(str(path / MANIFEST)))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, str) and len(value) == 64:
+        return value[:12] + "..."  # a sha256
+    return str(value)
+
+
+def _acquire_lock(folder: Path) -> Path:
+    """Create the lock file holding our PID; take over a stale lock whose process is gone."""
+    lock = folder / LOCK
+    host = socket.gethostname()
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            pid, lock_host = _read_lock(lock)
+            if pid is not None and lock_host == host and not _alive(pid):
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()  # stale: its process died (killed, crashed)
+                continue
+            who = f"process {pid} on {lock_host}" if pid is not None else "another process"
+            raise SimulationError(
+                f"the run folder is in use by {who}; wait for that run to finish, or, if no "
+                f"such process is running, delete {lock}", Location(str(folder))) from None
+        except OSError as exc:
+            raise SimulationError(_os_message(exc, "lock the run folder"),
+                                  Location(str(folder))) from None
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{os.getpid()}\n{host}\n")
+        return lock
+    raise SimulationError("could not take over the stale lock of the run folder; try again",
+                          Location(str(folder)))
+
+
+def _read_lock(lock: Path) -> tuple[int | None, str | None]:
+    try:
+        lines = lock.read_text().split()
+        return int(lines[0]), lines[1] if len(lines) > 1 else None
+    except (OSError, ValueError, IndexError):
+        return None, None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return True  # cannot tell: assume it runs
+
+
+def _remove_temporaries(folder: Path) -> None:
+    # Leftovers of a killed run: never under a final name, safe to delete while we hold the lock.
+    for base in (folder, folder / DRAWS):
+        if base.is_dir():
+            for tmp in base.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+
+def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write ``path`` through ``write(tmp)`` then rename; no partial file under ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise SimulationError(_os_message(exc, f"write {path.name}"),
+                              Location(str(path))) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _guarded(action: Callable[[], Any], what: str, where: Path) -> None:
+    try:
+        action()
+    except OSError as exc:
+        raise SimulationError(_os_message(exc, what), Location(str(where))) from None
+
+
+def _os_message(exc: OSError, what: str) -> str:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return (f"cannot {what}: the disk is full ({reason}); free some space, then finish "
+                "the run with --resume")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot {what}: the folder is not writable ({reason}); choose another --out"
+    return f"cannot {what}: {reason}"
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
