@@ -1,0 +1,86 @@
+"""The directions telegram 208 asserts, reproduced by the korea-1952 scenario.
+
+Population claims use the outcome probabilities; "across the judgment space" claims
+compare courses draw by draw (common random numbers: the same judgments in every
+course) on each draw's probability of an armistice within 12 months, computed with
+the armistice and settlement outcomes made non-absorbing so that no course's
+comparison is cut short by its own success.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kennan
+from kennan.scenario.loading import load_scenario_text, resolve_scenario_path
+
+DRAWS = 6000
+
+
+@pytest.fixture(scope="module")
+def results():
+    return kennan.run("korea-1952", draws=DRAWS, seed=11)
+
+
+@pytest.fixture(scope="module")
+def per_draw():
+    path = resolve_scenario_path("korea-1952")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    hazard: armistice_hazard\n", "    hazard: 0 * armistice_hazard\n")
+    text = text.replace('hazard: "0.5 * armistice_lever', 'hazard: "0 * armistice_lever')
+    assert text.count("0 * armistice") == 2
+    r = kennan.run(load_scenario_text(text, str(path)), draws=DRAWS, seed=11)
+    d = r.draws_table()
+    return {c: d[d.course == c].sort_values("draw")["armistice_within_12"].to_numpy()
+            for c in r.courses}
+
+
+def within_12(results, course):
+    table = results.by_period()
+    row = table[(table.course == course) & (table.outcome == "armistice") & (table.period == 11)]
+    return float(row.probability.iloc[0])
+
+
+def test_overt_appeal_makes_an_armistice_within_a_year_less_likely_than_reserve(results,
+                                                                                 per_draw):
+    assert within_12(results, "overt_appeal") < within_12(results, "reserve") - 0.05
+    share = np.mean(per_draw["overt_appeal"] < per_draw["reserve"])
+    assert share >= 0.95  # measured: 1.00 of draws
+
+
+def test_graduated_pressure_beats_reserve_and_reserve_with_pressure_beats_all(results,
+                                                                              per_draw):
+    p = {c: within_12(results, c) for c in results.courses}
+    assert p["graduated_pressure"] > p["reserve"] + 0.05
+    assert p["reserve_and_pressure"] == max(p.values())
+    assert np.mean(per_draw["graduated_pressure"] > per_draw["reserve"]) >= 0.95  # 0.99
+    best = np.all([per_draw["reserve_and_pressure"] >= per_draw[c] for c in per_draw], axis=0)
+    assert best.mean() >= 0.8  # measured: 0.89 of draws
+
+
+def test_abrupt_escalation_makes_alliance_invocation_far_more_likely(results):
+    s = results.summary
+    k = results.outcomes.index("alliance_invoked")
+    abrupt = s.probability(results.courses.index("abrupt_escalation"), k)
+    graduated = s.probability(results.courses.index("graduated_pressure"), k)
+    assert abrupt > 0.3
+    assert abrupt > 5 * graduated
+
+
+def test_the_soviet_balance_starts_close(results):
+    traj = results.trajectories()
+    start = traj[(traj.metric == "soviet_pressure") & (traj.period == 0)
+                 & (traj.course == "reserve")]["mean"].iloc[0] / 100
+    assert 0.1 < start < 0.6  # measured: about 0.17
+
+
+def test_reserve_and_pressure_respects_the_telegrams_constraints(results):
+    m = results.metrics.index("breaches")
+    for course in results.courses:
+        c = results.courses.index(course)
+        breaches = results.summary.metric_mean(c, m)
+        if course == "abrupt_escalation":
+            assert breaches > 0
+        else:
+            assert breaches == 0
