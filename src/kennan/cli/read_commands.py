@@ -1,0 +1,141 @@
+"""``kennan read``: a telegram's metadata, paragraphs, footnotes and judgment inventory."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from kennan.cli.app import command
+from kennan.errors import Location, UsageError
+from kennan.read import load_document
+from kennan.read.actors import default_gazetteer, load_gazetteer_file
+from kennan.read.draft import actors_in
+from kennan.read.draft import draft_scenario as make_draft
+from kennan.read.estimative import find_judgments
+from kennan.read.inventory import inventory, render_text
+
+
+def register(app: typer.Typer) -> None:
+    """Add the read command to ``app``."""
+    command(app, "read")(read)
+
+
+def read(
+    path: Path = typer.Argument(..., help="A FRUS TEI (.xml) or plain-text document."),
+    expand: bool = typer.Option(False, "--expand", help="Show the text with telegraphese "
+                                "expanded."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (a stable layout)."),
+    draft_scenario: Path | None = typer.Option(
+        None, "--draft-scenario", help="Write a scenario skeleton (YAML) to this file."),
+    doc: str | None = typer.Option(None, "--doc", help="The document's id in a file that "
+                                   "holds several (a FRUS volume), e.g. d237."),
+    vocabulary: str = typer.Option("icd203", "--vocabulary", help="Estimative vocabulary for "
+                                   "the probability ranges."),
+    actors: Path | None = typer.Option(None, "--actors", help="More actors for the gazetteer: "
+                                       "a TSV with columns id, kind, name, aliases."),
+    start: str | None = typer.Option(None, "--start", help="Start month (YYYY-MM) of the draft "
+                                     "when the document has no date."),
+    encoding: str | None = typer.Option(None, "--encoding", help="The text's encoding when "
+                                        "it is not UTF-8 (e.g. cp1252)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing draft file."),
+) -> None:
+    """Read a telegram: metadata, paragraphs, footnotes and its estimative judgments."""
+    output = read_document(
+        path=path, expand=expand, as_json=as_json, draft_scenario=draft_scenario, doc=doc,
+        vocabulary=vocabulary, actors=actors, start=start, encoding=encoding, force=force,
+    )
+    if output:
+        typer.echo(output, nl=False)
+
+
+def read_document(
+    *,
+    path: Path,
+    expand: bool = False,
+    as_json: bool = False,
+    draft_scenario: Path | None = None,
+    doc: str | None = None,
+    vocabulary: str = "icd203",
+    actors: Path | None = None,
+    start: str | None = None,
+    encoding: str | None = None,
+    force: bool = False,
+) -> str:
+    """Do what ``kennan read`` does and return what it prints; write the draft if asked.
+
+    Everything is read and checked before anything is written, so bad input leaves no
+    file behind.
+    """
+    if draft_scenario is not None and draft_scenario.exists() and not force:
+        raise UsageError(f"{draft_scenario} exists: expected a new file, or pass --force",
+                         Location(str(draft_scenario)))
+    if start is not None:
+        _check_month(start)
+    ranges = _ranges(vocabulary)
+    gazetteer = default_gazetteer()
+    if actors is not None:
+        gazetteer = gazetteer.extended(load_gazetteer_file(actors))
+    document = load_document(path, document=doc, encoding=encoding)
+    judgments = find_judgments(document.paragraphs, gazetteer=gazetteer)
+    data = inventory(document, judgments, ranges=ranges)
+    if draft_scenario is not None:
+        target = draft_scenario.resolve()
+        rel = os.path.relpath(path.resolve(), target.parent)
+        text = make_draft(document, judgments, source_path=Path(rel).as_posix(),
+                          gazetteer=gazetteer, start=start,
+                          vocabulary=vocabulary if vocabulary != "icd203" else None)
+        _write_atomically(target, text)
+        note = (f"wrote {draft_scenario}: {len(actors_in(document, judgments, gazetteer))} "
+                f"actors, {len(judgments)} judgment stubs")
+        if as_json:
+            typer.echo(note, err=True)
+        else:
+            return note + "\n"
+    if as_json:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return render_text(data, expanded=expand)
+
+
+def _ranges(vocabulary: str) -> Callable[[str], tuple[float, float] | None]:
+    """phrase -> (low, high) under ``vocabulary``; unknown vocabulary is a usage error."""
+    # read/ sits left of scenario/ in the pipeline: only this command layer joins them.
+    from kennan.scenario.vocabularies import VocabularyLookupError, load_vocabulary
+
+    try:
+        vocab = load_vocabulary(vocabulary)
+    except VocabularyLookupError as exc:
+        raise UsageError(str(exc)) from None
+
+    def bounds(phrase: str) -> tuple[float, float] | None:
+        try:
+            return vocab.distribution(phrase).bounds
+        except VocabularyLookupError:
+            return None
+
+    return bounds
+
+
+def _check_month(value: str) -> None:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise UsageError(f"--start {value!r}: expected a month as YYYY-MM, e.g. 1952-08")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}",
+                         Location(str(target))) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
