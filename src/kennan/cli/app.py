@@ -65,6 +65,9 @@ def _register() -> None:
     from kennan.cli import replay_commands
 
     replay_commands.register(app)
+    from kennan.cli import read_commands
+
+    read_commands.register(app)
 
 
 _register()
