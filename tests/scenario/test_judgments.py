@@ -201,6 +201,7 @@ BAD_CASES = [
     ({"beta": {"a": 0, "b": 1}}, ("beta",), "beta a must be > 0, got 0"),
     ({"beta": {"a": 1, "b": -2}}, ("beta",), "beta b must be > 0, got -2"),
     ({"beta": {"a": 1}}, ("beta", "b"), "Field required"),
+    ({"beta": {"a": 1e-7, "b": 1}}, ("beta",), "beta a must be at least 1e-06"),
     ({"beta": {"a": 1, "b": 1, "c": 1}}, ("beta", "c"), "Extra inputs are not permitted"),
     ({"beta": {"a": True, "b": 1}}, ("beta", "a"), "valid number"),
     ({"beta": {"a": "2", "b": 1}}, ("beta", "a"), "valid number"),
@@ -237,6 +238,16 @@ BAD_CASES = [
         {"truncnormal": {"mean": 0, "sd": 1, "low": 1, "high": 0}},
         ("truncnormal",),
         "truncnormal low must be < high, got low=1, high=0",
+    ),
+    (
+        {"truncnormal": {"mean": 0, "sd": 0.01, "low": 2, "high": 3}},
+        ("truncnormal",),
+        "truncnormal [low, high] must come within 100 sd of mean",
+    ),
+    (
+        {"truncnormal": {"mean": 0, "sd": 1e7, "low": 0, "high": 1}},
+        ("truncnormal",),
+        "truncnormal sd must be at most 1e+06 times high - low",
     ),
     (
         {"lognormal": {"median": 0, "sigma": 1}},
@@ -484,3 +495,30 @@ def test_any_input_validates_or_raises_a_validation_error(fields: dict) -> None:
     qs = dist.percentiles()
     assert not np.isnan(qs).any()
     assert qs[0] <= qs[1] <= qs[2]
+
+
+PARAM_NAMES = {
+    "beta": ("a", "b"),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "truncnormal": ("mean", "sd", "low", "high"),
+    "lognormal": ("median", "sigma"),
+}
+any_float = st.one_of(st.floats(), st.floats(-10, 10), st.integers(-(10**17), 10**17))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(PARAM_NAMES)), st.data())
+def test_any_numbers_give_a_usable_distribution_or_a_validation_error(
+    kind: str, data: st.DataObject
+) -> None:
+    params = {name: data.draw(any_float, label=name) for name in PARAM_NAMES[kind]}
+    try:
+        j = judge(**{kind: params})
+    except ValidationError as exc:
+        assert all(e["msg"] for e in exc.errors())
+        return
+    x = j.distribution().ppf(U[1:-1])
+    assert np.all(np.isfinite(x))
+    assert np.all(np.diff(x) >= -1e-9 * (1 + np.abs(x[:-1])))

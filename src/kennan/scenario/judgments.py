@@ -31,6 +31,8 @@ __all__ = [
     "DISTRIBUTION_KEYS",
     "MAX_MAGNITUDE",
     "MAX_SIGMA",
+    "MAX_TRUNCATION_SDS",
+    "MIN_BETA_SHAPE",
     "VOCABULARY_NAMES",
     "BetaParams",
     "Citation",
@@ -68,6 +70,10 @@ MAX_MAGNITUDE = 1e15
 #: Largest lognormal sigma: e**10 per standard deviation is beyond any sensible judgment,
 #: and larger values overflow in the far tail of the inverse CDF.
 MAX_SIGMA = 10.0
+#: Smallest beta shape parameter.
+MIN_BETA_SHAPE = 1e-6
+#: How far (in sd) a truncnormal's interval may lie from its mean.
+MAX_TRUNCATION_SDS = 100.0
 
 
 def _check(ok: bool, message: str) -> None:
@@ -111,8 +117,15 @@ class BetaParams(_Params):
 
     @model_validator(mode="after")
     def _rules(self) -> BetaParams:
-        _check(self.a > 0, f"beta a must be > 0, got {fmt(self.a)}")
-        _check(self.b > 0, f"beta b must be > 0, got {fmt(self.b)}")
+        for name in ("a", "b"):
+            x = getattr(self, name)
+            _check(x > 0, f"beta {name} must be > 0, got {fmt(x)}")
+            # Tinier shapes overflow scipy's beta function; by then beta is two point masses.
+            _check(
+                x >= MIN_BETA_SHAPE,
+                f"beta {name} must be at least {MIN_BETA_SHAPE:g} (smaller is two point "
+                f"masses at 0 and 1: use discrete), got {fmt(x)}",
+            )
         return self
 
     def distribution(self) -> Distribution:
@@ -194,6 +207,22 @@ class TruncNormalParams(_Params):
         _check(
             self.low < self.high,
             f"truncnormal low must be < high, got low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        # Past these limits the inverse CDF loses its precision; such a judgment is a
+        # uniform anyway, and saying so is clearer than a silently wrong sample.
+        width = self.high - self.low
+        _check(
+            self.sd <= MAX_TRUNCATION_SDS * 1e4 * width,
+            f"truncnormal sd must be at most {MAX_TRUNCATION_SDS * 1e4:g} times high - low "
+            f"(a normal much wider than its interval is a uniform), got sd={fmt(self.sd)}, "
+            f"low={fmt(self.low)}, high={fmt(self.high)}",
+        )
+        gap = max(self.low - self.mean, self.mean - self.high, 0.0)
+        _check(
+            gap <= MAX_TRUNCATION_SDS * self.sd,
+            f"truncnormal [low, high] must come within {MAX_TRUNCATION_SDS:g} sd of mean "
+            f"(use uniform or triangular for a far tail), got mean={fmt(self.mean)}, "
+            f"sd={fmt(self.sd)}, low={fmt(self.low)}, high={fmt(self.high)}",
         )
         return self
 
