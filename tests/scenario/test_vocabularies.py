@@ -277,3 +277,15 @@ def test_mixture_of_uniforms_is_tabulated_exactly_enough(ranges: list[tuple[floa
     lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
     assert dist.bounds[0] >= lo - 1e-3
     assert dist.bounds[1] <= hi + 1e-3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30), st.sampled_from(VOCABULARY_NAMES))
+def test_any_text_is_a_phrase_or_a_lookup_error(text: str, name: str) -> None:
+    vocabulary = load_vocabulary(name)
+    try:
+        dist = vocabulary.distribution(text)
+    except VocabularyLookupError as exc:
+        assert "is not in vocabulary" in str(exc)
+        return
+    assert 0.0 <= dist.bounds[0] <= dist.bounds[1] <= 1.0
