@@ -15,13 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kennan.bargaining.smp_reference import (
-    GRID,
-    MIN_COALITION,
-    MIN_CONTEST,
-    MIN_GAIN,
-    MIN_WEIGHT,
-)
+from kennan.bargaining.smp_challenge import Challenges, challenges
+from kennan.bargaining.smp_reference import GRID, MIN_COALITION, MIN_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -110,85 +105,6 @@ def risk_attitudes(x: np.ndarray, tab: Table, d: np.ndarray | None = None) -> np
     return np.where(flat, 0.0, r)
 
 
-@dataclass(frozen=True)
-class Challenges:
-    """Each initiator's best challenge: ``has`` (c, n), target, p_ij and dEU_ij."""
-
-    has: np.ndarray
-    target: np.ndarray
-    prob: np.ndarray
-    gain: np.ndarray
-
-
-def challenges(d: np.ndarray, r: np.ndarray, tab: Table) -> Challenges:
-    """Every actor i's estimate of challenging every j, third parties voting; best target."""
-    c, n, _ = d.shape
-    idx = np.arange(n)
-    rp = ((2.0 * r)[:, :, None] + r[:, None, :]) / 3.0  # rp[h, a]: h's view of a's attitude
-    om = 1 - d
-    dm = np.minimum(d, 1.0)
-    d_diag = d[:, idx, idx]
-    r_self = rp[:, idx, idx]
-    u_ii = (1 - d_diag) * (1 + np.minimum(d_diag, 1.0) * r_self)  # U^i(i, i)
-    u_ij = om * (1 + dm * r_self[:, :, None])  # U^i(i, j)
-    u_ji = om.transpose(0, 2, 1) * (1 + dm.transpose(0, 2, 1) * rp)  # U^i(j, i)
-    u_jj = (1 - d_diag[:, None, :]) * (1 + np.minimum(d_diag, 1.0)[:, None, :] * rp)
-    w = tab.weight
-    con_i = w[:, :, None] * (u_ii[:, :, None] - u_ij)
-    con_j = w[:, None, :] * (u_ji - u_jj)
-    a_str = (MIN_CONTEST + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
-    b_str = (MIN_CONTEST - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
-    ci, cj = a_str.copy(), b_str.copy()
-    u_kj, v0, pk, qk, tmp, tmp2 = (np.empty((c, n, n)) for _ in range(6))
-    for k in range(n):
-        rk = rp[:, :, k]  # (c, i): perspective i's view of k's attitude
-        u_ki = om[:, k, :] * (1 + dm[:, k, :] * rk)  # U^i(k, i)
-        u_kk = om[:, k, k, None] * (1 + dm[:, k, k, None] * rk)  # U^i(k, k)
-        np.multiply(dm[:, k, None, :], rk[:, :, None], out=u_kj)
-        u_kj += 1
-        u_kj *= om[:, k, None, :]  # U^i(k, j)
-        wk = w[:, k, None, None]
-        np.subtract(u_ki[:, :, None], u_kj, out=v0)
-        v0 *= wk
-        # p_k: share of (i and k) against j in the little contest.
-        np.maximum(v0, 0.0, out=tmp)
-        tmp += a_str
-        np.minimum(v0, 0.0, out=tmp2)
-        np.subtract(b_str, tmp2, out=tmp2)
-        np.add(tmp, tmp2, out=pk)
-        np.divide(tmp, pk, out=pk)
-        np.subtract(1.0, pk, out=qk)
-        # Expected sum of utilities of joining i versus joining j (SemiCommit).
-        twice = u_kj + u_kj
-        np.add(twice, u_kj, out=tmp)
-        tmp *= qk
-        tmp += pk * ((u_ki + u_ki) + u_kk)[:, :, None]
-        np.add(twice, u_kk[:, :, None], out=tmp2)
-        tmp2 *= qk
-        tmp2 += pk * ((u_ki + u_ki) + u_ki)[:, :, None]
-        tmp -= tmp2
-        tmp *= wk
-        tmp[:, k, :] = 0.0  # k is a principal, not a third party, in these contests
-        tmp[:, :, k] = 0.0
-        np.maximum(tmp, 0.0, out=tmp2)
-        ci += tmp2
-        np.minimum(tmp, 0.0, out=tmp2)
-        cj -= tmp2
-    p_ij = ci / (ci + cj)
-    p_ji = cj / (ci + cj)
-    win = (u_ii + u_ii)[:, :, None]
-    contest = p_ij * win + p_ji * (u_ij + u_ij)
-    s_j = tab.total_sal[:, None, :]
-    gain = ((1 - s_j) * win + s_j * contest) - (u_ii[:, :, None] + u_ij)
-    ok = gain > MIN_GAIN
-    ok[:, idx, idx] = False
-    score = np.where(ok, gain, -np.inf)
-    target = np.argmax(score, axis=2)  # first maximum: ties go to the lowest index
-    rows = np.arange(c)[:, None]
-    return Challenges(ok.any(axis=2), target, p_ij[rows, idx, target],
-                      gain[rows, idx, target])
-
-
 def _round4(z: np.ndarray) -> np.ndarray:
     return np.floor(0.5 + z * GRID) / GRID
 
@@ -224,30 +140,35 @@ def resolve_queues(x: np.ndarray, d: np.ndarray, r: np.ndarray, tab: Table,
     acc += utility(distances(x, b_j, tab), r[:, :, None])
     target = np.where(chl.has, chl.target, idx)
     for b in range(n):
-        keep = (idx != b) & (target != b)  # (c, initiator): b's position is unchanged
-        np.add(acc, u_own[:, :, b, None], out=acc, where=keep[:, None, :])
+        keep = ((idx != b) & (target != b)).astype(float)  # b's position is unchanged
+        acc += u_own[:, :, b, None] * keep[:, None, :]  # adds exactly 0.0 where not
     value[:, :, :n] = acc / n
     value[:, :, n] = sq / n
     prob = election(value, tab.cap)
-    prob_ext = np.ones((c, n + 2, n + 2))  # option n + 1 pads queues: a factor of one
-    prob_ext[:, : n + 1, : n + 1] = prob
-    # Queue of k: status quo, k's own bargain, then bargains aimed at k by initiator index.
-    recv = chl.has[:, None, :] & (target[:, None, :] == idx[None, :, None])  # [c, k, i]
-    width = int(recv.sum(axis=2).max(initial=0))
-    order = np.argsort(np.where(recv, idx, n + idx), axis=2, kind="stable")[:, :, :width]
-    recv_opt = np.where(np.take_along_axis(recv, order, axis=2), order, n + 1)
-    own_opt = np.where(chl.has, idx, n + 1)
-    slots = np.concatenate([np.full((c, n, 1), n), own_opt[:, :, None], recv_opt], axis=2)
-    member = slots <= n
-    q = np.ones(slots.shape)
-    for y in range(slots.shape[2]):
-        q = q * prob_ext[rows[:, :, None], slots, slots[:, :, y, None]]
+    # Queue of k: status quo, k's own bargain, then bargains aimed at k by initiator
+    # index. q[k, m] multiplies P(m beats m') over the queue in that order.
+    q = np.repeat(prob[:, None, :, n], n, axis=1)
+    q *= np.where(chl.has[:, :, None], prob.transpose(0, 2, 1)[:, :n, :], 1.0)
+    member = np.zeros((c, n, n + 1), dtype=bool)
+    member[:, idx, idx] = chl.has
+    member[:, :, n] = True
+    draw = np.arange(c)
+    for i in range(n):  # i's bargain sits in its target's queue only
+        k = target[:, i]
+        q[draw, k] *= np.where(chl.has[:, i, None], prob[:, :, i], 1.0)
+        member[draw, k, i] |= chl.has[:, i]
     q = np.where(member, q, 0.0)
-    total = np.zeros((c, n))
-    for y in range(slots.shape[2]):
-        total = total + q[:, :, y]
+    total = q[:, :, n] + q[:, idx, idx]
+    for i in range(n):
+        k = target[:, i]
+        total[draw, k] += np.where(chl.has[:, i], q[draw, k, i], 0.0)
     p = np.where(member, q / total[:, :, None], -1.0)
-    chosen = slots[rows, idx, np.argmax(p, axis=2)]  # first maximum in queue order
+    # The first maximum in queue order (KTAB's deterministic choice).
+    rank = np.broadcast_to(np.arange(2, n + 3), (c, n, n + 1)).copy()
+    rank[:, :, n] = 0
+    rank[:, idx, idx] = 1
+    top = p == p.max(axis=2, keepdims=True)
+    chosen = np.argmin(np.where(top, rank, n + 3), axis=2)
     new = x.copy()
     mine = chosen == idx
     theirs = (chosen < n) & ~mine
@@ -261,6 +182,6 @@ def turn(x: np.ndarray, tab: Table) -> tuple[np.ndarray, np.ndarray, Challenges]
     """One simultaneous turn: (new positions, risk attitudes used, challenges made)."""
     d = distances(x, x, tab)
     r = risk_attitudes(x, tab, d)
-    chl = challenges(d, r, tab)
+    chl = challenges(d, r, tab.weight, tab.total_sal)
     b_i, b_j = bargains(x, tab, chl)
     return resolve_queues(x, d, r, tab, chl, b_i, b_j), r, chl

@@ -1,0 +1,179 @@
+"""Challenges in the SMP: every actor's estimate of challenging every other, third parties voting.
+
+The estimate for i challenging j sums a vote of every third party k, so all pairs
+cost O(n^3) per draw. Two passes keep that cheap and KTAB-exact:
+
+1. A fast pass over all (i, j) in an algebraically reduced form (15 array
+   operations per third party instead of KTAB's 27), which picks each actor's
+   best target up to a proven rounding bound.
+2. An exact pass, in KTAB's order of operations, for the chosen target of every
+   actor and for any rival within that bound (a near-tie). Its doubles are
+   KTAB's, so the bargain (rounded to 1e-4) and tie-breaks (lowest index) match.
+
+Reduced form: with U the perspective's utilities, a_k = w_k (U_kk - U_ki) and
+b_k = w_k (U_kk - U_kj), KTAB's third-party vote is
+t_k = pi_k (a_k + b_k) - b_k with pi_k = (A + max(0, b_k - a_k)) / (A + B + |b_k - a_k|);
+and the expected gain is dEU = (U_ii - U_ij) (1 - 2 S_j (1 - p_ij)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kennan.bargaining.smp_reference import MIN_CONTEST, MIN_GAIN
+
+# The fast pass's gain is within this many units of eps * (total weight / coalition) of KTAB's.
+_ERR_SCALE = 1e-11
+
+
+@dataclass(frozen=True)
+class Challenges:
+    """Each initiator's best challenge: ``has`` (c, n), target, p_ij and dEU_ij."""
+
+    has: np.ndarray
+    target: np.ndarray
+    prob: np.ndarray
+    gain: np.ndarray
+
+
+def _util(om, dm, r):
+    return om * (1 + dm * r)
+
+
+def _principals(d, rp, w):
+    """U^i(i,i), U^i(i,j) and the principals' strengths A (for i), B (for j): (c, i, j)."""
+    n = d.shape[1]
+    idx = np.arange(n)
+    om, dm = 1 - d, np.minimum(d, 1.0)
+    r_self = rp[:, idx, idx]
+    u_ii = _util(om[:, idx, idx], dm[:, idx, idx], r_self)
+    u_ij = _util(om, dm, r_self[:, :, None])
+    u_ji = _util(om.transpose(0, 2, 1), dm.transpose(0, 2, 1), rp)
+    u_jj = _util(om[:, idx, idx][:, None, :], dm[:, idx, idx][:, None, :], rp)
+    con_i = w[:, :, None] * (u_ii[:, :, None] - u_ij)
+    con_j = w[:, None, :] * (u_ji - u_jj)
+    a_str = (MIN_CONTEST + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
+    b_str = (MIN_CONTEST - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
+    return u_ii, u_ij, a_str, b_str
+
+
+def _fast_gains(d, rp, w, total_sal, u_ii, u_ij, a_str, b_str):
+    """dEU for all (i, j) in the reduced form, with a bound on its distance from KTAB's."""
+    c, n, _ = d.shape
+    idx = np.arange(n)
+    om, dm = 1 - d, np.minimum(d, 1.0)
+    ab = a_str + b_str
+    # For third party k, with r = rp[i, k]: w_k U_kk = x_i, a_k = x_i - w_k U_ki and
+    # w_k U_kj = g_j + h_j r_i, so b, b - a and a + b are all "row value - g_j - h_j r_i":
+    # one small matrix product builds the three (c, n, n) arrays at once.
+    rk_all = rp.transpose(0, 2, 1)  # [c, k, i]
+    wk = w[:, :, None]
+    x = wk * _util(om[:, idx, idx][:, :, None], dm[:, idx, idx][:, :, None], rk_all)
+    a = x - wk * _util(om, dm, rk_all)  # [c, k, i]
+    g = wk * om  # [c, k, j]
+    right = np.stack([np.ones((c, n, n)), g, g * dm], axis=2)  # [c, k, 3, j]
+    left = np.empty((3, c, n, n, 3))  # [(b | v | s), c, k, i, 3]
+    left[..., 1] = -1.0
+    left[..., 2] = -rk_all
+    left[0, ..., 0] = x
+    left[1, ..., 0] = x - a
+    left[2, ..., 0] = x + a
+    zeros = np.zeros((c, n, n))
+    sum_t = np.zeros((c, n, n))
+    sum_abs = np.zeros((c, n, n))
+    b, v, s, num = (np.empty((c, n, n)) for _ in range(4))
+    for k in range(n):
+        np.matmul(left[0, :, k], right[:, k], out=b)
+        np.matmul(left[1, :, k], right[:, k], out=v)
+        np.matmul(left[2, :, k], right[:, k], out=s)
+        np.maximum(v, zeros, out=num)
+        num += a_str
+        np.abs(v, out=v)
+        v += ab
+        num /= v  # pi_k: the share of (i with k) against j in the little contest
+        num *= s
+        num -= b  # the third party's vote t_k
+        num[:, k, :] = 0.0  # k is a principal here, not a third party
+        num[:, :, k] = 0.0
+        sum_t += num
+        np.abs(num, out=num)
+        sum_abs += num
+    ci = a_str + 0.5 * (sum_abs + sum_t)
+    cj = b_str + 0.5 * (sum_abs - sum_t)
+    p = ci / (ci + cj)
+    gain = (u_ii[:, :, None] - u_ij) * (1 - 2 * total_sal[:, None, :] * (1 - p))
+    err = _ERR_SCALE * (1 + w.sum(axis=1)[:, None, None] / (ci + cj))
+    return gain, err
+
+
+def _exact(d, rp, w, total_sal, cc, ii, jj):
+    """KTAB's p_ij and dEU_ij, in its order of operations, for the listed (draw, i, j)."""
+    n = d.shape[1]
+    om, dm = 1 - d, np.minimum(d, 1.0)
+    idx = np.arange(n)
+    # Rows per listed triple, indexed by the third party k in the loop below.
+    om_ki, dm_ki = om[cc, :, ii], dm[cc, :, ii]  # distance from k to i
+    om_kj, dm_kj = om[cc, :, jj], dm[cc, :, jj]
+    om_kk, dm_kk = om[:, idx, idx][cc], dm[:, idx, idx][cc]
+    r_ik, w_k = rp[cc, ii, :], w[cc]
+    uii = _util(om[cc, ii, ii], dm[cc, ii, ii], rp[cc, ii, ii])
+    uij = _util(om[cc, ii, jj], dm[cc, ii, jj], rp[cc, ii, ii])
+    uji = _util(om[cc, jj, ii], dm[cc, jj, ii], rp[cc, ii, jj])
+    ujj = _util(om[cc, jj, jj], dm[cc, jj, jj], rp[cc, ii, jj])
+    con_i = w[cc, ii] * (uii - uij)
+    con_j = w[cc, jj] * (uji - ujj)
+    a_str = (MIN_CONTEST + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
+    b_str = (MIN_CONTEST - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
+    chij, chji = a_str.copy(), b_str.copy()
+    for k in range(n):
+        rk = r_ik[:, k]
+        uki = _util(om_ki[:, k], dm_ki[:, k], rk)
+        ukj = _util(om_kj[:, k], dm_kj[:, k], rk)
+        ukk = _util(om_kk[:, k], dm_kk[:, k], rk)
+        wk = w_k[:, k]
+        v0 = wk * (uki - ukj)
+        cki = a_str + np.maximum(v0, 0.0)
+        ckj = b_str - np.minimum(v0, 0.0)
+        pik = cki / (cki + ckj)
+        pjk = 1.0 - pik
+        join_i = (pik * ((uki + uki) + ukk)) + (pjk * ((ukj + ukj) + ukj))
+        join_j = (pik * ((uki + uki) + uki)) + (pjk * ((ukj + ukj) + ukk))
+        vk = wk * (join_i - join_j)
+        vk[(ii == k) | (jj == k)] = 0.0  # principals are not third parties
+        chij = chij + np.maximum(vk, 0.0)
+        chji = chji - np.minimum(vk, 0.0)
+    pij = chij / (chij + chji)
+    pji = chji / (chij + chji)
+    sj = total_sal[cc, jj]
+    contest = pij * (uii + uii) + pji * (uij + uij)
+    gain = ((1 - sj) * (uii + uii) + sj * contest) - (uii + uij)
+    return pij, gain
+
+
+def challenges(d: np.ndarray, r: np.ndarray, w: np.ndarray, total_sal: np.ndarray) -> Challenges:
+    """Each actor's best challenge (largest dEU above 1e-5, lowest index on ties).
+
+    ``d`` (c, n, n) are distances, ``r`` (c, n) risk attitudes, ``w`` (c, n) the
+    weights S_i c_i and ``total_sal`` (c, n) the saliences S_i.
+    """
+    c, n, _ = d.shape
+    idx = np.arange(n)
+    rp = ((2.0 * r)[:, :, None] + r[:, None, :]) / 3.0  # rp[h, a]: h's view of a's attitude
+    u_ii, u_ij, a_str, b_str = _principals(d, rp, w)
+    gain, err = _fast_gains(d, rp, w, total_sal, u_ii, u_ij, a_str, b_str)
+    gain[:, idx, idx] = -np.inf
+    lo, hi = gain - err, gain + err
+    sure = np.where(lo > MIN_GAIN, lo, -np.inf).max(axis=2, keepdims=True)
+    cand = (hi > MIN_GAIN) & (hi >= sure)  # could be the exact best target
+    cc, ii, jj = np.nonzero(cand)
+    p_ex, g_ex = _exact(d, rp, w, total_sal, cc, ii, jj)
+    exact = np.full((c, n, n), -np.inf)
+    exact[cc, ii, jj] = np.where(g_ex > MIN_GAIN, g_ex, -np.inf)
+    target = np.argmax(exact, axis=2)  # first maximum: ties go to the lowest index
+    prob = np.zeros((c, n, n))
+    prob[cc, ii, jj] = p_ex
+    rows = np.arange(c)[:, None]
+    best = exact[rows, idx, target]
+    return Challenges(best > -np.inf, target, prob[rows, idx, target], best)
