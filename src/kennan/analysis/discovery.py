@@ -1,257 +1,165 @@
-"""Where the answer flips: scenario discovery over the judgments of a run's draws.
+"""Where the answer flips: scenario discovery over the judgments.
 
 The target is the set of draws in which one course does better than another.
-PRIM (Friedman and Fisher's patient rule induction) peels a box in judgment
-space, a small share ``alpha`` of the draws at a time, keeping the peel that
-most raises the box's *density* (the share of its draws that are hits), until
-the box holds too few draws; then pastes back what raises density again. Along
-the way it trades *coverage* (the share of all hits inside the box) for density;
-we keep the densest box whose coverage stays above ``min_coverage``, drop
-restrictions that do not matter, and repeat on the draws left outside for up to
-``max_boxes`` boxes. A shallow scikit-learn decision tree gives a second view:
-its leaves richest in hits, as rules of the same form.
+:mod:`kennan.analysis.prim` finds boxes of judgment space rich in such draws,
+with coverage and density measured on held-out draws; a shallow scikit-learn
+decision tree, grown on one half and measured on the other, gives a second view
+as rules of the same form.
 
-Searching many boxes finds some that look dense by chance, so a box (or leaf) is
-reported only when its density clears the overall share of hits by ``min_z``
-binomial standard errors (default 3).
+Two sources of draws: a run's own draws (:func:`discover`), where each draw is
+one judgment vector and one roll of the events; or a designed experiment
+(:func:`discover_design`): a Latin hypercube over the judgments, each point run
+``replicates`` times with different event rolls and averaged, so that "better"
+compares each course's estimated *probability* at that point rather than one
+roll of the dice. For an outcome (a yes/no per draw) the designed experiment is
+the one that finds judgment-driven flips; a single roll is mostly chance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 
+from kennan.analysis.prim import Box, clears, measure_box, prim_boxes
 from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.engine.model import build_model
 from kennan.errors import UsageError
+from kennan.experiments import designs
 from kennan.experiments.results import DrawArrays, Results
-
-
-@dataclass(frozen=True)
-class Box:
-    """Limits on some judgments (``low < x <= high``; infinite ends are open), with the
-    share of all hits inside (coverage), the share of the box's draws that are hits
-    (density) and the share of all draws inside (mass)."""
-
-    limits: dict[str, tuple[float, float]]
-    coverage: float
-    density: float
-    mass: float
-    #: For each limited judgment, the percentiles of its draws at the limits (0-100).
-    percentiles: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def rule(self) -> str:
-        """The box as a readable condition, e.g. ``balance > 0.62 and vindication <= 0.9``."""
-        if not self.limits:
-            return "always"
-        parts = []
-        for name, (lo, hi) in self.limits.items():
-            if np.isfinite(lo) and np.isfinite(hi):
-                parts.append(f"{_num(lo)} < {name} <= {_num(hi)}")
-            elif np.isfinite(lo):
-                parts.append(f"{name} > {_num(lo)}")
-            else:
-                parts.append(f"{name} <= {_num(hi)}")
-        return " and ".join(parts)
-
-    def explain(self) -> str:
-        """The rule with where its limits fall in each judgment's draws."""
-        parts = []
-        for name, (plo, phi) in self.percentiles.items():
-            if plo > 0 and phi < 100:
-                parts.append(f"{name} between its {plo:.0f}th and {phi:.0f}th percentiles")
-            elif plo > 0:
-                parts.append(f"{name} in its top {100 - plo:.0f}%")
-            else:
-                parts.append(f"{name} in its bottom {phi:.0f}%")
-        return "; ".join(parts)
+from kennan.scenario.loading import LoadedScenario, load_scenario
 
 
 @dataclass(frozen=True)
 class Discovery:
-    """Boxes where ``better`` beats ``than`` on ``quantity``, by PRIM and by a tree."""
+    """Boxes where ``better`` beats ``than`` on ``quantity``, by PRIM and by a tree.
+
+    ``points`` judgment vectors were examined, in ``hits`` of which ``better`` did
+    better; ``source`` says whether they were a run's draws or a designed experiment."""
 
     better: str
     than: str
     quantity: Quantity
-    draws: int
+    points: int
     hits: int
+    source: str
     boxes: list[Box]
     tree: list[Box]
 
     @property
     def base_rate(self) -> float:
-        """Share of all draws in which ``better`` beats ``than``."""
-        return self.hits / self.draws if self.draws else float("nan")
+        """Share of all points in which ``better`` beats ``than``."""
+        return self.hits / self.points if self.points else float("nan")
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        def box(b: Box) -> dict[str, Any]:
+            return {"rule": b.rule(), "coverage": b.coverage, "density": b.density,
+                    "mass": b.mass,
+                    "limits": {k: [_json_num(lo), _json_num(hi)] for k, (lo, hi) in
+                               b.limits.items()}}
+        return {"better": self.better, "than": self.than, "quantity": self.quantity.describe(),
+                "points": self.points, "hits": self.hits, "base_rate": self.base_rate,
+                "source": self.source, "prim": [box(b) for b in self.boxes],
+                "tree": [box(b) for b in self.tree]}
+
+
+def find_flips(x: np.ndarray, y: np.ndarray, names: Sequence[str], *, better: str, than: str,
+               quantity: Quantity, source: str, alpha: float = 0.05, min_mass: float = 0.05,
+               min_coverage: float = 0.3, max_boxes: int = 3, tree_depth: int = 3,
+               min_z: float = 2.0, seed: int = 0) -> Discovery:
+    """PRIM boxes and tree rules for hits ``y`` over judgment values ``x`` (points, D)."""
+    y = np.asarray(y, dtype=bool)
+    boxes: list[Box] = []
+    tree: list[Box] = []
+    if 0 < y.sum() < y.size and len(names):
+        boxes = prim_boxes(x, y, names, alpha=alpha, min_mass=min_mass,
+                           min_coverage=min_coverage, max_boxes=max_boxes, min_z=min_z,
+                           seed=seed)
+        tree = tree_rules(x, y, names, depth=tree_depth, min_z=min_z, seed=seed)
+    return Discovery(better, than, quantity, int(y.size), int(y.sum()), source, boxes, tree)
 
 
 def discover(results: Results, *, better: str, than: str, quantity: Quantity | None = None,
-             judgments: Sequence[str] | None = None, alpha: float = 0.05,
-             min_mass: float = 0.05, min_coverage: float = 0.3, max_boxes: int = 3,
-             tree_depth: int = 3, min_z: float = 3.0,
-             draws: DrawArrays | None = None) -> Discovery:
-    """The judgment boxes where course ``better`` does better than ``than`` draw by draw."""
+             judgments: Sequence[str] | None = None, draws: DrawArrays | None = None,
+             **options: Any) -> Discovery:
+    """The judgment boxes where course ``better`` does better than ``than``, draw by draw,
+    over a run's kept draws. ``options`` are those of :func:`find_flips`."""
     if better == than:
         raise UsageError(f"compare '{better}' with a different course, not itself")
     a, b = results.check_course(better), results.check_course(than)
     q = quantity or quantity_of(results)
     d = draws or results.per_draw()
     s = q.scores(d)
-    y = s[a] > s[b]
     names = _varying(d, judgments)
     x = np.column_stack([d.judgments[n] for n in names]) if names else np.empty((d.count, 0))
-    boxes: list[Box] = []
-    tree: list[Box] = []
-    if 0 < y.sum() < y.size and names:
-        boxes = prim_boxes(x, y, names, alpha=alpha, min_mass=min_mass,
-                           min_coverage=min_coverage, max_boxes=max_boxes, min_z=min_z)
-        tree = tree_rules(x, y, names, depth=tree_depth, min_z=min_z)
-    return Discovery(better, than, q, int(y.size), int(y.sum()), boxes, tree)
+    return find_flips(x, s[a] > s[b], names, better=better, than=than, quantity=q,
+                      source=f"{d.count:,} draws of the run, one roll of events each",
+                      **options)
 
 
-def prim_boxes(x: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0.05,
-               min_mass: float = 0.05, min_coverage: float = 0.3,
-               max_boxes: int = 3, min_z: float = 3.0) -> list[Box]:
-    """PRIM with covering: up to ``max_boxes`` boxes, each found among the draws the
-    previous boxes left out, kept while its density beats the overall share of hits."""
-    if not 0 < alpha < 0.5:
-        raise UsageError(f"alpha must be between 0 and 0.5, got {alpha}")
-    y = np.asarray(y, dtype=bool)
-    total, n, base = y.sum(), y.size, y.mean()
-    remaining = np.ones(n, dtype=bool)
-    out = []
-    for _ in range(max_boxes):
-        if y[remaining].sum() == 0:
-            break
-        lo, hi = _peel_and_choose(x, y, remaining, alpha, min_mass * n, min_coverage * total)
-        lo, hi = _paste(x, y, remaining, lo, hi, alpha)
-        lo, hi = _simplify(x, y, remaining, lo, hi)
-        inside = remaining & _inside(x, lo, hi)
-        if not _clear(y[inside], base, min_z) or not np.isfinite(np.r_[lo, hi]).any():
-            break
-        out.append(_box(x, y, names, lo, hi, inside, total, n))
-        remaining &= ~inside
-    return out
-
-
-def _clear(hits: np.ndarray, base: float, min_z: float) -> bool:
-    """True when the share of hits clears ``base`` by ``min_z`` binomial standard errors."""
-    n = hits.size
-    if n == 0 or not 0 < base < 1:
-        return False
-    return bool((hits.sum() - base * n) / np.sqrt(n * base * (1 - base)) >= min_z)
-
-
-def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return ((x > lo) & (x <= hi)).all(axis=1)
-
-
-def _peel_and_choose(x, y, remaining, alpha, min_count, min_hits):
-    d = x.shape[1]
-    lo, hi = np.full(d, -np.inf), np.full(d, np.inf)
-    inside = remaining.copy()
-    best = (y[inside].mean(), lo.copy(), hi.copy())
-    while inside.sum() > min_count:
-        xi, yi = x[inside], y[inside].astype(float)
-        cut_lo = np.quantile(xi, alpha, axis=0)
-        cut_hi = np.quantile(xi, 1 - alpha, axis=0)
-        keep_lo, keep_hi = xi > cut_lo, xi <= cut_hi  # (n, d) each
-        keep = np.concatenate([keep_lo, keep_hi], axis=1)
-        counts = keep.sum(axis=0)
-        hits = yi @ keep
-        valid = (counts < xi.shape[0]) & (counts >= min_count) & (hits >= min_hits)
-        if not valid.any():
-            break
-        density = np.where(valid, hits / np.maximum(counts, 1), -1.0)
-        k = int(np.argmax(density))
-        j = k % d
-        if k < d:
-            lo[j] = cut_lo[j]
-        else:
-            hi[j] = cut_hi[j]
-        inside = remaining & _inside(x, lo, hi)
-        dens = y[inside].mean()
-        if dens > best[0]:
-            best = (dens, lo.copy(), hi.copy())
-    return best[1], best[2]
-
-
-def _paste(x, y, remaining, lo, hi, alpha):
-    lo, hi = lo.copy(), hi.copy()
-    for _ in range(100):
-        inside = remaining & _inside(x, lo, hi)
-        current, step = y[inside].mean(), max(1, int(alpha * inside.sum()))
-        best = (current, None)
-        for j in range(x.shape[1]):
-            others = remaining & _inside(np.delete(x, j, 1), np.delete(lo, j), np.delete(hi, j))
-            for side, bound in ((0, lo[j]), (1, hi[j])):
-                if not np.isfinite(bound):
-                    continue
-                col = x[others, j]
-                outside = np.sort(col[col <= bound] if side == 0 else col[col > bound])
-                if outside.size == 0:
-                    continue
-                new = (outside[-step - 1] if outside.size > step else -np.inf) if side == 0 \
-                    else (outside[step - 1] if outside.size > step else np.inf)
-                trial_lo, trial_hi = lo.copy(), hi.copy()
-                (trial_lo if side == 0 else trial_hi)[j] = new
-                dens = y[remaining & _inside(x, trial_lo, trial_hi)].mean()
-                if dens > best[0]:
-                    best = (dens, (trial_lo, trial_hi))
-        if best[1] is None:
-            break
-        lo, hi = best[1]
-    return lo, hi
-
-
-def _simplify(x, y, remaining, lo, hi, tolerance=0.02):
-    """Drop limits whose removal lowers density by less than ``tolerance`` (relative)."""
-    lo, hi = lo.copy(), hi.copy()
-    while True:
-        current = y[remaining & _inside(x, lo, hi)].mean()
-        trials = []
-        for j in np.flatnonzero(np.isfinite(lo) | np.isfinite(hi)):
-            tl, th = lo.copy(), hi.copy()
-            tl[j], th[j] = -np.inf, np.inf
-            trials.append((y[remaining & _inside(x, tl, th)].mean(), j))
-        if not trials:
-            return lo, hi
-        dens, j = max(trials)
-        if dens < current * (1 - tolerance):
-            return lo, hi
-        lo[j], hi[j] = -np.inf, np.inf
-
-
-def _box(x, y, names, lo, hi, inside, total, n) -> Box:
-    limits, pct = {}, {}
-    for j in np.flatnonzero(np.isfinite(lo) | np.isfinite(hi)):
-        limits[names[j]] = (float(lo[j]), float(hi[j]))
-        col = x[:, j]
-        pct[names[j]] = (100.0 * float((col <= lo[j]).mean()) if np.isfinite(lo[j]) else 0.0,
-                         100.0 * float((col <= hi[j]).mean()) if np.isfinite(hi[j]) else 100.0)
-    return Box(limits, float(y[inside].sum() / total), float(y[inside].mean()),
-               float(inside.sum() / n), pct)
+def discover_design(scenario: str | LoadedScenario, *, better: str, than: str,
+                    outcome: str | None = None, metric: str | None = None,
+                    within: int | None = None, lower_is_better: bool = False,
+                    judgments: Sequence[str] | None = None, points: int = 2000,
+                    replicates: int = 16, seed: int = 0,
+                    chunk_size: int = designs.DEFAULT_CHUNK,
+                    progress: Callable[[int], Any] | None = None,
+                    **options: Any) -> Discovery:
+    """The judgment boxes where ``better``'s estimated value beats ``than``'s, over a Latin
+    hypercube of ``points`` judgment vectors each run ``replicates`` times (different
+    event rolls, the same for both courses) and averaged. Costs ``points * replicates``
+    draws of the two courses. ``options`` are those of :func:`find_flips`."""
+    if better == than:
+        raise UsageError(f"compare '{better}' with a different course, not itself")
+    if points < 20:
+        raise UsageError(f"points must be at least 20, got {points}")
+    if replicates < 1:
+        raise UsageError(f"replicates must be at least 1, got {replicates}")
+    loaded = load_scenario(scenario)
+    model = build_model(loaded, [better, than])
+    q = quantity_of(model, outcome=outcome, metric=metric, within=within,
+                    lower_is_better=lower_is_better)
+    names = designs.check_judgments(model, judgments)
+    u = designs.latin_hypercube(names, count=points, seed=seed)
+    full = designs.full_uniforms(model, names, np.repeat(u, replicates, axis=0))
+    s = designs.run_uniforms(model, full, seed=seed, extract=q.scores, chunk_size=chunk_size,
+                             progress=progress)
+    means = s.reshape(2, points, replicates).mean(axis=2)
+    dists = dict(model.judgments)
+    clipped = full[::replicates]
+    order = [jid for jid, _ in model.judgments]
+    x = np.column_stack([dists[n].ppf(clipped[:, order.index(n)]) for n in names])
+    return find_flips(x, means[0] > means[1], names, better=better, than=than, quantity=q,
+                      source=f"Latin hypercube of {points:,} judgment points, each run "
+                             f"{replicates} times and averaged", seed=seed, **options)
 
 
 def tree_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], *, depth: int = 3,
-               min_leaf: float = 0.02, min_z: float = 3.0) -> list[Box]:
-    """Leaves of a depth-``depth`` decision tree whose density of hits clearly beats the
-    overall share, densest first, as boxes."""
+               min_leaf: float = 0.02, min_z: float = 2.0, seed: int = 0) -> list[Box]:
+    """Leaves of a depth-``depth`` decision tree grown on a random half of the draws whose
+    held-out density of hits clearly beats the overall share, densest first, as boxes."""
     y = np.asarray(y, dtype=bool)
     n = y.size
-    model = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=max(5, int(min_leaf * n)),
-                                   random_state=0).fit(x, y)
+    train = np.zeros(n, dtype=bool)
+    train[np.random.default_rng(seed).permutation(n)[: n // 2]] = True
+    test = ~train
+    model = DecisionTreeClassifier(max_depth=depth,
+                                   min_samples_leaf=max(5, int(min_leaf * train.sum())),
+                                   random_state=0).fit(x[train], y[train])
     t = model.tree_
     leaf_of = model.apply(x)
+    base = y[test].mean()
     out = []
 
     def walk(node: int, lo: np.ndarray, hi: np.ndarray) -> None:
         if t.children_left[node] == -1:
-            inside = leaf_of == node
-            if _clear(y[inside], y.mean(), min_z):
-                out.append(_box(x, y, names, lo, hi, inside, y.sum(), n))
+            inside = test & (leaf_of == node)
+            if clears(y[inside], base, min_z):
+                out.append(measure_box(x, y, names, lo, hi, inside, test))
             return
         f, thr = t.feature[node], t.threshold[node]
         left_hi, right_lo = hi.copy(), lo.copy()
@@ -276,5 +184,7 @@ def _varying(d: DrawArrays, judgments: Sequence[str] | None) -> list[str]:
     return list(judgments)
 
 
-def _num(v: float) -> str:
-    return f"{v:.3g}"
+
+
+def _json_num(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
