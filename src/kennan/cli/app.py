@@ -62,6 +62,9 @@ def _register() -> None:
     from kennan.cli import scenario_commands
 
     scenario_commands.register(app)
+    from kennan.cli import run_commands
+
+    run_commands.register(app)
     from kennan.cli import replay_commands
 
     replay_commands.register(app)

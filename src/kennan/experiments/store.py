@@ -386,3 +386,18 @@ def _os_message(exc: OSError, what: str) -> str:
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def resume_settings(folder: str | Path) -> dict[str, Any] | None:
+    """The run options a folder's manifest records (scenario, draws, seed, chunk size,
+    courses, baseline), or None when the folder holds no run yet."""
+    if not (Path(folder) / MANIFEST).exists():
+        return None
+    m = read_manifest(folder)
+    try:
+        return {"scenario": str(m["scenario"]), "draws": int(m["draws"]), "seed": int(m["seed"]),
+                "chunk_size": int(m["chunk_size"]), "courses": list(m["courses"]),
+                "baseline": str(m["baseline"])}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"the run's manifest lacks a setting: {exc}",
+                         Location(str(Path(folder) / MANIFEST))) from None

@@ -1,0 +1,267 @@
+"""``kennan run`` (simulate a scenario's courses of action) and ``kennan query`` (SQL over a
+run folder)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from kennan.cli.app import command, err_console
+
+DEFAULT_SCENARIO = "korea-1952"
+#: Rows ``kennan query`` shows as a table before pointing to --format csv.
+TABLE_ROWS = 100
+
+
+class Backend(StrEnum):
+    """Where chunks run."""
+
+    local = "local"
+    processes = "processes"
+    dask = "dask"
+
+
+class Format(StrEnum):
+    """How ``kennan query`` prints its result."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` and ``query`` to ``app``."""
+    command(app, "run")(run_scenario)
+    command(app, "query")(query_folder)
+
+
+def run_scenario(
+    scenario: Annotated[str | None, typer.Argument(
+        help=f"A built-in scenario name or a path to a .yaml file [default: "
+             f"{DEFAULT_SCENARIO}].", show_default=False)] = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, help="Draws per course of action [default: 10000].")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Root seed [default: 0].")] = None,
+    chunk_size: Annotated[int | None, typer.Option(
+        "--chunk-size", min=1, help="Draws per chunk [default: 16384].")] = None,
+    courses: Annotated[str | None, typer.Option(
+        "--courses", help="Comma-separated course ids [default: all].")] = None,
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", help="Course to take paired differences against [default: the "
+                           "scenario's baseline].")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the JSON summary on stdout.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Run folder: a manifest and one Parquet file per chunk.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Finish the run held by --out, keeping its chunks.")] = False,
+    backend: Annotated[Backend, typer.Option(
+        "--backend", help="Where chunks run.")] = Backend.local,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Worker processes for processes/dask [default: CPUs].")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:8786).")] = None,
+) -> None:
+    """Simulate every course of action of a scenario and print the summary table."""
+    from kennan.experiments.executors import make_executor
+    from kennan.experiments.runner import run
+    from kennan.experiments.store import stored_chunks
+
+    options = _settings(scenario=scenario, draws=draws, seed=seed, chunk_size=chunk_size,
+                        courses=courses, baseline=baseline, out=out, resume=resume)
+    show_bar = not as_json and err_console.is_terminal
+    try:
+        with make_executor(backend.value, workers=workers, scheduler=scheduler) as executor, \
+                _progress_bar(options["draws"], show_bar) as advance:
+            results = run(**options, out=out, resume=resume, executor=executor,
+                          progress=advance)
+    except KeyboardInterrupt:
+        if out is None:
+            err_console.print(Text("Interrupted; nothing was stored (with --out FOLDER "
+                                   "finished chunks are kept and the run can be resumed).",
+                                   style="red"))
+        else:
+            stored = len(stored_chunks(out))
+            total = math.ceil(options["draws"] / options["chunk_size"])
+            err_console.print(Text(f"Interrupted: {stored} of {total} chunks are stored in "
+                                   f"{out}. Finish the run with:", style="red"))
+            err_console.print(Text("  " + _resume_command(options, out), style="red"))
+        raise typer.Exit(code=130) from None
+    if as_json:
+        typer.echo(json.dumps(_finite(results.to_json()), indent=2, allow_nan=False))
+        return
+    console = Console(highlight=False, soft_wrap=False)
+    print_summary(results, console)
+    if out is not None:
+        console.print(f"Stored in {out} ({len(stored_chunks(out))} chunk files). Query it with: "
+                      f"kennan query {shlex.quote(str(out))} \"select course, count(*) from draws "
+                      "group by course\"")
+
+
+def query_folder(
+    folder: Annotated[Path, typer.Argument(help="A run folder written by kennan run --out.")],
+    sql: Annotated[str, typer.Argument(
+        help="SQL over the views draws, chunks, manifest and periods.")],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Run SQL (DuckDB) over a run folder's Parquet files and print the result."""
+    from kennan.experiments.query import query
+
+    frame = query(folder, sql)
+    if fmt is Format.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt is Format.json:
+        typer.echo(frame.to_json(orient="records", date_format="iso"))
+    else:
+        table = Table(*map(str, frame.columns), show_edge=False)
+        for row in frame.head(TABLE_ROWS).itertuples(index=False):
+            table.add_row(*(_cell(v) for v in row))
+        console = Console(highlight=False)
+        console.print(table)
+        if len(frame) > TABLE_ROWS:
+            console.print(f"... {len(frame) - TABLE_ROWS:,} more rows (use --format csv for all)")
+
+
+def print_summary(results: Any, console: Console) -> None:
+    """The terminal summary: outcomes by the horizon, then metrics, one row per course,
+    with paired differences against the baseline and their 95% intervals (split into
+    several tables when the columns do not fit the terminal's width)."""
+    s = results.summary
+    end = results.periods[-1].strftime("%Y-%m")
+    console.print(f"{results.title} ({results.scenario}): {results.draws:,} draws per course, "
+                  f"seed {results.seed}, {len(results.periods)} periods to {end}. Under each "
+                  f"figure: the paired difference against '{results.baseline}' and its 95% "
+                  "interval. Median time: the month by which half the draws reached an outcome.")
+    paired = [course != results.baseline for course in results.courses]
+    times = [s.median_time(c) for c in range(len(results.courses))]
+    columns = [("median time",
+                ["-" if t is None else results.periods[t].strftime("%Y-%m") for t in times])]
+    for k, o in enumerate(results.outcomes):
+        columns.append((o, [_figure(s.probability(c, k), s.outcome_difference(c, k), p)
+                            for c, p in enumerate(paired)]))
+    _print_tables(console, f"Probability of each outcome by {end}", results.courses, columns)
+    columns = [(m, [_figure(s.metric_mean(c, i), s.metric_difference(c, i), p)
+                    for c, p in enumerate(paired)]) for i, m in enumerate(results.metrics)]
+    if columns:
+        _print_tables(console, "Mean of each metric", results.courses, columns)
+
+
+def _print_tables(console: Console, title: str, courses: list[str],
+                  columns: list[tuple[str, list[str]]]) -> None:
+    """One row per course; columns grouped into tables that fit the console."""
+    # Columns are separated by a space and padded by one either side, no outer edge.
+    first = max(len("course"), *map(len, courses)) + 1
+    groups: list[list[tuple[str, list[str]]]] = [[]]
+    used = first
+    for name, cells in columns:
+        width = max(len(name), *(len(line) for cell in cells for line in cell.split("\n"))) + 3
+        if groups[-1] and used + width - 1 > console.width:
+            groups.append([])
+            used = first
+        groups[-1].append((name, cells))
+        used += width
+    for n, group in enumerate(groups):
+        more = f" ({n + 1} of {len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=title + more, title_justify="left", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False)
+        table.add_column("course", no_wrap=True)
+        for name, _ in group:
+            table.add_column(name, justify="right", overflow="fold")
+        for c, course in enumerate(courses):
+            table.add_row(course, *(cells[c] for _, cells in group))
+        console.print(table)
+
+
+def _settings(*, scenario: str | None, draws: int | None, seed: int | None,
+              chunk_size: int | None, courses: str | None, baseline: str | None,
+              out: Path | None, resume: bool) -> dict[str, Any]:
+    """Run options: those given, then (when resuming) the run folder's, then the defaults."""
+    from kennan.experiments.runner import DEFAULT_CHUNK, DEFAULT_DRAWS
+    from kennan.experiments.store import resume_settings
+
+    given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
+             "courses": [c.strip() for c in courses.split(",") if c.strip()] if courses else None,
+             "baseline": baseline}
+    stored = resume_settings(out) if (resume and out is not None) else None
+    defaults = stored or {"scenario": DEFAULT_SCENARIO, "draws": DEFAULT_DRAWS, "seed": 0,
+                          "chunk_size": DEFAULT_CHUNK, "courses": None, "baseline": None}
+    return {k: v if v is not None else defaults[k] for k, v in given.items()}
+
+
+def _resume_command(options: dict[str, Any], out: Path) -> str:
+    parts = ["kennan", "run", str(options["scenario"]), "--draws", str(options["draws"]),
+             "--seed", str(options["seed"]), "--chunk-size", str(options["chunk_size"])]
+    if options["courses"]:
+        parts += ["--courses", ",".join(options["courses"])]
+    if options["baseline"]:
+        parts += ["--baseline", options["baseline"]]
+    parts += ["--out", str(out), "--resume"]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+@contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
+    if not show:
+        yield None
+        return
+    bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("draws"), TimeElapsedColumn(), TimeRemainingColumn(),
+                   console=err_console, transient=True)
+    with bar:
+        task = bar.add_task("run", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _figure(value: float, diff: tuple[float, float, float], paired: bool) -> str:
+    # Three short lines (figure, difference, interval) keep columns narrow.
+    text = _number(value, sign=False)
+    if paired:
+        d, lo, hi = diff
+        text += f"\n{_number(d)}\n[{_number(lo)}, {_number(hi)}]"
+    return text
+
+
+def _number(x: float, *, sign: bool = True) -> str:
+    if math.isnan(x):
+        return "n/a"
+    magnitude = abs(x)
+    digits = 3 if magnitude < 1000 else 0
+    return f"{x:+,.{digits}f}" if sign else f"{x:,.{digits}f}"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.6g}"
+    return str(value)
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with NaN and infinities as null, so the JSON is valid."""
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
