@@ -45,7 +45,7 @@ _SOURCE_NOTE = re.compile(
 )
 _HEAD_NUMBER = re.compile(r"^\d{1,4}\.\s+(?=[A-Z])")
 _DOC_FORMS = re.compile(
-    r"^(?:Telegram|Memorandum|Letter|Message|Despatch|Airgram|Note|Circular)\b[^,]*?\b(?:from|by)\s+",
+    r"^(?:Telegram|Memorandum|Letter|Message|Despatch|Airgram|Note|Circular)\b.{0,60}?\b(?:from|by)\s+",
     re.IGNORECASE,
 )
 _SENTENCE_END = ".?!;:"
@@ -134,9 +134,11 @@ def higher_precedence(a: str | None, b: str | None) -> str | None:
 
 def split_heading(heading: str) -> tuple[str | None, str | None]:
     """Sender and addressee of a FRUS heading ("The Ambassador ... (Kennan) to the
-    Department of State"); (None, None) when it has no "to"."""
+    Department of State", "Telegram From X to Y"); a memorandum "by X" with no
+    addressee gives (X, None); anything else without a "to" gives (None, None)."""
     text = _HEAD_NUMBER.sub("", normalise_space(heading))
-    text = _DOC_FORMS.sub("", text)
+    form = _DOC_FORMS.match(text)
+    text = text[form.end():] if form else text
     depth = 0
     cuts: list[int] = []
     for i, ch in enumerate(text):
@@ -145,7 +147,8 @@ def split_heading(heading: str) -> tuple[str | None, str | None]:
         if depth == 0 and text.startswith(" to ", i):
             cuts.append(i)
     if not cuts:
-        return (text or None), None
+        by = form is not None and form.group(0).rstrip().lower().endswith("by")
+        return (text.strip() or None) if by else None, None
     # The sender's name in parentheses usually ends right before the "to" that splits
     # ("Special Assistant to the President (Jackson) to the Secretary").
     after_name = [c for c in cuts if text[c - 1] == ")"]

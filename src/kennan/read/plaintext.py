@@ -51,12 +51,20 @@ def parse_text(text: str, path: Path) -> Document:
     # Front matter: at most one of each kind, in any order, before the first body block.
     while i < len(blocks):
         raw = _PAGE.sub(" ", blocks[i].text).strip()
-        kind = metadata.front_matter_kind(raw, first=(i == 0))
+        # A lone block is the body, whatever it looks like.
+        kind = metadata.front_matter_kind(raw, first=(i == 0)) if len(blocks) > 1 else None
         if kind is None or kind in front:
             break
         front[kind] = raw
         i += 1
     heading = front.get("heading")
+    doc_id = None
+    if heading is not None:
+        # FRUS prints the document's number before its heading ("237. The Ambassador
+        # ..."); the volume's id for it is "d237".
+        m = re.match(r"^(?:No\.\s*)?(\d{1,4})\.?\s+(?=[A-Z])", heading)
+        if m:
+            doc_id, heading = f"d{m.group(1)}", heading[m.end():]
     end, footnote_texts = _back_matter(blocks, i)
     signed: str | None = None
     if end > i + 1 and _looks_like_signature(blocks[end - 1].text):
@@ -82,6 +90,7 @@ def parse_text(text: str, path: Path) -> Document:
             path=path,
             paragraphs=tuple(p for p in paragraphs if p.text),
             format="text",
+            id=doc_id,
             heading=heading,
             signed=signed,
             footnotes=tuple(footnotes),

@@ -1,0 +1,143 @@
+"""FRUS TEI of 1949-1958 (real excerpts in fixtures/) and hand-made variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kennan.errors import ReadError
+from kennan.read import load_document
+
+from .conftest import FIXTURES
+
+
+def test_1952_54_encoding_flushleft_classification_and_page_breaks() -> None:
+    d = load_document(FIXTURES / "frus1952-54v14p2_d623.xml", document="d623")
+    assert d.format == "tei" and d.id == "d623"
+    assert d.heading == "The Ambassador in Japan (Murphy) to the Department of State"
+    assert (d.sender, d.addressee) == ("The Ambassador in Japan (Murphy)", "the Department of State")
+    assert (d.place, d.date) == ("Tokyo", "1952-12-31T19:00")
+    assert (d.classification, d.precedence) == ("secret", "priority")
+    assert (d.number, d.series, d.signed) == ("2101", None, "Murphy")
+    assert d.source_note == "894.10/12–3152: Telegram"
+    assert len(d.paragraphs) == 2
+    assert d.paragraph(1).text.startswith("2101. I was informed last night")
+    # <pb n="1374"/> mid-sentence: no word broken, the paragraph spans both pages; the
+    # document starts on the page of the last <pb> before it (1373, in d622).
+    assert "65 billion for support US Security Forces" in d.paragraph(1).text
+    assert [p.pages for p in d.paragraphs] == [(1373, 1374), (1374,)]
+    (fn,) = d.footnotes
+    assert (fn.n, fn.paragraph) == ("1", 2)
+    assert fn.text.startswith("Ambassador Murphy reported in telegram 2113 from Tokyo")
+    assert "“Believe Japanese" in fn.text and fn.anchor.endswith("review decision Jan 9.")
+    assert "Ambassador Murphy reported" not in d.paragraph(2).text
+
+
+def test_1951_encoding_opener_small_capitals_and_quotations() -> None:
+    d = load_document(FIXTURES / "frus1951v07p2_d107.xml")
+    assert d.heading == "The Chargé in India (Steere) to the Secretary of State"
+    assert (d.sender, d.addressee) == ("The Chargé in India (Steere)", "the Secretary of State")
+    assert (d.place, d.date) == ("New Delhi", "1951-06-15T16:00")
+    assert (d.classification, d.precedence) == ("top secret", "priority")
+    assert d.number == "3643"
+    texts = [p.text for p in d.paragraphs]
+    assert len(texts) == 7
+    assert texts[3].startswith("“US Govt has been informed")  # quoted paragraphs count
+    assert texts[5] == "Pls inform urgently."
+    assert texts[6] == "Sent Dept 3643, repeated info Calcutta 261."
+    assert [p.pages for p in d.paragraphs][3:5] == [(1710,), (1710, 1711)]
+    assert "in Nov and again in Dec 1950 Tib appealed UN" in texts[4]
+    refs = [(r.series, r.number, r.date) for r in d.references]
+    assert refs == [("Hong Kong", "3768", "1951-06-13"), ("Embtel", "3576", "1951-06-11")]
+    assert [f.n for f in d.footnotes] == ["1", "2"]
+    assert d.footnotes[0].anchor.endswith("Accord Hong Kong tel 3768 June 13")
+
+
+def test_1949_volume_with_two_documents_needs_a_choice() -> None:
+    path = FIXTURES / "frus1949v07p2_d92_d93.xml"
+    with pytest.raises(ReadError, match=r"holds 2 documents \(d92, d93\): choose one"):
+        load_document(path)
+    with pytest.raises(ReadError, match=r"no document 'd99'.*\(d92, d93\)"):
+        load_document(path, document="d99")
+    d92 = load_document(path, document="d92")
+    assert (d92.number, d92.series) == ("299", "Telcan")
+    assert d92.date == "1949-06-06T18:00-04:00"  # the volume gives a zone here
+    assert (d92.classification, d92.precedence) == ("confidential", None)
+    assert d92.sender == "The Acting Secretary of State"
+    assert d92.addressee == "the Consulate General at Canton"
+    assert [(r.series, r.number, r.date) for r in d92.references] == [
+        ("Cantel", "530", "1949-06-04")]
+    assert d92.paragraph(1).pages == (765, 766)
+    d93 = load_document(path, document="93")  # the n attribute also names it
+    assert d93.id == "d93"
+    assert (d93.number, d93.classification, d93.date) == ("A-139", "restricted", "1949-06-07")
+    assert d93.paragraph(1).text == "(For Department use only)"
+    assert d93.paragraph(4).text.startswith("“Interim Directive Serial 75")  # nested quote
+    assert [(r.series, r.number) for r in d93.references] == [
+        ("mydes", "356"), ("mydes", "357"), ("mydes", "357")]
+
+
+def test_1955_57_source_note_in_head_and_labelled_lists() -> None:
+    d = load_document(FIXTURES / "frus1955-57v03_d23.xml")
+    assert d.heading.startswith("Telegram From the Secretary of State to Ambassador")
+    assert d.sender == "the Secretary of State"
+    assert d.addressee == "Ambassador U. Alexis Johnson, at Geneva"
+    assert (d.classification, d.precedence) == ("secret", "priority")  # from the source note
+    assert d.source_note.startswith("Source: Department of State, Central Files, 611.93/8–1355.")
+    assert "McConaughy; cleared" in d.source_note
+    assert (d.place, d.date) == ("Washington", "1955-08-14T21:27-05:00")
+    assert d.number == "495"
+    assert [p.text[:4] for p in d.paragraphs] == ["495.", "We b", "Draf", "(a) ", "(b) ", "You "]
+    assert d.paragraph(2).pages == (38, 39)
+    assert "firm commitment covering all our nationals" in d.paragraph(2).text
+    refs = [(r.series, r.number, r.paragraph) for r in d.references]
+    assert refs == [("urtel", "457", 1), ("urtel", "458", 1), ("ourtel", "492", 1),
+                    ("urtel", "458", 1), ("urtel", "457", 3), ("ourtel", "492", 3)]
+    assert [f.n for f in d.footnotes] == ["1", "2", "3"]
+    assert d.footnotes[0].paragraph == 0
+
+
+def _write(tmp_path: Path, xml: str, name: str = "doc.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(xml, encoding="utf-8")
+    return path
+
+
+def test_no_namespace_and_body_without_div(tmp_path: Path) -> None:
+    d = load_document(_write(tmp_path, "<TEI><text><body><p>One.</p><p>Two<pb n='8'/> words."
+                                       "</p></body></text></TEI>"))
+    assert [p.text for p in d.paragraphs] == ["One.", "Two words."]
+    # Text before the first page break lies on the page before it.
+    assert [p.pages for p in d.paragraphs] == [(7,), (7, 8)]
+
+
+def test_page_break_inside_a_word_joins_it(tmp_path: Path) -> None:
+    xml = ('<div type="document" xml:id="d1"><p>Govern<pb n="12"/>ment and <pb n="13"/>'
+           "people.</p></div>")
+    d = load_document(_write(tmp_path, xml))
+    assert d.paragraph(1).text == "Government and people."
+    assert d.paragraph(1).pages == (11, 12, 13)
+
+
+def test_date_from_attributes_when_the_dateline_has_none(tmp_path: Path) -> None:
+    xml = ('<div xmlns:frus="http://history.state.gov/frus/ns/1.0" type="document" xml:id="d5" '
+           'frus:doc-dateTime-min="1958-03-04T00:00:00-05:00" '
+           'frus:doc-dateTime-max="1958-03-04T23:59:59-05:00"><p>Text.</p></div>')
+    assert load_document(_write(tmp_path, xml)).date == "1958-03-04"
+
+
+@pytest.mark.parametrize(("xml", "message"), [
+    ("<TEI><text><body><p>oops</body></TEI>", r"doc\.xml:1:\d+: malformed XML: .*mismatch"),
+    ("<TEI><teiHeader/></TEI>", r'no document in this TEI file: expected a <div type="document">'),
+    ('<?xml version="1.0" encoding="x-bogus"?><TEI/>', r"unknown or wrong encoding"),
+    ("<TEI", r"malformed XML"),
+    ('<!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><div type="document"><p>&e;</p></div>',
+     r"."),
+])
+def test_bad_tei(tmp_path: Path, xml: str, message: str) -> None:
+    with pytest.raises(ReadError, match=message):
+        d = load_document(_write(tmp_path, xml))
+        # An external entity is never resolved: if the file reads at all, it is empty.
+        assert all("root:" not in p.text for p in d.paragraphs)
+        raise ReadError("read without resolving the entity")
