@@ -63,11 +63,17 @@ def election(util: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """P(option m beats m') from voters' utilities ``util`` (c, voters, options)."""
     c, voters, m = util.shape
     coal = np.full((c, m, m), MIN_COALITION)
+    # u_m - u_m' as a product with an inner dimension of two, [u_m, 1] . [1, -u_m']:
+    # each term is exact, so the result is the correctly rounded difference, built
+    # without a slow broadcast.
+    left = np.stack([util, np.ones_like(util)], axis=3)  # [c, a, m, 2]
+    right = np.stack([np.ones_like(util), -util], axis=2)  # [c, a, 2, m']
     vote = np.empty((c, m, m))
+    zeros = np.zeros((c, m, m))
     for a in range(voters):
-        np.subtract(util[:, a, :, None], util[:, a, None, :], out=vote)
+        np.matmul(left[:, a], right[:, a], out=vote)
         vote *= weight[:, a, None, None]
-        np.maximum(vote, 0.0, out=vote)
+        np.maximum(vote, zeros, out=vote)
         coal += vote
     prob = coal / (coal + coal.transpose(0, 2, 1))
     idx = np.arange(m)
@@ -141,7 +147,8 @@ def resolve_queues(x: np.ndarray, d: np.ndarray, r: np.ndarray, tab: Table,
     target = np.where(chl.has, chl.target, idx)
     for b in range(n):
         keep = ((idx != b) & (target != b)).astype(float)  # b's position is unchanged
-        acc += u_own[:, :, b, None] * keep[:, None, :]  # adds exactly 0.0 where not
+        # An outer product with one term per entry is exact: adds u, or exactly 0.0.
+        acc += np.matmul(u_own[:, :, b, None], keep[:, None, :])
     value[:, :, :n] = acc / n
     value[:, :, n] = sq / n
     prob = election(value, tab.cap)
