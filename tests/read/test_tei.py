@@ -16,7 +16,8 @@ def test_1952_54_encoding_flushleft_classification_and_page_breaks() -> None:
     d = load_document(FIXTURES / "frus1952-54v14p2_d623.xml", document="d623")
     assert d.format == "tei" and d.id == "d623"
     assert d.heading == "The Ambassador in Japan (Murphy) to the Department of State"
-    assert (d.sender, d.addressee) == ("The Ambassador in Japan (Murphy)", "the Department of State")
+    assert d.sender == "The Ambassador in Japan (Murphy)"
+    assert d.addressee == "the Department of State"
     assert (d.place, d.date) == ("Tokyo", "1952-12-31T19:00")
     assert (d.classification, d.precedence) == ("secret", "priority")
     assert (d.number, d.series, d.signed) == ("2101", None, "Murphy")

@@ -94,7 +94,8 @@ def test_single_letters_and_unknown_words_stay() -> None:
 
 def test_volume_terms_come_before_the_frus_lists() -> None:
     lex = lexicon_with({"POL": "Office of Polish Affairs", "ZZQ": "a made-up office"})
-    assert expand("POL and ZZQ", lexicon=lex).text == "Office of Polish Affairs and a made-up office"
+    expanded = expand("POL and ZZQ", lexicon=lex).text
+    assert expanded == "Office of Polish Affairs and a made-up office"
     assert expand("wld", lexicon=lex).text == "would"
 
 

@@ -8,6 +8,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -27,23 +28,27 @@ def register(app: typer.Typer) -> None:
 
 
 def read(
-    path: Path = typer.Argument(..., help="A FRUS TEI (.xml) or plain-text document."),
-    expand: bool = typer.Option(False, "--expand", help="Show the text with telegraphese "
-                                "expanded."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (a stable layout)."),
-    draft_scenario: Path | None = typer.Option(
-        None, "--draft-scenario", help="Write a scenario skeleton (YAML) to this file."),
-    doc: str | None = typer.Option(None, "--doc", help="The document's id in a file that "
-                                   "holds several (a FRUS volume), e.g. d237."),
-    vocabulary: str = typer.Option("icd203", "--vocabulary", help="Estimative vocabulary for "
-                                   "the probability ranges."),
-    actors: Path | None = typer.Option(None, "--actors", help="More actors for the gazetteer: "
-                                       "a TSV with columns id, kind, name, aliases."),
-    start: str | None = typer.Option(None, "--start", help="Start month (YYYY-MM) of the draft "
-                                     "when the document has no date."),
-    encoding: str | None = typer.Option(None, "--encoding", help="The text's encoding when "
-                                        "it is not UTF-8 (e.g. cp1252)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing draft file."),
+    path: Annotated[Path, typer.Argument(help="A FRUS TEI (.xml) or plain-text document.")],
+    expand: Annotated[bool, typer.Option(
+        "--expand", help="Show the text with telegraphese expanded.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a stable layout).")] = False,
+    draft_scenario: Annotated[Path | None, typer.Option(
+        "--draft-scenario", help="Write a scenario skeleton (YAML) to this file.")] = None,
+    doc: Annotated[str | None, typer.Option(
+        "--doc", help="The document's id in a file that holds several (a FRUS volume), "
+        "e.g. d237.")] = None,
+    vocabulary: Annotated[str, typer.Option(
+        "--vocabulary", help="Estimative vocabulary for the probability ranges.")] = "icd203",
+    actors: Annotated[Path | None, typer.Option(
+        "--actors", help="More actors for the gazetteer: a TSV with columns id, kind, name, "
+        "aliases.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="Start month (YYYY-MM) of the draft when the document has no "
+        "date.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="The text's encoding when it is not UTF-8 (e.g. cp1252).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite an existing draft file.")] = False,
 ) -> None:
     """Read a telegram: metadata, paragraphs, footnotes and its estimative judgments."""
     output = read_document(

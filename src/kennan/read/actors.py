@@ -36,14 +36,16 @@ class Gazetteer:
     """Finds actors by their aliases in text."""
 
     def __init__(self, actors: Iterable[Actor]) -> None:
+        rows = list(actors)
         by_id: dict[str, Actor] = {}
-        for actor in actors:
+        for actor in rows:
             by_id[actor.id] = actor  # a later row replaces an earlier one of the same id
         self.actors: tuple[Actor, ...] = tuple(by_id.values())
         owner: dict[str, str] = {}
-        for actor in self.actors:
-            for alias in actor.aliases:
-                owner[alias] = actor.id
+        for actor in rows:  # and a later row's alias wins over an earlier row's
+            if by_id[actor.id] is actor:
+                for alias in actor.aliases:
+                    owner[alias] = actor.id
         self._owner = owner
         alternatives = sorted(owner, key=len, reverse=True)
         self._pattern = re.compile(

@@ -21,7 +21,7 @@ from kennan.read.document import Paragraph
 
 # Words after which a full stop does not end a sentence.
 _NO_BREAK_AFTER = frozenset({
-    "mr", "mrs", "ms", "dr", "no", "nos", "st", "gen", "col", "lt", "maj", "capt", "adm",
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "maj", "capt", "adm",
     "sen", "rep", "gov", "amb", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "para", "paras", "e.g", "i.e", "cf", "vol", "p", "pp",
     "ibid", "op", "viz", "vs", "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.s.r", "fig",
@@ -65,8 +65,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         word = re.search(r"([A-Za-z.]+)$", text[start:m.start()])
         last = word.group(1).lower().strip(".") if word else ""
-        if m.group(0).startswith(".") and (last in _NO_BREAK_AFTER or re.fullmatch(r"[a-z]", last)):
+        if m.group(0) == "." and (last in _NO_BREAK_AFTER or re.fullmatch(r"[a-z]", last)):
             continue
+        if m.group(0) == "." and last in ("no", "nos") and re.match(r"^\s+\d", text[m.end():]):
+            continue  # "No. 104"
         opening = text[start:m.start()].strip()
         if start == 0 and re.fullmatch(r"(?:[A-Z][\w-]*\s+)?[A-Z]?[\u2013-]?\d{1,5}", opening):
             continue  # "208." or "Tedul 5." opening the paragraph

@@ -72,11 +72,14 @@ def load_document(
     bom = next((enc for mark, enc in _BOMS if data.startswith(mark)), None)
     if bom is None and encoding is None:
         _refuse_binary(data, where)
-    head = _decode(data[:4096], bom or encoding or "utf-8", where, partial=True).lstrip()
+    # Sniff the format leniently: an XML file may declare an encoding of its own.
+    sniff = _codec(bom or encoding or "utf-8", where)
+    head = data[:4096].decode(sniff, "replace").lstrip("\ufeff \t\r\n")
     if p.suffix.lower() in _XML_SUFFIXES or head.startswith("<"):
         from kennan.read.tei import parse_tei
 
-        return parse_tei(data, p, document=document, encoding=encoding or bom)
+        xml_encoding = encoding or ("utf-8" if bom == "utf-8-sig" else bom)
+        return parse_tei(data, p, document=document, encoding=xml_encoding)
     if document is not None:
         raise ReadError(f"a document id ({document!r}) can only be chosen in a TEI file", where)
     from kennan.read.plaintext import parse_text
@@ -97,23 +100,24 @@ def _refuse_binary(data: bytes, where: Location) -> None:
         )
 
 
-def _decode(data: bytes, encoding: str, where: Location, *, partial: bool = False) -> str:
+def _codec(encoding: str, where: Location) -> str:
     try:
-        codec = codecs.lookup(encoding)
+        return codecs.lookup(encoding).name
     except LookupError:
         raise ReadError(f"unknown encoding {encoding!r}: expected e.g. utf-8 or cp1252",
                         where) from None
+
+
+def _decode(data: bytes, encoding: str, where: Location) -> str:
+    name = _codec(encoding, where)
     try:
-        if partial:
-            decoder = codecs.getincrementaldecoder(codec.name)(errors="strict")
-            return decoder.decode(data, final=False)
-        return data.decode(codec.name)
+        return data.decode(name)
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise ReadError(
-            f"cannot decode byte 0x{data[exc.start]:02x} as {codec.name}: expected UTF-8 text; "
+            f"cannot decode byte 0x{data[exc.start]:02x} as {name}: expected UTF-8 text; "
             "if the file is in another encoding, name it (e.g. --encoding cp1252)",
             Location(where.file, line, col),
         ) from None
