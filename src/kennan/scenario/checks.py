@@ -1,9 +1,10 @@
 """Semantic checks of a scenario whose shape is already valid.
 
-Every problem is collected, then raised together: duplicate ids, references to
-things that do not exist, expressions that do not compile, cycles among derived
-state variables, policies that use a tag they forbid, judgments whose
-distribution is impossible, and citations whose quote is not in the cited
+Every problem is collected, then raised together: duplicate, reserved or unusable
+ids, references to things that do not exist, decisions nobody can take,
+expressions that do not compile, values out of range whatever the draw, cycles
+among derived state variables, policies that use a tag they forbid, judgments
+whose distribution is impossible, and citations whose quote is not in the cited
 paragraph of the cited source.
 """
 
@@ -16,18 +17,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kennan.compiler import Expression, Namespace, compile_expression
+from kennan.compiler import FUNCTIONS, Expression, Namespace, name_problem
 from kennan.errors import KennanError, Problem, ScenarioError
+from kennan.scenario.compiling import (
+    BUILTIN_NAMES,
+    check_ranges,
+    compile_all,
+    derived_order,
+    expression_sites,
+)
 from kennan.scenario.schema import Effects, Scenario
-from kennan.scenario.yamlsource import PathKey
+from kennan.scenario.yamlsource import PathKey, YamlDocument
 
 if TYPE_CHECKING:
     from kennan.read import Document
     from kennan.scenario.judgments import Distribution
     from kennan.scenario.loading import LoadedScenario
 
-#: Names every expression may read besides the scenario's ids.
-BUILTIN_NAMES = {"t": "time (the period index, 0 at the start)"}
+__all__ = ["BUILTIN_NAMES", "ID_FUNCTIONS", "CheckedScenario", "check_scenario",
+           "expression_sites", "namespace_of", "normalise_quote", "reserved_names"]
+
+#: The id-functions of the expression language: each takes one id of a kind.
+ID_FUNCTIONS = {"tagged": "tag", "active": "step", "fired": "event", "prob": "option",
+                "influence": "faction"}
 
 
 @dataclass
@@ -44,22 +56,40 @@ class CheckedScenario:
 def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     """Check ``loaded`` and return what was built, or raise every problem at once."""
     s = loaded.model
+    doc = loaded.doc
     problems: list[Problem] = []
     out = CheckedScenario()
-
-    def at(path: PathKey, message: str, *, key: bool = False) -> None:
-        problems.append(Problem(message, loaded.doc.locate(path, key=key)))
-
-    ids = _check_unique_ids(s, at)
+    at = _Reporter(doc, problems)
+    ids = _check_ids(s, at)
     _check_references(s, ids, at)
+    _check_decisions(s, at)
     out.distributions = _check_judgments(s, at)
     out.documents = _check_citations(loaded, at)
     out.namespace = namespace_of(s)
-    _compile_all(loaded, out, problems)
-    out.derived_order = _derived_order(s, out, at)
+    compile_all(s, doc, out, problems)
+    check_ranges(s, out, at)
+    out.derived_order = derived_order(s, out, at)
     if problems:
         raise ScenarioError(_sorted(problems))
     return out
+
+
+@dataclass
+class _Reporter:
+    """``at(path, message)`` records a problem at ``path`` of the document."""
+
+    doc: YamlDocument
+    problems: list[Problem]
+
+    def __call__(self, path: PathKey, message: str, *, key: bool = False,
+                 text: bool = False) -> None:
+        # ``text``: at the first character of a text value (past a quote), not its token.
+        where = self.doc.locate_text(path) if text else self.doc.locate(path, key=key)
+        self.problems.append(Problem(message, where))
+
+    def line(self, path: PathKey) -> int | None:
+        """The line of the value at ``path``."""
+        return self.doc.locate(path).line
 
 
 def namespace_of(s: Scenario) -> Namespace:
@@ -87,10 +117,22 @@ def namespace_of(s: Scenario) -> Namespace:
     )
 
 
+def reserved_names() -> dict[str, str]:
+    """Names no id may take, each with the reason: they mean something in expressions."""
+    out = {name: "a built-in name of expressions" for name in BUILTIN_NAMES}
+    out.update({name: "a function of expressions" for name in FUNCTIONS})
+    out.update({name: "an id-function of expressions" for name in ID_FUNCTIONS})
+    return out
+
+
 # -- ids and references -------------------------------------------------------------------
 
 _ENTITY_LISTS = ("sources", "judgments", "actors", "issues", "state", "considerations",
                  "decisions", "policies", "events", "outcomes", "metrics")
+_SINGULAR = {"sources": "source", "judgments": "judgment", "actors": "actor",
+             "issues": "issue", "state": "state variable", "considerations": "consideration",
+             "decisions": "decision", "policies": "policy", "events": "event",
+             "outcomes": "outcome", "metrics": "metric", "options": "option", "steps": "step"}
 
 
 def _entities(s: Scenario) -> Iterator[tuple[PathKey, str, str]]:
@@ -106,18 +148,43 @@ def _entities(s: Scenario) -> Iterator[tuple[PathKey, str, str]]:
             yield ("policies", i, "ladder", k, "id"), step.id, "steps"
 
 
-def _check_unique_ids(s: Scenario, at: Any) -> dict[str, str]:
+def _check_ids(s: Scenario, at: _Reporter) -> dict[str, str]:
+    """Every id unique, usable in expressions and not reserved; returns id -> kind."""
     seen: dict[str, tuple[PathKey, str]] = {}
+    reserved = reserved_names()
     for path, ident, kind in _entities(s):
-        if ident in seen:
-            first_kind = seen[ident][1]
-            at(path, f"duplicate id '{ident}' (already used by {first_kind[:-1]} '{ident}'); "
-                     "ids must be unique within a scenario")
-        elif ident in BUILTIN_NAMES:
-            at(path, f"id '{ident}' is reserved")
+        why = name_problem(ident)
+        if why is not None:
+            at(path, f"invalid id for {_SINGULAR[kind]}: {why}")
+        elif ident in reserved:
+            at(path, f"id '{ident}' is reserved: it is {reserved[ident]}; choose another id")
+        elif ident in seen:
+            first_path, first_kind = seen[ident]
+            at(path, f"duplicate id '{ident}': already the id of {_SINGULAR[first_kind]} "
+                     f"'{ident}' (line {at.line(first_path)}); ids must be unique within "
+                     "a scenario")
         else:
             seen[ident] = (path, kind)
+    for i, p in enumerate(s.policies):
+        for n, tag in enumerate(p.forbid):
+            _check_tag(tag, ("policies", i, "forbid", n), reserved, at)
+        for k, step in enumerate(p.ladder):
+            for n, tag in enumerate(step.tags):
+                _check_tag(tag, ("policies", i, "ladder", k, "tags", n), reserved, at)
     return {ident: kind for ident, (_, kind) in seen.items()}
+
+
+def _check_tag(tag: str, path: PathKey, reserved: dict[str, str], at: Any) -> None:
+    why = name_problem(tag)
+    if why is not None:
+        at(path, f"invalid tag: {why}")
+    elif tag in reserved:
+        at(path, f"tag '{tag}' is reserved: it is {reserved[tag]}; choose another tag")
+
+
+def _hint(word: str, pool: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(pool), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
@@ -125,9 +192,7 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
             key: bool = False) -> None:
         if ids.get(ident) not in kinds:
             pool = [i for i, k in ids.items() if k in kinds]
-            close = difflib.get_close_matches(ident, pool, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            at(path, f"unknown {what} '{ident}'{hint}", key=key)
+            at(path, f"unknown {what} '{ident}'{_hint(ident, pool)}", key=key)
 
     actors = {a.id: a for a in s.actors}
     for i, a in enumerate(s.actors):
@@ -139,6 +204,11 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
         for part in ("positions", "saliences"):
             for actor in getattr(issue, part):
                 ref(("issues", i, part, actor), actor, ("actors",), "actor", key=True)
+        for actor in issue.saliences:
+            if actor in actors and actor not in issue.positions:
+                at(("issues", i, "saliences", actor),
+                   f"'{actor}' has a salience on issue '{issue.id}' but no position; "
+                   "give it a position too, or drop the salience", key=True)
     decisions = {d.id: d for d in s.decisions}
     for i, d in enumerate(s.decisions):
         ref(("decisions", i, "owner"), d.owner, ("actors",), "actor")
@@ -155,11 +225,13 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
             options = [o.id for o in d.options or []]
             for opt in c.values:
                 if opt not in options:
-                    close = difflib.get_close_matches(opt, options, n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
                     at(("considerations", i, "values", opt),
-                       f"'{opt}' is not an option of decision '{d.id}'{hint}; "
+                       f"'{opt}' is not an option of decision '{d.id}'{_hint(opt, options)}; "
                        f"options: {', '.join(options)}", key=True)
+    _check_effects_and_policies(s, ids, ref, at)
+
+
+def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: Any) -> None:
     stocks = {v.id for v in s.state if v.value is None}
     derived = {v.id for v in s.state if v.value is not None}
 
@@ -173,9 +245,7 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
                     at(p, f"'{target}' is derived (it has a 'value'); effects change stocks only",
                        key=True)
                 elif target not in stocks:
-                    close = difflib.get_close_matches(target, sorted(stocks), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    at(p, f"unknown state variable '{target}'{hint}", key=True)
+                    at(p, f"unknown state variable '{target}'{_hint(target, stocks)}", key=True)
 
     for i, p in enumerate(s.policies):
         forbidden = set(p.forbid)
@@ -189,9 +259,10 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
             effects((*base, "on_enter"), step.on_enter)
             for r, risk in enumerate(step.risks):
                 ref((*base, "risks", r, "event"), risk.event, ("events",), "event")
+    start = s.time.start.replace(day=1)
     for i, e in enumerate(s.events):
         effects(("events", i, "effects"), e.effects)
-        if e.at is not None and e.at < s.time.start.replace(day=1):
+        if e.at is not None and e.at < start:
             at(("events", i, "at"), f"event date {e.at} is before the scenario starts "
                                     f"({s.time.start:%Y-%m})")
     if s.baseline is not None:
@@ -204,18 +275,76 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
             ref(("replay", "actual", oc), oc, ("outcomes",), "outcome", key=True)
 
 
+def _check_decisions(s: Scenario, at: Any) -> None:
+    """Every decision has someone to take it; considerations reach someone who decides."""
+    actors = {a.id for a in s.actors}
+    factions: dict[str, list[str]] = {}
+    for a in s.actors:
+        if a.kind == "faction" and a.of is not None:
+            factions.setdefault(a.of, []).append(a.id)
+    decisions = {d.id: d for d in s.decisions}
+    issues = {x.id: x for x in s.issues}
+    for i, c in enumerate(s.considerations):
+        d = decisions.get(c.decision)
+        if d is None or d.options is None or c.actor not in actors or c.actor == d.owner:
+            continue
+        members = factions.get(d.owner, [])
+        if c.actor not in members:
+            who = (f"the factions of '{d.owner}' ({', '.join(members)})" if members
+                   else f"'{d.owner}' itself (it has no factions)")
+            at(("considerations", i, "actor"),
+               f"consideration '{c.id}' belongs to '{c.actor}', who does not take decision "
+               f"'{d.id}': it is taken by {who}, so this consideration would count for "
+               "nothing")
+    for i, d in enumerate(s.decisions):
+        issue = issues.get(d.issue) if d.issue is not None else None
+        if issue is None or d.owner not in actors:
+            continue
+        members = factions.get(d.owner, [])
+        missing = [f for f in members if f not in issue.positions]
+        if members and len(missing) == len(members):
+            at(("decisions", i, "issue"),
+               f"decision '{d.id}' settles issue '{issue.id}' among the factions of "
+               f"'{d.owner}' ({', '.join(members)}), but none of them holds a position on it; "
+               f"give them positions under issue '{issue.id}'")
+        elif missing:
+            at(("decisions", i, "issue"),
+               f"decision '{d.id}' settles issue '{issue.id}' among the factions of "
+               f"'{d.owner}', but {', '.join(repr(f) for f in missing)} "
+               f"{'holds' if len(missing) == 1 else 'hold'} no position on it; "
+               "give every faction a position")
+        elif not members and not issue.positions:
+            at(("decisions", i, "issue"),
+               f"decision '{d.id}' settles issue '{issue.id}', but no actor holds a position "
+               "on it")
+
+
 # -- judgments and citations ---------------------------------------------------------------
 
 def _check_judgments(s: Scenario, at: Any) -> dict[str, Distribution]:
+    from kennan.scenario.judgments import load_vocabulary
+
+    default_ok = True
+    try:
+        load_vocabulary(s.vocabulary)
+    except (ValueError, KennanError) as exc:
+        default_ok = False
+        at(("vocabulary",), f"vocabulary: {_text(exc)}")
     out = {}
     for i, j in enumerate(s.judgments):
+        if j.kind == "phrase" and j.vocabulary is None and not default_ok:
+            continue
         try:
             out[j.id] = j.distribution(s.vocabulary)
         except (ValueError, KennanError) as exc:
-            text = "; ".join(p.message for p in exc.problems) if isinstance(exc, KennanError) \
-                else str(exc)
-            at(("judgments", i), f"judgment '{j.id}': {text}")
+            at(("judgments", i, j.kind), f"judgment '{j.id}': {_text(exc)}")
     return out
+
+
+def _text(exc: Exception) -> str:
+    if isinstance(exc, KennanError):
+        return "; ".join(p.message for p in exc.problems)
+    return str(exc)
 
 
 _SPACE = re.compile(r"\s+")
@@ -238,16 +367,20 @@ def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
         try:
             docs[src.id] = load_document(path)
         except KennanError as exc:
-            at(("sources", i, "path"), f"source '{src.id}': {exc.problems[0].message} ({path})")
+            at(("sources", i, "path"),
+               f"source '{src.id}': cannot read '{src.path}' (looked for {path}; a relative "
+               f"path is relative to the scenario file's folder): {exc.problems[0].message}",
+               text=True)
     known = {src.id for src in s.sources}
     for i, j in enumerate(s.judgments):
         if j.cite is None:
             continue
         base = ("judgments", i, "cite")
         if j.cite.source not in known:
-            close = difflib.get_close_matches(j.cite.source, sorted(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            at((*base, "source"), f"judgment '{j.id}' cites unknown source '{j.cite.source}'{hint}")
+            listed = f"; sources: {', '.join(sorted(known))}" if known else \
+                "; the scenario lists no sources"
+            at((*base, "source"), f"judgment '{j.id}' cites unknown source "
+                                  f"'{j.cite.source}'{_hint(j.cite.source, known)}{listed}")
             continue
         doc = docs.get(j.cite.source)
         if doc is None:
@@ -263,132 +396,8 @@ def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
             elsewhere = [p.n for p in doc.paragraphs if quote in normalise_quote(p.text)]
             hint = f"; it occurs in paragraph {elsewhere[0]}" if elsewhere else ""
             at((*base, "quote"), f"judgment '{j.id}': quote not found in paragraph "
-                                 f"{j.cite.paragraph} of '{j.cite.source}'{hint}")
+                                 f"{j.cite.paragraph} of '{j.cite.source}'{hint}", text=True)
     return docs
-
-
-# -- expressions ---------------------------------------------------------------------------
-
-def expression_sites(s: Scenario) -> Iterator[tuple[PathKey, Any, str]]:
-    """(path, source, description) of every expression in ``s``."""
-    for i, a in enumerate(s.actors):
-        if a.influence is not None:
-            yield ("actors", i, "influence"), a.influence, f"influence of '{a.id}'"
-    for i, issue in enumerate(s.issues):
-        for part in ("positions", "saliences"):
-            for actor, e in getattr(issue, part).items():
-                yield ("issues", i, part, actor), e, f"{part[:-1]} of '{actor}' on '{issue.id}'"
-    for i, v in enumerate(s.state):
-        for part in ("initial", "update", "value"):
-            e = getattr(v, part)
-            if e is not None:
-                yield ("state", i, part), e, f"{part} of '{v.id}'"
-    for i, c in enumerate(s.considerations):
-        yield ("considerations", i, "weight"), c.weight, f"weight of '{c.id}'"
-        for opt, e in c.values.items():
-            yield ("considerations", i, "values", opt), e, f"value of '{c.id}' for '{opt}'"
-    for i, d in enumerate(s.decisions):
-        yield ("decisions", i, "sharpness"), d.sharpness, f"sharpness of '{d.id}'"
-    for i, p in enumerate(s.policies):
-        for part in ("halt", "step_down"):
-            e = getattr(p, part)
-            if e is not None:
-                yield ("policies", i, part), e, f"{part} of '{p.id}'"
-        for k, step in enumerate(p.ladder):
-            base = ("policies", i, "ladder", k)
-            yield from _effect_sites((*base, "effects"), step.effects, f"step '{step.id}'")
-            yield from _effect_sites((*base, "on_enter"), step.on_enter, f"step '{step.id}'")
-            for r, risk in enumerate(step.risks):
-                yield (*base, "risks", r, "hazard"), risk.hazard, f"risk of step '{step.id}'"
-    for i, e in enumerate(s.events):
-        for part in ("hazard", "when", "probability"):
-            x = getattr(e, part)
-            if x is not None:
-                yield ("events", i, part), x, f"{part} of event '{e.id}'"
-        yield from _effect_sites(("events", i, "effects"), e.effects, f"event '{e.id}'")
-    for i, o in enumerate(s.outcomes):
-        for part in ("when", "hazard"):
-            x = getattr(o, part)
-            if x is not None:
-                yield ("outcomes", i, part), x, f"{part} of outcome '{o.id}'"
-        for name, x in o.record.items():
-            yield ("outcomes", i, "record", name), x, f"record '{name}' of outcome '{o.id}'"
-    for i, m in enumerate(s.metrics):
-        yield ("metrics", i, "value"), m.value, f"metric '{m.id}'"
-
-
-def _effect_sites(path: PathKey, eff: Effects | None, owner: str) -> Iterator:
-    if eff is None:
-        return
-    for part in ("add", "multiply", "set"):
-        for target, e in getattr(eff, part).items():
-            yield (*path, part, target), e, f"{owner}: {part} to '{target}'"
-
-
-def _compile_all(loaded: LoadedScenario, out: CheckedScenario, problems: list[Problem]) -> None:
-    s = loaded.model
-    full = out.namespace
-    assert full is not None
-    judgments_only = Namespace(
-        values={**BUILTIN_NAMES, **{j.id: "judgment" for j in s.judgments}},
-        id_functions={},
-    )
-    for path, source, what in expression_sites(s):
-        ns = judgments_only if path[0] == "state" and path[2] == "initial" else full
-        try:
-            out.expressions[path] = compile_expression(
-                source, ns, location=loaded.doc.locate(path), what=what
-            )
-        except KennanError as exc:
-            if ns is judgments_only:
-                exc = _explain_initial(exc, full)
-            problems.extend(exc.problems)
-
-
-def _explain_initial(exc: KennanError, full: Namespace) -> KennanError:
-    notes = []
-    for p in exc.problems:
-        m = re.search(r"unknown name '([^']+)'", p.message)
-        if m and m.group(1) in full.values:
-            notes.append(Problem(f"{p.message.split(':')[0]}: an initial value may read only "
-                                 f"judgments and t, not the {full.values[m.group(1)]} "
-                                 f"'{m.group(1)}'", p.location))
-        else:
-            notes.append(p)
-    return KennanError(notes)
-
-
-def _derived_order(s: Scenario, out: CheckedScenario, at: Any) -> list[str]:
-    """Derived variables in an order where each comes after those it reads; cycles are errors."""
-    derived = {v.id: i for i, v in enumerate(s.state) if v.value is not None}
-    deps = {}
-    for name, i in derived.items():
-        expr = out.expressions.get(("state", i, "value"))
-        deps[name] = sorted(n for n in (expr.names if expr else ()) if n in derived)
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    reported: set[frozenset[str]] = set()
-
-    def visit(node: str, stack: list[str]) -> None:
-        if state.get(node) == 2:
-            return
-        if state.get(node) == 1:
-            cycle = [*stack[stack.index(node):], node]
-            key = frozenset(cycle)
-            if key not in reported:
-                reported.add(key)
-                at(("state", derived[cycle[0]], "value"),
-                   f"derived state variables form a cycle: {' -> '.join(cycle)}")
-            return
-        state[node] = 1
-        for dep in deps[node]:
-            visit(dep, [*stack, node])
-        state[node] = 2
-        order.append(node)
-
-    for name in derived:
-        visit(name, [])
-    return order
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

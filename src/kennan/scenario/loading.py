@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kennan.errors import Problem, ScenarioError, UsageError
+from kennan.errors import Location, Problem, ScenarioError, UsageError
 from kennan.scenario.schema import Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text
 
@@ -76,7 +76,12 @@ def load_scenario(name_or_path: str | Path | LoadedScenario) -> LoadedScenario:
 
 
 def load_scenario_text(text: str, file: str) -> LoadedScenario:
-    """Validate scenario YAML ``text`` as if read from ``file``."""
+    """Validate scenario YAML ``text`` as if read from ``file``.
+
+    Raises one :class:`ScenarioError` with every problem found. When the shape is
+    wrong somewhere, the entities that are well formed are still checked for meaning
+    (references, expressions, citations), so one run reports both kinds of problem.
+    """
     from kennan.scenario.checks import check_scenario
 
     doc = load_yaml(text, file)
@@ -92,7 +97,9 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
     try:
         model = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioError(translate_errors(exc, doc)) from None
+        problems = translate_errors(exc, doc)
+        problems.extend(_check_the_rest(exc, doc, file))
+        raise ScenarioError(_by_place(problems)) from None
     loaded = LoadedScenario(model=model, doc=doc, origin=file)
     loaded.checked = check_scenario(loaded)
     return loaded
@@ -100,31 +107,134 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
 
 def translate_errors(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
     """pydantic's errors as located, readable problems (one per place)."""
-    grouped: dict[PathKey, list[dict]] = {}
+    grouped: dict[tuple[PathKey, bool], list[dict]] = {}
     for err in exc.errors(include_url=False):
-        path = _data_path(doc.data, err["loc"])
-        grouped.setdefault(path, []).append(err)
-    problems = []
-    for path, errs in grouped.items():
-        problems.append(_problem(doc, path, errs))
-    problems.sort(key=lambda p: (p.location.line or 0, p.location.col or 0)
+        grouped.setdefault(_data_path(doc.data, err["loc"]), []).append(err)
+    problems = [_problem(doc, path, errs, is_key=is_key)
+                for (path, is_key), errs in grouped.items()]
+    # A misspelt required key is reported once, as the unknown key with its suggestion.
+    suggested = {(p.message.rsplit("(did you mean '", 1)[-1].split("'")[0])
+                 for p in problems if "unknown key" in p.message and "did you mean" in p.message}
+    problems = [p for p in problems
+                if not (" missing required key '" in p.message
+                        and p.message.rsplit("'", 2)[-2] in suggested)]
+    return _by_place(problems)
+
+
+def _by_place(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.location.line or 0, p.location.col or 0)
                   if p.location else (0, 0))
-    return problems
 
 
-def _data_path(data: Any, loc: tuple) -> PathKey:
-    """Drop pydantic's union and validator tags from ``loc``, keeping real keys and indices."""
+def _data_path(data: Any, loc: tuple) -> tuple[PathKey, bool]:
+    """``loc`` without pydantic's union and validator tags, and whether a key is at fault."""
     path: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if part == "[key]":
+            return tuple(path), True
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and _looks_like_field(part):
             path.append(part)  # a missing or unknown key: keep it, it names the problem
             node = None
         # anything else is a union member or validator tag: skip it
-    return tuple(path)
+    return tuple(path), False
+
+
+# -- checking the well-formed rest of a malformed scenario ---------------------------------
+
+_ENTITY_LISTS = ("sources", "judgments", "actors", "issues", "state", "considerations",
+                 "decisions", "policies", "events", "outcomes", "metrics")
+_REQUIRED = ("kennan", "id", "title", "time")
+
+
+def _check_the_rest(exc: ValidationError, doc: YamlDocument, file: str) -> list[Problem]:
+    """Semantic problems of the entities that are well formed, when others are not.
+
+    The malformed entities (list items and optional top-level keys with a shape
+    problem) are set aside; if what remains is a valid scenario, it is checked, and
+    problems that name a set-aside id (an expression reading a judgment that did not
+    parse) are dropped, being consequences rather than causes. Positions are those of
+    the original file. Returns nothing when the scenario's frame itself is broken.
+    """
+    from kennan.scenario.checks import check_scenario
+
+    data = doc.data
+    dropped_items: dict[str, set[int]] = {}
+    dropped_keys: set[str] = set()
+    for err in exc.errors(include_url=False):
+        path, _ = _data_path(data, err["loc"])
+        head = path[0] if path else None
+        if not isinstance(head, str) or head in _REQUIRED:
+            return []
+        if head in _ENTITY_LISTS and len(path) >= 2 and isinstance(path[1], int):
+            dropped_items.setdefault(head, set()).add(path[1])
+        elif head == "policies":
+            return []  # the courses of action themselves are missing or not a list
+        else:
+            dropped_keys.add(head)  # an optional key, an entity list, or an unknown key
+    pruned = {k: v for k, v in data.items() if k not in dropped_keys}
+    moves: dict[str, dict[int, int]] = {}
+    dropped_ids: set[str] = set()
+    for name, gone in dropped_items.items():
+        items = data[name]
+        moves[name] = {old: new for new, old in enumerate(i for i in range(len(items))
+                                                          if i not in gone)}
+        pruned[name] = [items[i] for i in sorted(moves[name])]
+        for i in gone:
+            dropped_ids |= _ids_within(items[i])
+    for key in dropped_keys:
+        dropped_ids |= _ids_within(data[key])
+    try:
+        model = Scenario.model_validate(pruned)
+    except ValidationError:
+        return []
+    view = _moved(doc, pruned, moves, dropped_keys)
+    try:
+        check_scenario(LoadedScenario(model=model, doc=view, origin=file))
+    except ScenarioError as found:
+        return [p for p in found.problems
+                if not any(f"'{ident}'" in p.message for ident in dropped_ids)]
+    return []
+
+
+def _ids_within(node: Any) -> set[str]:
+    """Every ``id`` given anywhere inside ``node`` (and the text of a bare key)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                out.add(item["id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def _moved(doc: YamlDocument, data: dict, moves: dict[str, dict[int, int]],
+           dropped: set[str]) -> YamlDocument:
+    """``doc`` with paths renumbered after set-aside list items, positions unchanged."""
+
+    def table(old: dict) -> dict:
+        new = {}
+        for path, where in old.items():
+            if path and path[0] in dropped:
+                continue
+            if path and path[0] in moves and len(path) >= 2:
+                if path[1] not in moves[path[0]]:
+                    continue
+                path = (path[0], moves[path[0]][path[1]], *path[2:])
+            new[path] = where
+        return new
+
+    return YamlDocument(doc.file, data, table(doc.positions), table(doc.key_positions),
+                        table(doc.spans), doc.lines)
 
 
 def _looks_like_field(part: str) -> bool:
@@ -134,10 +244,16 @@ def _looks_like_field(part: str) -> bool:
 _TYPE_TAGS = {"str", "float", "int", "bool", "date", "list", "dict", "tuple", "none"}
 
 
-def _problem(doc: YamlDocument, path: PathKey, errs: list[dict]) -> Problem:
+def _problem(doc: YamlDocument, path: PathKey, errs: list[dict], *, is_key: bool = False
+             ) -> Problem:
     where = _describe_path(doc.data, path)
     types_ = {e["type"] for e in errs}
     first = errs[0]
+    if is_key:
+        key = path[-1] if path else "?"
+        return Problem(f"{_describe_path(doc.data, path[:-1])}: invalid id {key!r} as a key; "
+                       "ids are letters, digits and underscores, not starting with a digit",
+                       doc.locate(path, key=True))
     if "extra_forbidden" in types_:
         key = path[-1] if path else "?"
         allowed = _allowed_keys(path[:-1], doc.data)
@@ -152,21 +268,30 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict]) -> Problem:
     value = _value_at(doc.data, path)
     if types_ <= _TYPE_ERRORS:
         expected = sorted({_TYPE_ERRORS_TEXT.get(e["type"], e["type"]) for e in errs})
-        return Problem(f"{where}: expected {' or '.join(expected)}, got {_show(value)}",
-                       doc.locate(path))
+        wanted = " or ".join(expected)
+        if types_ == {"string_type", "float_type", "bool_type"}:
+            wanted = "an expression (a number, true or false, or text such as 'x + 1')"
+        return Problem(f"{where}: expected {wanted}, got {_show(value)}", _where(doc, path))
     value_errors = [e for e in errs if e["type"] in {"value_error", "assertion_error"}]
     if value_errors:
         msg = value_errors[0]["msg"].removeprefix("Value error, ")
         msg = msg.removeprefix("Assertion failed, ")
-        return Problem(f"{where}: {msg}", doc.locate(path))
+        return Problem(f"{where}: {msg}", _where(doc, path))
     if first["type"] == "string_pattern_mismatch":
         return Problem(
             f"{where}: invalid id {_show(value)}; ids are letters, digits and underscores, "
-            "not starting with a digit", doc.locate(path))
+            "not starting with a digit", _where(doc, path))
     msg = first["msg"]
     if first["type"] == "literal_error":
         msg = msg.replace("Input should be", "expected")
-    return Problem(f"{where}: {msg[0].lower() + msg[1:]}, got {_show(value)}", doc.locate(path))
+    return Problem(f"{where}: {msg[0].lower() + msg[1:]}, got {_show(value)}", _where(doc, path))
+
+
+def _where(doc: YamlDocument, path: PathKey) -> Location:
+    # An empty value ("id:" with nothing after it) has no place of its own: use its key's.
+    if _value_at(doc.data, path) is None and tuple(path) in doc.key_positions:
+        return doc.locate(path, key=True)
+    return doc.locate(path)
 
 
 _TYPE_ERRORS_TEXT = {

@@ -1,22 +1,25 @@
 """Read YAML safely and keep where every value came from.
 
-ruamel.yaml's round-trip loader builds only plain mappings, sequences and scalars
-(never arbitrary Python objects) and records line and column of every key and
-item. We convert its tree to plain Python data plus a map from each value's path
-(a tuple of keys and indices) to its 1-based line and column, so later stages can
-name the exact place of a problem. Size, nesting and alias expansion are bounded.
+ruamel.yaml's safe loader composes the text into a graph of nodes, each with its
+start and end in the file; we build plain Python data from those nodes ourselves
+(text, numbers, true/false, null, lists, mappings: nothing else is accepted), plus a
+map from each value's path (a tuple of keys and indices) to its 1-based line and
+column, so later stages can name the exact place of a problem. Building the data
+ourselves means size, nesting and alias expansion are bounded, duplicate keys and
+odd tags are reported with their place, and dates stay text until the schema reads
+them (so a bad date is an error at its line, not a crash inside the YAML library).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kennan.errors import Location, Problem, ScenarioError
 
@@ -25,6 +28,23 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 
 PathKey = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a scalar's text lies in the file: its style and 0-based (line, column) bounds.
+
+    ``style`` is None for a plain scalar, ``'"'`` or ``"'"`` for a quoted one, ``'|'`` or
+    ``'>'`` for a block scalar; ``start`` is the first character of its token (the
+    quote or the block indicator) and ``end`` the position just past it.
+    """
+
+    style: str | None
+    start: tuple[int, int]
+    end: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,8 @@ class YamlDocument:
     data: Any
     positions: dict[PathKey, tuple[int, int]]
     key_positions: dict[PathKey, tuple[int, int]]
+    spans: dict[PathKey, Span] = field(default_factory=dict, repr=False)
+    lines: tuple[str, ...] = field(default=(), repr=False)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at ``path`` (or of its key), else of its nearest parent."""
@@ -50,6 +72,83 @@ class YamlDocument:
             p = p[:-1]
         return Location(self.file, 1, 1)
 
+    def locate_text(self, path: PathKey, offset: int = 0) -> Location:
+        """The file position of character ``offset`` of the text scalar at ``path``.
+
+        Unlike :meth:`locate`, which gives the start of the scalar's token (a quote,
+        a ``|``), this follows the text itself: past the quote, onto the lines of a
+        block scalar, across folded lines and escapes. An offset at or past the end
+        gives the place just after the last character. Where the text cannot be
+        matched to the file character by character, the scalar's start is returned.
+        """
+        value = _value_at(self.data, path)
+        span = self.spans.get(tuple(path))
+        if span is None or not isinstance(value, str) or not self.lines:
+            return self.locate(path)
+        places = _char_places(value, span, self.lines)
+        if not places:
+            return self.locate(path)
+        if offset < len(places):
+            line, col = places[max(offset, 0)]
+        else:
+            line, col = places[-1]
+            col += 1 + (offset - len(places)) if len(places) == len(value) else 0
+        return Location(self.file, line + 1, col + 1)
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _char_places(value: str, span: Span, lines: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The 0-based (line, col) in the file of each character of ``value``, as far as known.
+
+    The file region of the scalar is walked alongside the value: characters that match
+    advance both; the value's blanks that folding or indentation made up stay put; the
+    file may skip only blanks, line breaks, quotes and backslashes (escapes), so an
+    alignment that would skip a letter stops there and the rest is unknown.
+    """
+    (line, col), (end_line, end_col) = span.start, span.end
+    if span.style in ('"', "'"):
+        col += 1
+    elif span.style in ("|", ">"):
+        line, col = line + 1, 0  # the text starts on the line after the indicator
+    raw: list[tuple[str, int, int]] = []
+    for n in range(line, min(end_line, len(lines) - 1) + 1):
+        text = lines[n]
+        first = col if n == line else 0
+        last = end_col if n == end_line else len(text)
+        raw.extend((text[c], n, c) for c in range(first, min(last, len(text))))
+        if n != end_line:
+            raw.append(("\n", n, len(text)))
+    skippable = " \t\n\\" + (span.style if span.style in ('"', "'") else "")
+    places: list[tuple[int, int]] = []
+    p = 0
+    for ch in value:
+        if p < len(raw) and raw[p][0] == ch:
+            places.append(raw[p][1:])
+            p += 1
+            continue
+        if ch in " \t\n":
+            # A blank made by folding a line break, or a line break of a block scalar
+            # whose indentation the file still has to skip: it sits where the file is.
+            places.append(raw[min(p, len(raw) - 1)][1:] if raw else span.start)
+            continue
+        q = p
+        while q < len(raw) and raw[q][0] != ch and raw[q][0] in skippable:
+            q += 1
+        if q == len(raw) or raw[q][0] != ch:
+            break
+        places.append(raw[q][1:])
+        p = q + 1
+    return places
+
 
 def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> str:
     """The text of ``path`` as UTF-8, refusing missing, empty, oversized and binary files."""
@@ -60,6 +159,8 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
         raise ScenarioError(f"{what} not found", Location(name)) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read {what}: {exc.strerror}", Location(name)) from None
+    if path.is_dir():
+        raise ScenarioError(f"{what} is a directory; expected a YAML file", Location(name))
     if size > max_bytes:
         raise ScenarioError(
             f"{what} is {size:,} bytes; the limit is {max_bytes:,} bytes", Location(name)
@@ -75,7 +176,7 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(f"{what} is not valid UTF-8 text (byte {exc.start})",
+        raise ScenarioError(f"{what} is not valid UTF-8 text (byte {exc.start:,} is not)",
                             Location(name, line)) from None
     if not text.strip():
         raise ScenarioError(f"{what} is empty; expected a YAML mapping", Location(name, 1, 1))
@@ -83,92 +184,196 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
 
 
 def load_yaml(text: str, file: str) -> YamlDocument:
-    """Parse YAML ``text`` (from ``file``) into plain data with positions."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+    """Parse YAML ``text`` (from ``file``) into plain data with positions.
+
+    Raises :class:`ScenarioError` for malformed YAML, a document that is empty,
+    too large, too deeply nested or expands (through aliases) to too many values,
+    and, all at once, for duplicate keys, keys that are not text, unsupported tags
+    and scalars that do not read as their tag says.
+    """
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(
+            f"text is {len(text):,} characters; the limit is {MAX_BYTES:,}", Location(file)
+        )
+    yaml = YAML(typ="safe", pure=True)
     try:
-        tree = yaml.load(text)
+        root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        message = (exc.problem or exc.context or "malformed YAML").strip()
+        message = " ".join((exc.problem or exc.context or "malformed YAML").split())
         raise ScenarioError(f"YAML syntax: {message}", loc) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError(f"YAML syntax: {exc}", Location(file)) from None
-    positions: dict[PathKey, tuple[int, int]] = {}
-    key_positions: dict[PathKey, tuple[int, int]] = {}
-    counter = [0]
+    except YAMLError as exc:
+        raise ScenarioError(f"YAML syntax: {_reader_message(exc)}",
+                            _reader_location(exc, text, file)) from None
+    except (RecursionError, MemoryError):
+        raise ScenarioError(f"YAML nested too deeply (the limit is {MAX_DEPTH} levels)",
+                            Location(file, 1, 1)) from None
+    if root is None:
+        raise ScenarioError("file is empty; expected a YAML mapping", Location(file, 1, 1))
+    builder = _Builder(file, yaml.constructor)
+    data = builder.build(root, (), 0)
+    if builder.problems:
+        raise ScenarioError(sorted(builder.problems, key=_line_col))
+    if data is None:  # "---" alone, or "~"
+        raise ScenarioError("file is empty; expected a YAML mapping", Location(file, 1, 1))
+    lines = tuple(_LINE_BREAK.split(text.removeprefix("\ufeff")))
+    return YamlDocument(file, data, builder.positions, builder.key_positions, builder.spans,
+                        lines)
 
-    def convert(node: Any, path: PathKey, depth: int) -> Any:
-        counter[0] += 1
-        if counter[0] > MAX_NODES:
+
+def _reader_message(exc: YAMLError) -> str:
+    # A ReaderError's text names "<unicode string>" and a position; say it plainly.
+    char = getattr(exc, "character", None)
+    if isinstance(char, int):
+        return f"character U+{char:04X} is not allowed in YAML text"
+    return " ".join(str(exc).split())
+
+
+def _reader_location(exc: YAMLError, text: str, file: str) -> Location:
+    position = getattr(exc, "position", None)  # a character index into the text
+    if isinstance(position, int) and 0 <= position <= len(text):
+        before = text[:position]
+        line = before.count("\n") + 1
+        return Location(file, line, position - (before.rfind("\n") + 1) + 1)
+    return Location(file)
+
+
+def _line_col(p: Problem) -> tuple[int, int]:
+    loc = p.location
+    return (loc.line or 0, loc.col or 0) if loc else (0, 0)
+
+
+class _Builder:
+    """Plain data from composed nodes, recording positions and collecting problems."""
+
+    def __init__(self, file: str, constructor: Any):
+        self.file = file
+        self.constructor = constructor  # ruamel's safe constructor: reads ints, floats, bools
+        self.positions: dict[PathKey, tuple[int, int]] = {}
+        self.key_positions: dict[PathKey, tuple[int, int]] = {}
+        self.spans: dict[PathKey, Span] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def at(self, node: Node) -> Location:
+        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Node, path: PathKey, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
             # Aliases are shared references: expanding them can explode (a "billion laughs").
             raise ScenarioError(
                 f"document expands to more than {MAX_NODES:,} values "
-                "(deeply nested YAML aliases?); refusing to expand it",
-                Location(file, 1, 1),
+                "(nested YAML aliases?); refusing to expand it",
+                Location(self.file, 1, 1),
             )
         if depth > MAX_DEPTH:
-            raise ScenarioError(f"nesting deeper than {MAX_DEPTH} levels",
-                                _loc_of(positions, path, file))
-        if isinstance(node, CommentedMap):
-            out: dict[Any, Any] = {}
-            for k, v in node.items():
-                child = (*path, k)
-                try:
-                    kl, kc = node.lc.key(k)
-                    vl, vc = node.lc.value(k)
-                    key_positions[child] = (kl + 1, kc + 1)
-                    positions[child] = (vl + 1, vc + 1)
-                except (KeyError, TypeError, AttributeError):
-                    pass
-                if not isinstance(k, str):
-                    raise ScenarioError(f"keys must be strings, got {k!r}",
-                                        _loc_of(key_positions, child, file))
-                out[k] = convert(v, child, depth + 1)
-            return out
-        if isinstance(node, CommentedSeq):
-            items = []
-            for i, v in enumerate(node):
-                child = (*path, i)
-                try:
-                    line, col = node.lc.item(i)
-                    positions[child] = (line + 1, col + 1)
-                except (KeyError, TypeError, AttributeError):
-                    pass
-                items.append(convert(v, child, depth + 1))
-            return items
-        return _scalar(node)
+            raise ScenarioError(
+                f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)", self.at(node)
+            )
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        tag = str(node.tag)
+        if isinstance(node, MappingNode):
+            if tag != _TAG + "map":
+                return self.refuse(node, tag, "a mapping")
+            return self.mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            if tag != _TAG + "seq":
+                return self.refuse(node, tag, "a list")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        self.spans[path] = Span(
+            node.style,
+            (node.start_mark.line, node.start_mark.column),
+            (node.end_mark.line, node.end_mark.column),
+        )
+        return self.scalar(node, tag)
 
-    data = convert(tree, (), 0)
-    if data is None:
-        raise ScenarioError("file is empty; expected a YAML mapping", Location(file, 1, 1))
-    return YamlDocument(file, data, positions, key_positions)
+    def refuse(self, node: Node, tag: str, what: str) -> None:
+        self.problems.append(Problem(
+            f"YAML tag '{_short(tag)}' is not supported here; expected plain YAML: text, "
+            f"numbers, true/false, null, lists and mappings (got {what} with that tag)",
+            self.at(node)))
+        return None
+
+    def scalar(self, node: ScalarNode, tag: str) -> Any:
+        kind = tag.removeprefix(_TAG)
+        if kind in ("str", "timestamp"):
+            return str(node.value)  # a date stays text: the schema reads it, with a place
+        if kind == "null":
+            return None
+        readers = {"bool": ("true or false", self.constructor.construct_yaml_bool),
+                   "int": ("an integer", self.constructor.construct_yaml_int),
+                   "float": ("a number", self.constructor.construct_yaml_float)}
+        if kind not in readers or not tag.startswith(_TAG):
+            return self.refuse(node, tag, f"the text {str(node.value)[:40]!r}")
+        what, read = readers[kind]
+        try:
+            return read(node)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            self.problems.append(Problem(
+                f"'{str(node.value)[:40]}' is tagged as {what} but does not read as one",
+                self.at(node)))
+            return None
+
+    def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == _TAG + "merge":
+                merges.append(value_node)
+                continue
+            key = self.key(key_node)
+            if key is None:
+                continue
+            if key in seen:
+                self.problems.append(Problem(
+                    f"duplicate key '{key}' (first given at line {seen[key]}); "
+                    "a mapping names each key once", self.at(key_node)))
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            child = (*path, key)
+            self.key_positions[child] = (key_node.start_mark.line + 1,
+                                         key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child, depth + 1)
+        for merge in merges:
+            # "<<: *base" (or a list of them): the base's keys, unless given explicitly.
+            bases = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for base in bases:
+                if not isinstance(base, MappingNode):
+                    self.problems.append(Problem(
+                        "a merge key '<<' takes a mapping (an alias such as *base) or a list "
+                        "of them", self.at(base)))
+                    continue
+                merged = self.build(base, (*path, "<<"), depth + 1)
+                for key, value in merged.items():
+                    if key not in out:
+                        out[key] = value
+                        self._copy_positions((*path, "<<", key), (*path, key))
+        return out
+
+    def _copy_positions(self, old: PathKey, new: PathKey) -> None:
+        n = len(old)
+        for table in (self.positions, self.key_positions, self.spans):
+            for p in [p for p in table if p[:n] == old]:
+                table[(*new, *p[n:])] = table[p]  # type: ignore[index]
+
+    def key(self, node: Node) -> str | None:
+        if isinstance(node, ScalarNode) and str(node.tag) in (_TAG + "str", _TAG + "int",
+                                                                _TAG + "float", _TAG + "bool",
+                                                                _TAG + "null", _TAG + "timestamp"):
+            # A key is a name: "1", "true" and "2000-01-01" are read as the text written.
+            return str(node.value)
+        what = "a list" if isinstance(node, SequenceNode) else (
+            "a mapping" if isinstance(node, MappingNode) else f"a '{_short(str(node.tag))}'")
+        self.problems.append(Problem(f"a key must be text, got {what}", self.at(node)))
+        return None
 
 
-def _loc_of(table: dict[PathKey, tuple[int, int]], path: PathKey, file: str) -> Location:
-    while path:
-        if path in table:
-            return Location(file, *table[path])
-        path = path[:-1]
-    return Location(file, 1, 1)
-
-
-def _scalar(node: Any) -> Any:
-    """ruamel's scalar subclasses as plain Python values."""
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, _dt.datetime):
-        return node
-    if isinstance(node, _dt.date):
-        return _dt.date(node.year, node.month, node.day)
-    return node
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def problem_at(doc: YamlDocument, path: PathKey, message: str, *, key: bool = False) -> Problem:
