@@ -62,6 +62,8 @@ def load_ktab_csv(path: str | Path) -> KtabTable:
             raise fail(f"expected {what} in column {col}, but the line has only "
                        f"{len(fields)} field(s)", line, col)
         cell = fields[col - 1].strip()
+        if not cell:
+            raise fail(f"expected a number for {what}, got an empty cell", line, col)
         try:
             value = float(cell)
         except ValueError:
