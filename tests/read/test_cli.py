@@ -51,7 +51,7 @@ def test_json_layout_is_stable(runner: CliRunner) -> None:
     assert data["references"] == [{"series": "Deptel", "number": "101", "date": "--07-29"}]
     assert data["footnotes"] == [{"n": 1, "text": None}, {"n": 2, "text": None},
                                  {"n": 3, "text": None}]
-    assert [list(p) for p in data["paragraphs"]][0] == ["n", "text", "expanded", "pages"]
+    assert list(data["paragraphs"][0]) == ["n", "text", "expanded", "pages"]
     assert [p["n"] for p in data["paragraphs"]] == list(range(1, 20))
     assert data["paragraphs"][3]["pages"] == [430, 431]
     assert list(data["judgments"][0]) == ["paragraph", "sentence", "phrase", "low", "high",

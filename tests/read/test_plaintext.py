@@ -149,3 +149,10 @@ def test_paragraph_text_is_clean(tmp_path: Path, paras: list[list[str]]) -> None
     # Every word of the source survives (markers aside).
     words = re.findall(r"[A-Za-z]+", re.sub(r"\[Page \d+\]", " ", text.split("\n\n", 1)[1]))
     assert re.findall(r"[A-Za-z]+", " ".join(p.text for p in d.paragraphs)) == words
+
+
+def test_despatch_number_block(tmp_path: Path) -> None:
+    d = _doc(tmp_path, "The Minister in Iran to the Secretary of State\n\nSecret\n\nNo. 129\n\n"
+                       "Sir: I have the honor.\n")
+    assert (d.number, d.classification) == ("129", "secret")
+    assert [p.text for p in d.paragraphs] == ["Sir: I have the honor."]

@@ -142,3 +142,16 @@ def test_bad_tei(tmp_path: Path, xml: str, message: str) -> None:
         # An external entity is never resolved: if the file reads at all, it is empty.
         assert all("root:" not in p.text for p in d.paragraphs)
         raise ReadError("read without resolving the entity")
+
+
+def test_despatch_number_line_is_metadata(tmp_path: Path) -> None:
+    # As frus1948v05p1 prints a despatch: the number on a flush-left line of its own.
+    xml = ('<div type="document" xml:id="d183"><head>The Minister in Saudi Arabia (Childs) to '
+           'the Secretary of State</head><opener><seg><hi rend="smallcaps">secret</hi></seg>'
+           '</opener><p rend="flushleft">No. 129</p><p><hi rend="smallcaps">Sir</hi>: I have '
+           "the honor to refer to my telegrams No. 206 of April 14.</p></div>")
+    d = load_document(_write(tmp_path, xml))
+    assert (d.number, d.classification) == ("129", "secret")
+    assert [p.text for p in d.paragraphs] == [
+        "Sir: I have the honor to refer to my telegrams No. 206 of April 14."]
+    assert [(r.series, r.number, r.date) for r in d.references] == [("mytel", "206", "--04-14")]

@@ -58,12 +58,14 @@ _DESIGNATOR_SHAPE = re.compile(
 
 def front_matter_kind(text: str, *, first: bool) -> str | None:
     """Which kind of front matter ``text`` is ("heading", "classification", "dateline",
-    "source"), or None if it is body text."""
+    "number", "source"), or None if it is body text."""
     text = normalise_space(text)
     if not text:
         return None
     if _DATELINE.match(text):
         return "dateline"
+    if document_number(text):
+        return "number"
     if _SOURCE_NOTE.match(text):
         return "source"
     if classification(text) is not None:
@@ -122,6 +124,14 @@ def classification(
     if level is None and precedence is None and not caveats:
         return None
     return level, precedence, tuple(caveats)
+
+
+def document_number(text: str) -> str | None:
+    """The number of a line that is nothing but a despatch or telegram number
+    ("No. 129", "[No. 363.]", "No. A-139"), else None."""
+    m = re.fullmatch(r"\[?No\.\s*((?:[A-Z][\u2013\u2011-])?\d{1,5})\.?\]?",
+                     normalise_space(text))
+    return re.sub(r"[\u2013\u2011]", "-", m.group(1)) if m else None
 
 
 def higher_precedence(a: str | None, b: str | None) -> str | None:
@@ -235,7 +245,9 @@ def complete(doc: Document, front: Mapping[str, str]) -> Document:
         changes.setdefault("date", doc.date or date)
     if "source" in front and doc.source_note is None:
         changes["source_note"] = front["source"]
-    if doc.paragraphs and doc.number is None:
+    if "number" in front and doc.number is None:
+        changes["number"] = document_number(front["number"])
+    if doc.paragraphs and doc.number is None and changes.get("number") is None:
         number, series, precedence = telegram_number([p.text for p in doc.paragraphs[:2]])
         changes["number"] = number
         changes["series"] = doc.series or series

@@ -252,16 +252,29 @@ class _DivReader:
             self.meta.setdefault("place", place)
             if date and not self.meta.get("date"):
                 self.meta["date"] = date
-        self._classification(_lines(el))
+        lines = _lines(el)
+        self._classification(lines)
+        for line in lines:
+            n = metadata.document_number(line)
+            if n and "number" not in self.meta:
+                self.meta["number"] = n
         self._inline(el, paragraph=0)  # for its footnotes and page breaks
 
     def _front_paragraph(self, el: etree._Element) -> bool:
+        """A paragraph before the body that is a classification line or a despatch
+        number ("No. 129"): metadata, not a body paragraph."""
+        if self.paragraphs:
+            return False
         lines = _lines(el)
         if not lines or sum(len(x) for x in lines) > 160:
             return False
-        if not all(metadata.classification(x) for x in lines):
+        numbers = [metadata.document_number(x) for x in lines]
+        if not all(metadata.classification(x) or n for x, n in zip(lines, numbers, strict=True)):
             return False
         self._classification(lines)
+        for n in numbers:
+            if n and "number" not in self.meta:
+                self.meta["number"] = n
         self._inline(el, paragraph=0)
         return True
 
