@@ -50,7 +50,8 @@ def evpi(results: Results, *, quantity: Quantity | None = None,
 
     Columns: ``judgment``, ``evpi``, ``noise`` (the permutation estimate of its upward
     bias), ``evpi_net``, ``best`` (the course chosen without information) and
-    ``best_by_bin`` (the course chosen in each bin, from low to high values of J)."""
+    ``best_by_bin`` (the course chosen in each bin, from low to high values of J) and
+    ``bin_shares`` (the share of draws in each bin)."""
     if bins < 2:
         raise UsageError(f"bins must be at least 2, got {bins}")
     if permutations < 0:
@@ -69,15 +70,17 @@ def evpi(results: Results, *, quantity: Quantity | None = None,
         b = quantile_bins(d.judgments[name], bins)
         k = int(b.max()) + 1
         value, by_bin = _informed(s, b, k)
+        shares = np.bincount(b, minlength=k) / n
         gain = value - means[best]
         floor = (float(np.mean([_informed(s, b[p], k)[0] for p in perms])) - means[best]
                  if perms else 0.0)
         rows.append({"judgment": name, "evpi": gain, "noise": floor,
                      "evpi_net": max(gain - floor, 0.0),
                      "bins": k, "best": d.courses[best],
-                     "best_by_bin": [d.courses[i] for i in by_bin]})
+                     "best_by_bin": [d.courses[i] for i in by_bin],
+                     "bin_shares": shares.tolist()})
     frame = pd.DataFrame(rows, columns=["judgment", "evpi", "noise", "evpi_net", "bins", "best",
-                                        "best_by_bin"])
+                                        "best_by_bin", "bin_shares"])
     return frame.sort_values("evpi_net", ascending=False, kind="stable").reset_index(drop=True)
 
 

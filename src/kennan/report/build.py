@@ -1,0 +1,117 @@
+"""Build the report's analysis: run the scenario, then analyse the run.
+
+The steps, each timed: a Monte Carlo run of every course (draws kept); the
+ranking of courses and their paired comparison on the chosen outcome; Sobol'
+indices of the best course's outcome with the judgments' grounds; the EVPI of
+each judgment; where the best course and the runner-up swap places (PRIM and a
+tree on a replicated Latin hypercube). :mod:`kennan.report.render` makes the page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kennan.analysis import compare, discovery, sensitivity, voi
+from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.errors import UsageError
+from kennan.experiments.results import Results
+from kennan.experiments.runner import DEFAULT_DRAWS
+from kennan.experiments.runner import run as run_scenario
+from kennan.scenario.loading import LoadedScenario, load_scenario
+
+DEFAULT_SCENARIO = "korea-1952"
+DEFAULT_SOBOL_BASE = 4096
+DEFAULT_POINTS = 1000
+DEFAULT_REPLICATES = 16
+
+
+@dataclass
+class Analysis:
+    """Everything the report shows, computed."""
+
+    loaded: LoadedScenario
+    results: Results
+    quantity: Quantity
+    risk: str
+    ranking: Any
+    pairs: Any
+    sobol: sensitivity.Sensitivity | None
+    evpi: Any
+    flips: list[discovery.Discovery]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> str:
+        """The course with the best value of the quantity."""
+        return str(self.ranking["course"].iloc[0])
+
+    @property
+    def runner_up(self) -> str | None:
+        """The second-best course, if there is more than one."""
+        return str(self.ranking["course"].iloc[1]) if len(self.ranking) > 1 else None
+
+
+def main_outcome(results: Results) -> str:
+    """The outcome a report is about by default: the most likely one on average over courses."""
+    if not results.outcomes:
+        raise UsageError("this scenario has no outcome to report on")
+    s = results.summary
+    mean = {o: sum(s.probability(c, k) for c in range(len(results.courses)))
+            for k, o in enumerate(results.outcomes)}
+    return max(results.outcomes, key=lambda o: mean[o])
+
+
+def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = DEFAULT_DRAWS,
+            seed: int = 0, outcome: str | None = None, within: int | None = None,
+            risk: str | None = None, courses: list[str] | None = None,
+            sobol_base: int = DEFAULT_SOBOL_BASE, points: int = DEFAULT_POINTS,
+            replicates: int = DEFAULT_REPLICATES,
+            status: Callable[[str], Any] | None = None) -> Analysis:
+    """Run ``scenario`` and analyse it for the report (``sobol_base`` 0 skips Sobol')."""
+    say = status or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    loaded = load_scenario(scenario)
+    say(f"running {draws:,} draws of every course")
+    results = run_scenario(loaded, draws=draws, seed=seed, courses=courses, keep_draws=True)
+    lap("run")
+    q = quantity_of(results, outcome=outcome or main_outcome(results), within=within)
+    if risk is None:
+        risk = results.default_risk(q.id)
+    elif risk not in results.outcomes and risk not in results.metrics:
+        raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
+                         f"{', '.join([*results.outcomes, *results.metrics])}")
+    d = results.per_draw()
+    ranking = compare.ranking(results, quantity=q, draws=d)
+    pairs = compare.compare_courses(results, quantity=q, draws=d)
+    lap("compare")
+    best = str(ranking["course"].iloc[0])
+    sob = None
+    if sobol_base:
+        say(f"Sobol' indices of {best} ({sobol_base} base samples)")
+        sob = sensitivity.sobol(loaded, course=best, outcome=q.id, within=within,
+                                base=sobol_base, seed=seed)
+    lap("sobol")
+    say("value of information")
+    evpi = voi.evpi(results, quantity=q, seed=seed, draws=d)
+    lap("evpi")
+    flips = []
+    if len(ranking) > 1:
+        runner = str(ranking["course"].iloc[1])
+        say(f"where {best} and {runner} swap places")
+        for a, b in ((runner, best), (best, runner)):
+            flips.append(discovery.discover_design(loaded, better=a, than=b, outcome=q.id,
+                                                   within=within, points=points,
+                                                   replicates=replicates, seed=seed))
+    lap("discovery")
+    return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings)

@@ -1,0 +1,216 @@
+"""Render an :class:`~kennan.report.build.Analysis` as one self-contained HTML page.
+
+The page is a Jinja2 template (``templates/report.html.j2``) with its styles and
+its script included inline; figures are inline SVG from
+:mod:`kennan.experiments.figures`. Nothing is fetched when the page is viewed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+import kennan
+from kennan.analysis.citations import judgment_infos
+from kennan.errors import UsageError
+from kennan.experiments import figures
+from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
+from kennan.report.ladder import ladder_views
+from kennan.report.source import source_views
+from kennan.scenario.loading import LoadedScenario
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (autoescaping on)."""
+    env = Environment(loader=PackageLoader("kennan", "report/templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = _pct
+    env.filters["num"] = _num
+    return env
+
+
+def render(analysis: Analysis, *, elapsed: float | None = None) -> str:
+    """The report page for ``analysis``."""
+    return environment().get_template("report.html.j2").render(**context(analysis, elapsed))
+
+
+def write_report(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *,
+                 output: str | Path = "report.html", **options: Any) -> Path:
+    """Analyse ``scenario`` (``options`` as :func:`~kennan.report.build.analyse`) and write
+    the report to ``output``, creating missing folders. Returns the path written."""
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"output '{path}' is a folder; give a file name such as "
+                         f"{path / 'report.html'}")
+    started = time.perf_counter()
+    html = render(analyse(scenario, **options), elapsed=time.perf_counter() - started)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to '{path}': {exc.strerror or exc}") from None
+    return path
+
+
+def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
+    """The template's variables."""
+    r, q, s = a.results, a.quantity, a.loaded.model
+    infos = judgment_infos(a.loaded)
+    colours = {c: figures.colour(i) for i, c in enumerate(r.courses)}
+    rank = a.ranking.set_index("course")
+    courses = [{
+        "id": c, "label": r.course_labels[c], "colour": colours[c],
+        "note": next((p.note for p in s.policies if p.id == c), None),
+        "mean": rank.at[c, "mean"], "low": rank.at[c, "low"], "high": rank.at[c, "high"],
+        "share_best": rank.at[c, "share_best"], "rank": int(list(rank.index).index(c)) + 1,
+    } for c in rank.index]
+    return {
+        "title": s.title, "scenario_id": s.id, "description": s.description,
+        "generated": _dt.date.today().isoformat(), "version": kennan.__version__,
+        "draws": r.draws, "seed": r.seed, "elapsed": elapsed, "timings": a.timings,
+        "first": r.period_labels()[0], "last": r.period_labels()[-1], "horizon": len(r.periods),
+        "quantity": q.describe(), "outcome_label": q.label, "headline": _headline(a, courses),
+        "courses": courses, "colours": colours, "baseline": r.baseline,
+        "summary": _summary(a),
+        "fig_outcomes": Markup(r.plot_outcomes().svg),
+        "fig_risk": Markup(r.plot_risk_benefit(q.id, a.risk).svg),
+        "risk_label": {**r.outcome_labels, **r.metric_labels}[a.risk],
+        "fig_trajectories": Markup(r.plot_trajectories().svg),
+        "pairs": _pairs(a, courses),
+        "sobol": _sobol(a, infos),
+        "evpi": _evpi(a, infos),
+        "flips": [_flip(f, r.course_labels) for f in a.flips],
+        "ladders": ladder_views(s, r.courses),
+        "sources": source_views(a.loaded.checked.documents,
+                                {src.id: src.title for src in s.sources}, infos),
+        "judgments": list(infos.values()),
+    }
+
+
+def _headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
+    best = courses[0]
+    text = (f"Under the scenario's judgments, {best['label']} gives the "
+            f"{'highest' if a.quantity.sense > 0 else 'lowest'} {a.quantity.describe()}: "
+            f"{best['mean']:.3f} (95% interval {best['low']:.3f} to {best['high']:.3f}).")
+    if len(courses) > 1:
+        second = courses[1]
+        row = a.pairs[(a.pairs["course"] == best["id"]) & (a.pairs["against"] == second["id"])]
+        text += (f" Next comes {second['label']} at {second['mean']:.3f}; the paired difference "
+                 f"is {row['difference'].iloc[0]:+.3f} ({row['low'].iloc[0]:+.3f} to "
+                 f"{row['high'].iloc[0]:+.3f}), and draw by draw {best['label']} does better in "
+                 f"{_pct(row['share_better'].iloc[0])} of draws and worse in "
+                 f"{_pct(row['share_worse'].iloc[0])}.")
+    return text
+
+
+def _summary(a: Analysis) -> dict[str, Any]:
+    r = a.results
+    head = [r.outcome_labels[o] for o in r.outcomes] + ["median time to an outcome"]
+    head += [r.metric_labels[m] for m in r.metrics]
+    rows = []
+    for c, course in enumerate(r.courses):
+        cells = []
+        for o in r.outcomes:
+            p, lo, hi = r.outcome_interval(course, o)
+            cells.append({"value": f"{p:.3f}", "title": f"95%: {lo:.3f} to {hi:.3f}"})
+        t = r.summary.median_time(c)
+        cells.append({"value": "—" if t is None else r.period_labels()[t],
+                      "title": "fewer than half the draws reach an outcome" if t is None else ""})
+        for m in r.metrics:
+            v, lo, hi = r.metric_interval(course, m)
+            cells.append({"value": _num(v), "title": f"95%: {_num(lo)} to {_num(hi)}"})
+        rows.append({"id": course, "label": r.course_labels[course], "cells": cells})
+    return {"head": head, "rows": rows}
+
+
+def _pairs(a: Analysis, courses: list[dict[str, Any]]) -> dict[str, Any]:
+    ids = [c["id"] for c in courses]
+    p = a.pairs.set_index(["course", "against"])
+    rows = []
+    for c in courses:
+        cells = []
+        for other in ids:
+            if other == c["id"]:
+                cells.append(None)
+                continue
+            x = p.loc[(c["id"], other)]
+            cells.append({"better": x["share_better"], "worse": x["share_worse"],
+                          "difference": x["difference"], "low": x["low"], "high": x["high"],
+                          "shade": min(1.0, abs(x["difference"]) * 4),
+                          "sign": "pos" if x["difference"] * a.quantity.sense > 0 else "neg"})
+        rows.append({"course": c, "cells": cells})
+    return {"columns": courses, "rows": rows}
+
+
+def _sobol(a: Analysis, infos: dict[str, Any]) -> dict[str, Any] | None:
+    if a.sobol is None:
+        return None
+    t = a.sobol.table
+    evpi = dict(zip(a.evpi["judgment"], a.evpi["evpi_net"], strict=True))
+    top = t.head(20)
+    rows = [figures.BarRow(j, [
+        figures.Bar("first order", s1, lo1, hi1, figures.PALETTE[0]),
+        figures.Bar("total order", st, lo, hi, figures.PALETTE[1])],
+        key=j, note=infos[j].grounds)
+        for j, s1, lo1, hi1, st, lo, hi in zip(top["judgment"], top["S1"], top["S1_low"],
+                                               top["S1_high"], top["ST"], top["ST_low"],
+                                               top["ST_high"], strict=True)]
+    fig = figures.bar_rows(rows, title=f"Sobol' indices, top {len(rows)} judgments",
+                           x_label="share of variance", width=860, label_width=220)
+    return {
+        "target": a.sobol.target, "base": a.sobol.size, "evaluations": a.sobol.evaluations,
+        "unexplained": max(0.0, 1.0 - float(t["S1"].clip(lower=0).sum())),
+        "figure": Markup(fig.svg),
+        "rows": [{**rec, "info": infos[rec["judgment"]], "evpi": evpi.get(rec["judgment"])}
+                 for rec in t.to_dict(orient="records")],
+    }
+
+
+def _evpi(a: Analysis, infos: dict[str, Any]) -> dict[str, Any]:
+    e = a.evpi
+    labels = a.results.course_labels
+    rows = []
+    for rec in e.head(12).to_dict(orient="records"):
+        runs, start, edge = [], 0.0, 0.0
+        choice = rec["best_by_bin"]
+        for i, (course, share) in enumerate(zip(choice, rec["bin_shares"], strict=True)):
+            edge += share
+            if i + 1 == len(choice) or choice[i + 1] != course:
+                runs.append(f"{labels[course]} ({start * 100:.0f}–{edge * 100:.0f}th pct)")
+                start = edge
+        rows.append({**rec, "info": infos[rec["judgment"]],
+                     "switch": "; ".join(runs) if len(runs) > 1 else "never changes"})
+    return {"rows": rows, "best": labels[str(e["best"].iloc[0])] if len(e) else "",
+            "bins": int(e["bins"].max()) if len(e) else 0}
+
+
+def _flip(f: Any, labels: dict[str, str]) -> dict[str, Any]:
+    def box(b: Any) -> dict[str, Any]:
+        return {"rule": b.rule(), "explain": b.explain(), "coverage": b.coverage,
+                "density": b.density, "mass": b.mass, "judgments": list(b.limits)}
+    return {"better": labels[f.better], "than": labels[f.than], "source": f.source,
+            "base_rate": f.base_rate, "boxes": [box(b) for b in f.boxes],
+            "tree": [box(b) for b in f.tree[:4]], "quantity": f.quantity.describe()}
+
+
+def _pct(v: float) -> str:
+    if v is None or not math.isfinite(v):
+        return "—"
+    return f"{v * 100:.1f}%" if abs(v) < 0.995 or v == 1 else f"{v * 100:.0f}%"
+
+
+def _num(v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "—"
+    if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+        return f"{v:.2e}"
+    return f"{v:.3g}" if abs(v) < 100 else f"{v:,.0f}"
