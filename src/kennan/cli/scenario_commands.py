@@ -2,21 +2,77 @@
 
 from __future__ import annotations
 
+import json
+from typing import Annotated
+
 import typer
 
 from kennan.cli.app import command
+from kennan.errors import KennanError
+
+_SCENARIO_HELP = "A built-in scenario name (e.g. korea-1952) or a path to a .yaml file."
 
 
 def register(app: typer.Typer) -> None:
     """Add the scenario commands to ``app``."""
     command(app, "validate")(validate)
+    command(app, "judgments")(judgments)
 
 
 def validate(
-    scenario: str = typer.Argument(..., help="A built-in scenario name or a path to a .yaml file."),
+    scenarios: Annotated[list[str], typer.Argument(help=_SCENARIO_HELP, metavar="SCENARIO...")],
 ) -> None:
-    """Check a scenario: every problem at once, each as FILE:LINE:COL: message."""
+    """Check scenarios: print 'ok' and what each holds, or every problem as FILE:LINE:COL."""
     from kennan.scenario.loading import load_scenario
+    from kennan.scenario.summary import describe_counts, entity_counts
+
+    problems = []
+    for name in scenarios:
+        try:
+            loaded = load_scenario(name)
+        except KennanError as exc:
+            problems.extend(exc.problems)
+            continue
+        typer.echo(f"{loaded.origin}: ok")
+        typer.echo(f"  {describe_counts(entity_counts(loaded))}")
+    if problems:
+        raise KennanError(problems)
+
+
+def judgments(
+    scenario: Annotated[str, typer.Argument(help=_SCENARIO_HELP)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List every judgment: distribution, 5/50/95 percentiles, and its citation or assumption."""
+    from kennan.scenario.loading import load_scenario
+    from kennan.scenario.summary import judgment_rows
 
     loaded = load_scenario(scenario)
-    typer.echo(f"{loaded.origin}: ok")
+    rows = judgment_rows(loaded)
+    if as_json:
+        payload = {"scenario": loaded.id, "judgments": [r.as_json() for r in rows]}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    # On a narrow terminal the distribution goes under the id, leaving room for the quote.
+    wide = console.width >= 140
+    table = Table(title=f"Judgments of {loaded.id} ({len(rows)})", show_lines=not wide)
+    table.add_column("id" if wide else "judgment")
+    if wide:
+        table.add_column("distribution")
+    for q in ("5%", "50%", "95%"):
+        table.add_column(q, justify="right", no_wrap=True)
+    table.add_column("grounds", ratio=2 if wide else None)
+    for r in rows:
+        head = [Text(r.id, style="bold"), r.distribution] if wide else \
+            [Text.assemble((r.id, "bold"), "\n", r.distribution)]
+        table.add_row(*head, _num(r.p5), _num(r.p50), _num(r.p95), r.grounds)
+    console.print(table)
+
+
+def _num(x: float) -> str:
+    return f"{x:.3g}"
