@@ -88,7 +88,7 @@ def test_split_sentences(text: str, sentences: list[str]) -> None:
     ("an unlikely outcome", ["unlikely"]),
     ("We must therefore assume", ["must assume"]),
     ("We believed them; Embassy believes", ["believe", "believe"]),
-    ("no doubt he will", []),
+    ("no doubt he will", ["unquestionably"]),
     ("we doubt he will", ["doubt"]),
     ("suspicious minds", []),
     ("a probable course", ["probable"]),
@@ -114,3 +114,21 @@ def test_gazetteer_longest_alias_and_extension() -> None:
                          Actor("stalin", "person", "Stalin", ("Stalin", "Generalissimo"))])
     assert more.mentioned("Zhdanovites and the Generalissimo") == ("zhdanov_group", "stalin")
     assert default_gazetteer().mentioned("Zhdanovites") == ()
+
+
+@pytest.mark.parametrize(("text", "phrases"), [
+    ("they undoubtedly believed that", ["unquestionably", "believe"]),
+    ("There is no doubt he", ["unquestionably"]),
+    ("Certainly the situation", ["almost certainly"]),
+    ("almost certainly not", ["almost certainly"]),
+    ("in all probability they", ["probably"]),
+    ("it is possible that", ["possible"]),
+    ("possibly also", ["possible"]),
+])
+def test_more_phrases(text: str, phrases: list[str]) -> None:
+    assert [p for p, _, _ in find_phrases(text)] == phrases
+
+
+def test_names_in_capitals() -> None:
+    assert default_gazetteer().mentioned("the attack on STALIN and the SOVIET rulers") == (
+        "stalin", "soviet_union")

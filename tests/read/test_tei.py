@@ -155,3 +155,14 @@ def test_despatch_number_line_is_metadata(tmp_path: Path) -> None:
     assert [p.text for p in d.paragraphs] == [
         "Sir: I have the honor to refer to my telegrams No. 206 of April 14."]
     assert [(r.series, r.number, r.date) for r in d.references] == [("mytel", "206", "--04-14")]
+
+
+def test_list_inside_a_paragraph_stays_in_it(tmp_path: Path) -> None:
+    # As frus1955-57v24 prints an intelligence report: a list within one <p>.
+    xml = ('<div type="document" xml:id="d30"><p>His methods resulted in:<list><label>(1)'
+           "</label><item>Stultification of the Party</item><label>(2)</label><item>Illegal use"
+           " of the police</item></list></p><p>Certainly STALIN erred.</p></div>")
+    d = load_document(_write(tmp_path, xml))
+    assert [p.text for p in d.paragraphs] == [
+        "His methods resulted in: (1) Stultification of the Party (2) Illegal use of the police",
+        "Certainly STALIN erred."]

@@ -2,8 +2,8 @@
 
 Rows (id, kind, name, aliases) come from ``data/lexicon/actors.tsv``; a scenario or
 the command line adds or replaces rows (by id). Aliases match case-sensitively as whole
-words, the longest first, without overlaps: "Chinese Nationalists" is the Republic of
-China, not "Chinese".
+words (and in capitals, "STALIN", when four letters or more), the longest first,
+without overlaps: "Chinese Nationalists" is the Republic of China, not "Chinese".
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ class Gazetteer:
             if by_id[actor.id] is actor:
                 for alias in actor.aliases:
                     owner[alias] = actor.id
+                    # Telegrams and intelligence reports print some names in capitals.
+                    if len(alias) >= 4 and alias.upper() != alias:
+                        owner.setdefault(alias.upper(), actor.id)
         self._owner = owner
         alternatives = sorted(owner, key=len, reverse=True)
         self._pattern = re.compile(

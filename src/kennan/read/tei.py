@@ -40,6 +40,7 @@ _SKIP_IN_TEXT = {"note", "figure", "graphic", "fw"}
 _FRONT_LISTS = {"subject", "participants", "to", "from", "distribution"}
 _NOT_BODY = {"opener", "dateline", "byline", "salute", "docAuthor", "argument", "trailer"}
 _PARAGRAPHS = {"p", "ab", "l"}
+_BLOCK_IN_TEXT = {"list", "item", "label", "p", "quote", "lg", "l", "table", "row", "cell"}
 
 
 def _local(el: etree._Element) -> str:
@@ -386,6 +387,10 @@ class _DivReader:
                         paragraph=paragraph, anchor=anchor or None))
                     self._skip(c)
                 elif name == "lb":
+                    out.append(" ")
+                elif name in _BLOCK_IN_TEXT:  # a list inside a paragraph: keep words apart
+                    out.append(" ")
+                    walk(c)
                     out.append(" ")
                 elif name and name not in _SKIP_IN_TEXT:
                     walk(c)
