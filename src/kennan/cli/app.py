@@ -71,6 +71,12 @@ def _register() -> None:
     from kennan.cli import read_commands
 
     read_commands.register(app)
+    from kennan.cli import bargaining_commands
+
+    bargaining_commands.register(app)
+    from kennan.cli import analysis_commands
+
+    analysis_commands.register(app)
 
 
 _register()

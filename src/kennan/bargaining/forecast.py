@@ -1,0 +1,149 @@
+"""Forecast a negotiation table with one or more bargaining models (``kennan forecast``).
+
+Each dimension of a table is an issue of its own for the one-dimensional models; the
+dimensions go to the model together as a batch of draws. The SMP, like KTAB, runs
+all the dimensions of a KTAB table jointly (an actor's saliences share one budget).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kennan.bargaining import MODELS, settle
+from kennan.bargaining.tables import NegotiationTable, read_table
+from kennan.errors import Location, TableError, UsageError
+
+
+@dataclass(frozen=True)
+class ModelForecast:
+    """One model's forecast: ``forecast`` (dims,) and, if iterative, ``rounds``
+    (rounds + 1, actors, dims), the input first."""
+
+    forecast: np.ndarray
+    rounds: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Forecasts of several models on the chosen dimensions of one table."""
+
+    table: NegotiationTable
+    dims: list[int]
+    models: dict[str, ModelForecast]
+
+
+def forecast(
+    table: NegotiationTable | str | Path,
+    *,
+    models: Sequence[str] = ("eum",),
+    dim: str | int | None = None,
+    rounds: int = 10,
+    salience_scale: float = 1.0,
+) -> Forecast:
+    """Run ``models`` (ids of :data:`kennan.bargaining.MODELS`, or ``["all"]``) on a table.
+
+    ``table`` is a :class:`NegotiationTable` or a path to one. ``dim`` picks one
+    dimension by name or 1-based number (default: all). ``rounds`` is the expected
+    utility model's number of rounds.
+    """
+    tab = table if isinstance(table, NegotiationTable) else read_table(
+        table, salience_scale=salience_scale)
+    ids = resolve_models(models)
+    dims = _pick_dims(tab, dim)
+    out: dict[str, ModelForecast] = {}
+    for model in ids:
+        out[model] = _run(model, tab, dims, rounds)
+    return Forecast(tab, dims, out)
+
+
+def resolve_models(models: Sequence[str] | str) -> list[str]:
+    """Model ids in a stable order; ``all`` means every model; unknown ids raise."""
+    asked = [models] if isinstance(models, str) else list(models)
+    names: list[str] = []
+    for item in asked:
+        names.extend(part.strip() for part in item.split(",") if part.strip())
+    if not names:
+        raise UsageError(f"no model given; expected one or more of: {', '.join(MODELS)}, all")
+    if "all" in names:
+        return list(MODELS)
+    unknown = [m for m in names if m not in MODELS]
+    if unknown:
+        raise UsageError(f"unknown model {', '.join(map(repr, unknown))}; expected one or "
+                         f"more of: {', '.join(MODELS)}, all")
+    return [m for m in MODELS if m in names]
+
+
+def _pick_dims(tab: NegotiationTable, dim: str | int | None) -> list[int]:
+    if dim is None:
+        return list(range(len(tab.dims)))
+    text = str(dim).strip()
+    if text.isdigit() and 1 <= int(text) <= len(tab.dims):
+        return [int(text) - 1]
+    for k, name in enumerate(tab.dims):
+        if name.strip().lower() == text.lower():
+            return [k]
+    listed = ", ".join(f"{k + 1} ({n})" for k, n in enumerate(tab.dims))
+    raise UsageError(f"--dim {text!r}: {tab.origin} has dimension(s) {listed}")
+
+
+def _run(model: str, tab: NegotiationTable, dims: list[int], rounds: int) -> ModelForecast:
+    x = tab.positions[:, dims].T  # (dims, actors): each dimension is a draw
+    s = tab.saliences[:, dims].T
+    c = np.broadcast_to(tab.capabilities, x.shape)
+    if model == "smp":
+        return _run_smp(tab, dims)
+    options: dict[str, Any] = {"rounds": rounds} if model == "eum" else {}
+    ref = None if tab.reference is None else tab.reference[dims]
+    res = settle(model, x, s, c, reference=ref, **options)
+    hist = None if res.rounds is None else np.transpose(res.rounds, (0, 2, 1))
+    return ModelForecast(np.asarray(res.outcome, dtype=float), hist)
+
+
+def _run_smp(tab: NegotiationTable, dims: list[int]) -> ModelForecast:
+    from kennan.bargaining.smp import smp_multi
+
+    x = tab.positions
+    flat = np.flatnonzero(tab.saliences.sum(axis=1) <= 0)
+    if flat.size:
+        who = ", ".join(repr(tab.names[i]) for i in flat)
+        raise TableError(f"model smp: actor(s) {who} have salience 0 on every dimension; "
+                         "KTAB's SMP needs every actor to care about something",
+                         Location(tab.origin))
+    lo, hi = float(x.min()), float(x.max())
+    # KTAB's scale is 0-100; a table on another scale is mapped from its own range.
+    scale = (0.0, 100.0) if lo >= 0.0 and hi <= 100.0 else (lo, hi if hi > lo else lo + 1.0)
+    if tab.layout == "ktab":
+        res = smp_multi(x, tab.saliences, tab.capabilities, scale=scale)
+        return ModelForecast(res.outcome[0, dims], res.rounds[:, 0][:, :, dims])
+    res = smp_multi(x[:, dims].T[:, :, None], tab.saliences[:, dims].T[:, :, None],
+                    np.broadcast_to(tab.capabilities, (len(dims), x.shape[0])), scale=scale)
+    return ModelForecast(res.outcome[:, 0], np.transpose(res.rounds[..., 0], (0, 2, 1)))
+
+
+def forecast_json(result: Forecast) -> dict[str, Any]:
+    """The stable JSON layout of ``kennan forecast --json``.
+
+    One dimension: ``{"actors": [...], "models": {MODEL: {"forecast": x, "rounds":
+    [[position per actor] per round]}}}`` (``rounds`` only for iterative models). Several
+    dimensions: the same keys plus ``"dimensions": [names]``, with ``forecast`` a list
+    per dimension and each actor's position in ``rounds`` a list per dimension.
+    """
+    one = len(result.dims) == 1
+    models: dict[str, Any] = {}
+    for model, mf in result.models.items():
+        entry: dict[str, Any] = {
+            "forecast": float(mf.forecast[0]) if one else [float(v) for v in mf.forecast]}
+        if mf.rounds is not None:
+            hist = mf.rounds[:, :, 0] if one else mf.rounds
+            entry["rounds"] = hist.tolist()
+        models[model] = entry
+    out: dict[str, Any] = {"actors": list(result.table.names)}
+    if not one:
+        out["dimensions"] = [result.table.dims[k] for k in result.dims]
+    out["models"] = models
+    return out
