@@ -166,3 +166,11 @@ def test_list_inside_a_paragraph_stays_in_it(tmp_path: Path) -> None:
     assert [p.text for p in d.paragraphs] == [
         "His methods resulted in: (1) Stultification of the Party (2) Illegal use of the police",
         "Certainly STALIN erred."]
+
+
+def test_list_items_made_of_paragraphs(tmp_path: Path) -> None:
+    # As frus1952-54Guat prints a report: numbered items of several paragraphs each.
+    xml = ('<div type="document" xml:id="d9"><list><label>1.</label><item><p>Background. '
+           "One.</p><p>Two.</p></item><label>2.</label><item><p>Land.</p></item></list></div>")
+    d = load_document(_write(tmp_path, xml))
+    assert [p.text for p in d.paragraphs] == ["1. Background. One.", "Two.", "2. Land."]

@@ -173,6 +173,7 @@ class _DivReader:
         self.meta: dict[str, str | None] = {}
         self.front: dict[str, str] = {}
         self.first_break: int | None = None
+        self.label = ""  # a list label waiting for the paragraph it opens
         self.raw_pages: list[list[int | None]] = []
 
     def read(self) -> Document:
@@ -327,11 +328,15 @@ class _DivReader:
     def _paragraph(self, el: etree._Element, prefix: str = "") -> None:
         blocks = [c for c in el if _local(c) in _PARAGRAPHS | {"list", "quote", "table"}]
         if _local(el) not in _PARAGRAPHS and blocks:
+            # An item made of paragraphs: its label opens the first of them.
+            self.label = prefix or self.label
             for c in _children(el):
                 self._element(c)
+            self.label = ""
             return
         n = len(self.paragraphs) + 1
         text, pages = self._inline(el, paragraph=n)
+        prefix, self.label = prefix or self.label, ""
         if prefix:
             text = f"{prefix} {text}".strip()
         if text:
