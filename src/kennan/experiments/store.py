@@ -45,15 +45,15 @@ DRAWS = "draws"
 SUMMARY = "summary.json"
 SUMMARY_KEY = b"kennan.summary"
 CHUNK_KEY = b"kennan.chunk"
-#: Manifest fields that must agree for a run to be resumed, and how to name them.
+#: Manifest fields that must agree for a run to be resumed, and what to say when they do not.
 RESUME_FIELDS = {
-    "scenario_sha256": "scenario file (sha256 of its bytes)",
-    "seed": "seed",
-    "draws": "number of draws",
-    "chunk_size": "chunk size",
-    "courses": "courses",
-    "baseline": "baseline course",
-    "kennan_version": "kennan version",
+    "scenario_sha256": "the scenario file differs (sha256 of its bytes)",
+    "seed": "the seed differs",
+    "draws": "the number of draws differs",
+    "chunk_size": "the chunk size differs",
+    "courses": "the courses differ",
+    "baseline": "the baseline course differs",
+    "kennan_version": "the kennan version differs",
 }
 
 
@@ -280,7 +280,7 @@ def _check_same_run(manifest: dict[str, Any], spec: RunSpec, path: Path) -> None
         if isinstance(is_, tuple):
             is_ = list(is_)
         if was != is_:
-            differences.append(f"the {name} differs (folder: {_show(was)}, now: {_show(is_)})")
+            differences.append(f"{name} (folder: {_show(was)}, now: {_show(is_)})")
     if differences:
         raise SimulationError(
             "cannot resume this run: " + "; ".join(differences) + ". Resume with the folder's "

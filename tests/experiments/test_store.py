@@ -1,0 +1,189 @@
+"""The run folder: manifest, atomic chunk files, resume, refusals, lock, disk errors."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from kennan.errors import SimulationError, UsageError
+from kennan.experiments import store
+from kennan.experiments.runner import run
+from kennan.experiments.summary import Summary
+
+OPTIONS = {"draws": 3000, "seed": 4, "chunk_size": 1000}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    toy = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
+    return run(str(toy), **OPTIONS)
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference):
+    out = tmp_path / "run"
+    results = run(toy, **OPTIONS, out=out)
+    assert results.summary.to_dict() == reference.summary.to_dict()
+    assert _files(out) == ["draws/chunk-000000.parquet", "draws/chunk-000001.parquet",
+                           "draws/chunk-000002.parquet", "manifest.json", "summary.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["scenario_id"] == "toy" and manifest["seed"] == 4
+    assert manifest["draws"] == 3000 and manifest["chunk_size"] == 1000
+    assert manifest["courses"] == ["wait", "appeal", "squeeze"] and manifest["baseline"] == "wait"
+    assert len(manifest["scenario_sha256"]) == 64 and manifest["kennan_version"]
+    assert manifest["started"] and manifest["finished"]
+    table = pq.read_table(out / "draws" / "chunk-000001.parquet")
+    assert table.num_rows == 3000
+    assert table.column("draw").to_pylist()[:2] == [1000, 1001]
+    meta = table.schema.metadata
+    assert Summary.from_json(meta[b"kennan.summary"]).draws == 1000
+    assert store.read_summary(out).to_dict() == reference.summary.to_dict()
+
+
+def test_resume_of_a_complete_run_changes_nothing(toy, tmp_path, reference):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    before = {p: (out / p).read_bytes() for p in _files(out) if p.startswith("draws")}
+    seen = []
+    results = run(toy, **OPTIONS, out=out, resume=True, progress=seen.append)
+    assert seen == [3000]
+    assert results.summary.to_dict() == reference.summary.to_dict()
+    assert {p: (out / p).read_bytes() for p in before} == before
+    attempts = json.loads((out / "manifest.json").read_text())["attempts"]
+    assert [a["chunks_found"] for a in attempts] == [0, 3]
+
+
+def test_truncated_and_corrupt_chunk_files_are_redone(toy, tmp_path, reference):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    truncated = out / "draws" / "chunk-000001.parquet"
+    truncated.write_bytes(truncated.read_bytes()[:500])
+    corrupt = out / "draws" / "chunk-000002.parquet"
+    data = bytearray(corrupt.read_bytes())
+    data[len(data) // 3] ^= 0xFF  # a flipped byte inside a data page
+    corrupt.write_bytes(bytes(data))
+    (out / "draws" / ".chunk-000000.parquet.999.tmp").write_bytes(b"partial")
+    results = run(toy, **OPTIONS, out=out, resume=True)
+    assert results.summary.to_dict() == reference.summary.to_dict()
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (1, 2)
+    assert not list(out.rglob("*.tmp"))
+    assert pq.read_table(truncated).num_rows == 3000
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"seed": 5}, "the seed differs (folder: 4, now: 5)"),
+    ({"draws": 4000}, "the number of draws differs (folder: 3000, now: 4000)"),
+    ({"chunk_size": 500}, "the chunk size differs (folder: 1000, now: 500)"),
+    ({"courses": ["wait", "appeal"]},
+     "the courses differ (folder: wait,appeal,squeeze, now: wait,appeal)"),
+    ({"baseline": "appeal"}, "the baseline course differs (folder: wait, now: appeal)"),
+])
+def test_resume_refuses_another_run(toy, tmp_path, change, message):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    with pytest.raises(SimulationError) as info:
+        run(toy, **{**OPTIONS, **change}, out=out, resume=True)
+    text = str(info.value)
+    assert message in text
+    assert "manifest.json" in text and "start a new run" in text
+    assert not (out / store.LOCK).exists()
+
+
+def test_resume_refuses_an_edited_scenario(toy, tmp_path):
+    scenario = tmp_path / "toy.yaml"
+    scenario.write_text(Path(toy).read_text())
+    (tmp_path / "source.txt").write_text((Path(toy).parent / "source.txt").read_text())
+    out = tmp_path / "run"
+    run(str(scenario), **OPTIONS, out=out)
+    scenario.write_text(scenario.read_text() + "\n# a comment changes the hash\n")
+    with pytest.raises(SimulationError, match=r"the scenario file differs \(sha256 of its bytes\)"):
+        run(str(scenario), **OPTIONS, out=out, resume=True)
+
+
+def test_a_non_empty_folder_is_refused_without_resume(toy, tmp_path):
+    out = tmp_path / "run"
+    run(toy, draws=10, out=out)
+    with pytest.raises(UsageError, match=r"not empty .*again with --resume"):
+        run(toy, draws=10, out=out)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="not a kennan run folder"):
+        run(toy, draws=10, out=other, resume=True)
+    assert _files(other) == ["notes.txt"]
+
+
+def test_resume_into_an_empty_folder_starts_the_run(toy, tmp_path):
+    assert run(toy, draws=10, out=tmp_path / "new", resume=True).draws == 10
+
+
+def test_a_live_lock_refuses_a_second_run(toy, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / store.LOCK).write_text(f"{os.getpid()}\n{os.uname().nodename}\n")
+    with pytest.raises(SimulationError, match=f"in use by process {os.getpid()}"):
+        run(toy, draws=10, out=out)
+    assert (out / store.LOCK).exists()
+
+
+def test_a_stale_lock_is_taken_over(toy, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    (out / store.LOCK).write_text(f"{gone.stdout.strip()}\n{os.uname().nodename}\n")
+    assert run(toy, draws=10, out=out, resume=True).draws == 10
+    assert not (out / store.LOCK).exists()
+
+
+def test_a_folder_that_cannot_be_created_is_a_clear_error(toy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SimulationError, match="cannot create the run folder: Not a directory"):
+        run(toy, draws=10, out=blocker / "run")
+
+
+def test_an_unwritable_folder_is_a_clear_error(toy, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(SimulationError) as info:
+        run(toy, draws=10, out=tmp_path / "run")
+    assert "the folder is not writable (Permission denied); choose another --out" in str(info.value)
+
+
+def test_a_full_disk_leaves_nothing_half_written(toy, tmp_path, monkeypatch):
+    real = pq.write_table
+    calls = []
+
+    def fill_disk(table, where, **kwargs):
+        calls.append(where)
+        if len(calls) == 2:
+            Path(where).write_bytes(b"PAR1 half a file")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(table, where, **kwargs)
+
+    monkeypatch.setattr(store.pq, "write_table", fill_disk)
+    out = tmp_path / "run"
+    with pytest.raises(SimulationError) as info:
+        run(toy, **OPTIONS, out=out)
+    assert "the disk is full (No space left on device)" in str(info.value)
+    assert "--resume" in str(info.value)
+    assert _files(out) == ["draws/chunk-000000.parquet", "manifest.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    monkeypatch.setattr(store.pq, "write_table", real)
+    assert run(toy, **OPTIONS, out=out, resume=True).draws == 3000
