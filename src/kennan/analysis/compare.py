@@ -14,8 +14,20 @@ import numpy as np
 import pandas as pd
 
 from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.errors import UsageError
 from kennan.experiments.results import DrawArrays, Results
 from kennan.experiments.summary import Z95
+
+
+def main_outcome(results: Results) -> str:
+    """The outcome an analysis is about by default: the most likely one on average over
+    the courses (a scenario does not say which outcome is the question)."""
+    if not results.outcomes:
+        raise UsageError("this scenario has no outcome; name a metric instead")
+    s = results.summary
+    mean = {o: sum(s.probability(c, k) for c in range(len(results.courses)))
+            for k, o in enumerate(results.outcomes)}
+    return max(results.outcomes, key=lambda o: mean[o])
 
 
 def paired_stats(diff: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -64,7 +64,8 @@ class Sensitivity:
         return {"method": self.method, "scenario": self.scenario, "target": self.target,
                 "course": self.course, "against": self.against, "size": self.size,
                 "evaluations": self.evaluations, "mean": self.mean, "variance": self.variance,
-                "judgments": self.table.to_dict(orient="records")}
+                "judgments": self.table.astype(object).where(self.table.notna(), None)
+                .to_dict(orient="records")}
 
 
 def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = None,

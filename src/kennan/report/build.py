@@ -54,16 +54,6 @@ class Analysis:
         return str(self.ranking["course"].iloc[1]) if len(self.ranking) > 1 else None
 
 
-def main_outcome(results: Results) -> str:
-    """The outcome a report is about by default: the most likely one on average over courses."""
-    if not results.outcomes:
-        raise UsageError("this scenario has no outcome to report on")
-    s = results.summary
-    mean = {o: sum(s.probability(c, k) for c in range(len(results.courses)))
-            for k, o in enumerate(results.outcomes)}
-    return max(results.outcomes, key=lambda o: mean[o])
-
-
 def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = DEFAULT_DRAWS,
             seed: int = 0, outcome: str | None = None, within: int | None = None,
             risk: str | None = None, courses: list[str] | None = None,
@@ -82,15 +72,13 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
         clock = now
 
     loaded = load_scenario(scenario)
+    _check_ids(loaded, outcome=outcome, risk=risk)
     say(f"running {draws:,} draws of every course")
     results = run_scenario(loaded, draws=draws, seed=seed, courses=courses, keep_draws=True)
     lap("run")
-    q = quantity_of(results, outcome=outcome or main_outcome(results), within=within)
+    q = quantity_of(results, outcome=outcome or compare.main_outcome(results), within=within)
     if risk is None:
         risk = results.default_risk(q.id)
-    elif risk not in results.outcomes and risk not in results.metrics:
-        raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
-                         f"{', '.join([*results.outcomes, *results.metrics])}")
     d = results.per_draw()
     ranking = compare.ranking(results, quantity=q, draws=d)
     pairs = compare.compare_courses(results, quantity=q, draws=d)
@@ -115,3 +103,14 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                                    replicates=replicates, seed=seed))
     lap("discovery")
     return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings)
+
+
+def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:
+    """Refuse unknown outcome and risk ids before spending time on a run."""
+    outcomes = [o.id for o in loaded.model.outcomes]
+    metrics = [m.id for m in loaded.model.metrics]
+    if outcome is not None and outcome not in outcomes:
+        raise UsageError(f"unknown outcome '{outcome}'; valid: {', '.join(outcomes) or 'none'}")
+    if risk is not None and risk not in outcomes and risk not in metrics:
+        raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
+                         f"{', '.join([*outcomes, *metrics])}")

@@ -1,0 +1,234 @@
+"""``kennan report``, ``kennan sensitivity`` and ``kennan discover``: what a run means.
+
+Each command forwards to a keyword-only library function; when the outcome or the
+courses are not given, a short pilot run picks the most likely outcome and the
+best course (and the runner-up), and the command says so.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from kennan.cli.app import command, err_console
+
+DEFAULT_SCENARIO = "korea-1952"
+PILOT_DRAWS = 2000
+
+_SCENARIO = typer.Argument(DEFAULT_SCENARIO, help="A built-in scenario name or a .yaml file.")
+_OUTCOME = typer.Option(None, "--outcome", help="Outcome id (default: the most likely one).")
+_METRIC = typer.Option(None, "--metric", help="Judge courses by this metric instead.")
+_WITHIN = typer.Option(None, "--within", help="Count the outcome only in the first N periods.")
+_SEED = typer.Option(0, "--seed", help="Root seed.")
+_JSON = typer.Option(False, "--json", help="Print a JSON object on stdout instead of a table.")
+_OUTPUT = typer.Option("report.html", "-o", "--output",
+                       help="The HTML file to write (missing folders are created).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to ``app``."""
+    command(app, "report")(report)
+    command(app, "sensitivity")(sensitivity)
+    command(app, "discover")(discover)
+
+
+def report(
+    scenario: str = _SCENARIO,
+    output: Path = _OUTPUT,
+    draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws of every course."),
+    seed: int = _SEED,
+    outcome: str | None = _OUTCOME,
+    within: int | None = _WITHIN,
+    risk: str | None = typer.Option(None, "--risk", help="Outcome or metric plotted as risk."),
+    courses: str | None = typer.Option(None, "--courses", help="Comma-separated course ids."),
+    sobol_base: int = typer.Option(4096, "--sobol-base",
+                                   help="Sobol' base samples, a power of two (0: skip)."),
+    points: int = typer.Option(1000, "--points", help="Judgment points for discovery."),
+    replicates: int = typer.Option(16, "--replicates", help="Runs per discovery point."),
+) -> None:
+    """Write one self-contained HTML report of a scenario and say where."""
+    from kennan.report.render import write_report
+
+    started = time.perf_counter()
+    path = write_report(scenario, output=output, draws=draws, seed=seed, outcome=outcome,
+                        within=within, risk=risk, courses=_split(courses),
+                        sobol_base=sobol_base, points=points, replicates=replicates,
+                        status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
+    size = path.stat().st_size / 1024
+    typer.echo(f"Wrote {path.resolve()} ({size:,.0f} KB) in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+def sensitivity(
+    scenario: str = _SCENARIO,
+    outcome: str | None = _OUTCOME,
+    metric: str | None = _METRIC,
+    within: int | None = _WITHIN,
+    course: str | None = typer.Option(None, "--course", help="Course (default: the best)."),
+    against: str | None = typer.Option(None, "--against",
+                                       help="Analyse the difference course minus this one."),
+    method: str = typer.Option("sobol", "--method", help="sobol or morris."),
+    base: int = typer.Option(4096, "--base", help="Sobol' base samples (a power of two)."),
+    trajectories: int = typer.Option(64, "--trajectories", help="Morris trajectories."),
+    judgments: str | None = typer.Option(None, "--judgments",
+                                         help="Comma-separated judgment ids (default: all)."),
+    seed: int = _SEED,
+    top: int = typer.Option(0, "--top", help="Show only the first N judgments (0: all)."),
+    as_json: bool = _JSON,
+) -> None:
+    """Rank the judgments an outcome (or a difference of courses) hinges on."""
+    from kennan.analysis import sensitivity as sa
+    from kennan.errors import UsageError
+
+    if method not in ("sobol", "morris"):
+        raise UsageError(f"unknown method '{method}'; valid: sobol, morris")
+    outcome, course, _ = _defaults(scenario, outcome, metric, course, None, seed,
+                                   labels=("course", None))
+    options: dict[str, Any] = dict(course=course, against=against, outcome=outcome,
+                                   metric=metric, within=within,
+                                   judgments=_split(judgments), seed=seed)
+    started = time.perf_counter()
+    with _progress(as_json) as progress:
+        if method == "sobol":
+            result = sa.sobol(scenario, base=base, progress=progress, **options)
+        else:
+            result = sa.morris(scenario, trajectories=trajectories, progress=progress, **options)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), default=_plain))
+        return
+    _print_sensitivity(result, top, time.perf_counter() - started)
+
+
+def discover(
+    scenario: str = _SCENARIO,
+    better: str | None = typer.Option(None, "--better", help="Course (default: the runner-up)."),
+    than: str | None = typer.Option(None, "--than", help="Course (default: the best)."),
+    outcome: str | None = _OUTCOME,
+    metric: str | None = _METRIC,
+    within: int | None = _WITHIN,
+    lower_is_better: bool = typer.Option(False, "--lower-is-better",
+                                         help="For a metric such as a cost."),
+    points: int = typer.Option(2000, "--points", help="Judgment points (Latin hypercube)."),
+    replicates: int = typer.Option(16, "--replicates", help="Runs per point, averaged."),
+    seed: int = _SEED,
+    as_json: bool = _JSON,
+) -> None:
+    """Find the boxes of judgments where one course beats another (PRIM and a tree)."""
+    from kennan.analysis.discovery import discover_design
+
+    outcome, than, better = _defaults(scenario, outcome, metric, than, better, seed,
+                                      labels=("than", "better"))
+    with _progress(as_json) as progress:
+        found = discover_design(scenario, better=better, than=than, outcome=outcome,
+                                metric=metric, within=within, lower_is_better=lower_is_better,
+                                points=points, replicates=replicates, seed=seed,
+                                progress=progress)
+    if as_json:
+        typer.echo(json.dumps(found.to_json(), default=_plain))
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"[bold]Where {better} beats {than}[/bold] on {found.quantity.describe()}")
+    out.print(f"{found.source}; {better} does better at {found.base_rate:.1%} of the points.")
+    for title, boxes in (("PRIM boxes", found.boxes), ("Decision tree leaves", found.tree)):
+        out.print(f"\n[bold]{title}[/bold] (coverage, density and mass on held-out points)")
+        if not boxes:
+            out.print("  none clearly above the overall share: the wins look like chance")
+        for i, b in enumerate(boxes, 1):
+            out.print(f"  {i}. when {b.rule()}")
+            out.print(f"     [dim]{b.explain()}; coverage {b.coverage:.0%}, "
+                      f"density {b.density:.0%}, mass {b.mass:.0%}[/dim]")
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _split(text: str | None) -> list[str] | None:
+    return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str | None,
+              second: str | None, seed: int, *, labels: tuple[str, str | None]
+              ) -> tuple[str | None, str, str]:
+    """Fill in the outcome (most likely), ``first`` (best course) and ``second`` (runner-up,
+    only when ``labels[1]`` names it) from a short pilot run when they are not given; says
+    what it chose on stderr."""
+    want_second = labels[1] is not None
+    if ((outcome is not None or metric is not None) and first is not None
+            and (second is not None or not want_second)):
+        return outcome, first, second or first
+    from kennan.analysis import compare
+    from kennan.analysis.quantity import quantity_of
+    from kennan.experiments.runner import run
+
+    pilot = run(scenario, draws=PILOT_DRAWS, seed=seed, keep_draws=True)
+    if outcome is None and metric is None:
+        outcome = compare.main_outcome(pilot)
+        err_console.print(f"[dim]outcome: {outcome} (the most likely; choose with "
+                          f"--outcome)[/dim]")
+    q = quantity_of(pilot, outcome=outcome, metric=metric)
+    order = [c for c in compare.ranking(pilot, quantity=q)["course"] if c not in
+             (first, second)]
+    if first is None:
+        first = order.pop(0)
+        err_console.print(f"[dim]{labels[0]}: {first} (best in a {PILOT_DRAWS:,}-draw pilot; "
+                          f"choose with --{labels[0]})[/dim]")
+    if want_second and second is None and order:
+        second = order.pop(0)
+        err_console.print(f"[dim]{labels[1]}: {second} (next best in the pilot; choose with "
+                          f"--{labels[1]})[/dim]")
+    return outcome, first, second or first
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    if quiet or not err_console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,} draws"),
+                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("draws", total=None)
+        yield lambda n: bar.advance(task, n)
+
+
+def _print_sensitivity(result: Any, top: int, seconds: float) -> None:
+    out = Console(highlight=False, soft_wrap=False, width=max(Console().width, 120))
+    t = result.table if not top else result.table.head(top)
+    sobol = result.method == "sobol"
+    out.print(f"[bold]{'Sobol' if sobol else 'Morris'}[/bold] sensitivity of the "
+              f"{result.target} ({result.evaluations:,} draws, {seconds:.1f} s)")
+    table = Table(show_edge=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("judgment")
+    if sobol:
+        table.add_column("first order (95%)", justify="right")
+        table.add_column("total order (95%)", justify="right")
+    else:
+        table.add_column("mu* (95%)", justify="right")
+        table.add_column("mu", justify="right")
+        table.add_column("sigma", justify="right")
+    table.add_column("grounds", overflow="fold", max_width=70)
+    for i, row in enumerate(t.to_dict(orient="records"), 1):
+        if sobol:
+            cells = [f"{row['S1']:.3f} ({row['S1_low']:.3f}, {row['S1_high']:.3f})",
+                     f"{row['ST']:.3f} ({row['ST_low']:.3f}, {row['ST_high']:.3f})"]
+        else:
+            cells = [f"{row['mu_star']:.3g} ({row['mu_star_low']:.3g}, "
+                     f"{row['mu_star_high']:.3g})", f"{row['mu']:.3g}", f"{row['sigma']:.3g}"]
+        table.add_row(str(i), row["judgment"], *cells, row["grounds"])
+    out.print(table)
+
+
+def _plain(v: Any) -> Any:
+    # numpy scalars and missing values in JSON output
+    if hasattr(v, "item"):
+        return v.item()
+    return str(v)
