@@ -25,7 +25,6 @@ Volumes of 1945-1960 encode telegrams differently; every rule here has a fallbac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
@@ -34,18 +33,28 @@ from lxml import etree
 from kennan.errors import Location, ReadError
 from kennan.read import metadata
 from kennan.read.document import Document, Footnote, Paragraph, normalise_space
+from kennan.read.teinodes import (
+    PARAGRAPHS,
+    SKIP_IN_TEXT,
+    XML_ID,
+    children,
+    date_from_attributes,
+    dateline,
+    element_id,
+    lines_of,
+    local,
+    marked,
+    page_number,
+    plain,
+    plain_note,
+    start_page,
+    tidy,
+    volume_terms,
+)
 
-_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-_SKIP_IN_TEXT = {"note", "figure", "graphic", "fw"}
 _FRONT_LISTS = {"subject", "participants", "to", "from", "distribution"}
 _NOT_BODY = {"opener", "dateline", "byline", "salute", "docAuthor", "argument", "trailer"}
-_PARAGRAPHS = {"p", "ab", "l"}
 _BLOCK_IN_TEXT = {"list", "item", "label", "p", "quote", "lg", "l", "table", "row", "cell"}
-
-
-def _local(el: etree._Element) -> str:
-    tag = el.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def parse_tei(data: bytes, path: Path, *, document: str | None = None,
@@ -69,19 +78,19 @@ def parse_tei(data: bytes, path: Path, *, document: str | None = None,
     if root is None:
         raise ReadError("malformed XML: no root element", where)
     div = _pick(root, document, where)
-    terms = MappingProxyType(_terms(root))
+    terms = MappingProxyType(volume_terms(root))
     return _DivReader(div, path, terms).read()
 
 
 def _pick(root: etree._Element, wanted: str | None, where: Location) -> etree._Element:
-    if _local(root) == "div" and root.get("type") == "document":
+    if local(root) == "div" and root.get("type") == "document":
         docs = [root]
     else:
-        docs = [el for el in root.iter() if _local(el) == "div" and el.get("type") == "document"]
-    ids = ", ".join(_id(el) or "?" for el in docs[:8]) + (" ..." if len(docs) > 8 else "")
+        docs = [el for el in root.iter() if local(el) == "div" and el.get("type") == "document"]
+    ids = ", ".join(element_id(el) or "?" for el in docs[:8]) + (" ..." if len(docs) > 8 else "")
     if wanted is not None:
         for el in docs:
-            if wanted in (el.get(_XML_ID), el.get("n")):
+            if wanted in (el.get(XML_ID), el.get("n")):
                 return el
         raise ReadError(
             f"no document {wanted!r} in this file: expected one of its "
@@ -97,67 +106,13 @@ def _pick(root: etree._Element, wanted: str | None, where: Location) -> etree._E
         )
     # A TEI file of one document may put its paragraphs straight into <body>.
     for el in root.iter():
-        if _local(el) == "body" and any(_local(c) == "p" for c in el):
+        if local(el) == "body" and any(local(c) == "p" for c in el):
             return el
     raise ReadError(
         'no document in this TEI file: expected a <div type="document"> or paragraphs in '
-        f"<body> (the root element is <{_local(root) or root.tag}>)",
+        f"<body> (the root element is <{local(root) or root.tag}>)",
         where,
     )
-
-
-def _id(el: etree._Element) -> str | None:
-    return el.get(_XML_ID) or el.get("n")
-
-
-def _terms(root: etree._Element) -> dict[str, str]:
-    """The volume's list of abbreviations, when the file holds it: term id -> expansion."""
-    out: dict[str, str] = {}
-    for term in root.iter():
-        if _local(term) != "term" or not term.get(_XML_ID):
-            continue
-        item = next((a for a in term.iterancestors() if _local(a) == "item"), None)
-        if item is None:
-            continue
-        whole = normalise_space(_plain(item))
-        label = normalise_space(_plain(term))
-        expansion = whole[len(label):].lstrip(" ,:").strip() if whole.startswith(label) else ""
-        if expansion:
-            out[label] = expansion
-    return out
-
-
-def _plain(el: etree._Element) -> str:
-    """Text of ``el`` without its notes (line breaks become spaces)."""
-    parts = [el.text or ""]
-    for c in el:
-        name = _local(c)
-        if name == "lb":
-            parts.append(" ")
-        elif name and name not in _SKIP_IN_TEXT:
-            parts.append(_plain(c))
-        parts.append(c.tail or "")
-    return "".join(parts)
-
-
-def _lines(el: etree._Element) -> list[str]:
-    """Text of ``el`` split at ``<lb/>`` and at its block children, notes left out."""
-    out: list[str] = [""]
-
-    def walk(node: etree._Element) -> None:
-        out[-1] += node.text or ""
-        for c in node:
-            name = _local(c)
-            if name in ("lb", "seg", "p", "dateline"):
-                out.append("")
-            if name and name not in _SKIP_IN_TEXT and name != "lb":
-                walk(c)
-            if name in ("seg", "p", "dateline"):
-                out.append("")
-            out[-1] += c.tail or ""
-
-    walk(el)
-    return [normalise_space(x) for x in out if x.strip()]
 
 
 class _DivReader:
@@ -167,7 +122,7 @@ class _DivReader:
         self.div = div
         self.path = path
         self.terms = terms
-        self.page = _start_page(div)
+        self.page = start_page(div)
         self.paragraphs: list[Paragraph] = []
         self.footnotes: list[Footnote] = []
         self.meta: dict[str, str | None] = {}
@@ -177,12 +132,12 @@ class _DivReader:
         self.raw_pages: list[list[int | None]] = []
 
     def read(self) -> Document:
-        for el in _children(self.div):
+        for el in children(self.div):
             self._element(el)
         if "classification" not in self.meta and self.meta.get("source_note"):
             self._classification_from_source(self.meta["source_note"] or "")
         if self.meta.get("date") is None:
-            self.meta["date"] = _date_from_attributes(self.div)
+            self.meta["date"] = date_from_attributes(self.div)
         # Text before the first page break of a document whose first page is unknown
         # lies on the page before that break (see Paragraph).
         before = self.first_break - 1 if self.first_break and self.first_break > 1 else None
@@ -197,7 +152,7 @@ class _DivReader:
             path=self.path,
             paragraphs=tuple(paragraphs),
             format="tei",
-            id=_id(self.div) if _local(self.div) == "div" else None,
+            id=element_id(self.div) if local(self.div) == "div" else None,
             footnotes=tuple(self.footnotes),
             terms=self.terms,
             **self.meta,  # type: ignore[arg-type]
@@ -207,7 +162,7 @@ class _DivReader:
     # -- structure -----------------------------------------------------------------
 
     def _element(self, el: etree._Element) -> None:
-        name = _local(el)
+        name = local(el)
         if name == "pb":
             self._page_break(el)
         elif name == "note":
@@ -220,12 +175,12 @@ class _DivReader:
             self._closer(el)
         elif name == "list":
             self._list(el)
-        elif name in _PARAGRAPHS:
+        elif name in PARAGRAPHS:
             if not self._front_paragraph(el):
                 self._paragraph(el)
         elif name in ("quote", "q", "postscript", "div", "attachment", "floatingText", "body",
                       "cit", "table", "row"):
-            for c in _children(el):
+            for c in children(el):
                 self._element(c)
         elif name == "cell":
             self._paragraph(el)
@@ -237,24 +192,24 @@ class _DivReader:
             self._skip(el)
             return
         text, _ = self._inline(el, paragraph=0)
-        for note in (c for c in el.iter() if _local(c) == "note"):
+        for note in (c for c in el.iter() if local(c) == "note"):
             if note.get("type") == "source":
-                self.meta.setdefault("source_note", tidy(_plain_note(note)))
+                self.meta.setdefault("source_note", tidy(plain_note(note)))
         self.meta["heading"] = re.sub(r"^(?:No\.\s*)?\d+[A-Z]?\.?\s+(?=\S)", "", text) or None
         sender, addressee = metadata.split_heading(self.meta["heading"] or "")
-        marked_from = _marked(el, "from")
-        marked_to = _marked(el, "to")
+        marked_from = marked(el, "from")
+        marked_to = marked(el, "to")
         self.meta["sender"] = sender if addressee else (sender or marked_from)
         self.meta["addressee"] = addressee or marked_to
 
     def _front(self, el: etree._Element) -> None:
-        for dl in [el] if _local(el) == "dateline" else [c for c in el.iter()
-                                                          if _local(c) == "dateline"]:
-            place, date = _dateline(dl)
+        for dl in [el] if local(el) == "dateline" else [c for c in el.iter()
+                                                          if local(c) == "dateline"]:
+            place, date = dateline(dl)
             self.meta.setdefault("place", place)
             if date and not self.meta.get("date"):
                 self.meta["date"] = date
-        lines = _lines(el)
+        lines = lines_of(el)
         self._classification(lines)
         for line in lines:
             n = metadata.document_number(line)
@@ -267,7 +222,7 @@ class _DivReader:
         number ("No. 129"): metadata, not a body paragraph."""
         if self.paragraphs:
             return False
-        lines = _lines(el)
+        lines = lines_of(el)
         if not lines or sum(len(x) for x in lines) > 160:
             return False
         numbers = [metadata.document_number(x) for x in lines]
@@ -304,8 +259,8 @@ class _DivReader:
                 return
 
     def _closer(self, el: etree._Element) -> None:
-        for s in (c for c in el.iter() if _local(c) == "signed"):
-            self.meta["signed"] = normalise_space(_plain(s)) or self.meta.get("signed")
+        for s in (c for c in el.iter() if local(c) == "signed"):
+            self.meta["signed"] = normalise_space(plain(s)) or self.meta.get("signed")
         self._inline(el, paragraph=len(self.paragraphs))
 
     def _list(self, el: etree._Element) -> None:
@@ -313,10 +268,10 @@ class _DivReader:
             self._inline(el, paragraph=0)
             return
         label = ""
-        for c in _children(el):
-            name = _local(c)
+        for c in children(el):
+            name = local(c)
             if name == "label":
-                label = normalise_space(_plain(c))
+                label = normalise_space(plain(c))
             elif name == "item":
                 self._paragraph(c, prefix=label)
                 label = ""
@@ -326,11 +281,11 @@ class _DivReader:
                 self._element(c)
 
     def _paragraph(self, el: etree._Element, prefix: str = "") -> None:
-        blocks = [c for c in el if _local(c) in _PARAGRAPHS | {"list", "quote", "table"}]
-        if _local(el) not in _PARAGRAPHS and blocks:
+        blocks = [c for c in el if local(c) in PARAGRAPHS | {"list", "quote", "table"}]
+        if local(el) not in PARAGRAPHS and blocks:
             # An item made of paragraphs: its label opens the first of them.
             self.label = prefix or self.label
-            for c in _children(el):
+            for c in children(el):
                 self._element(c)
             self.label = ""
             return
@@ -345,16 +300,16 @@ class _DivReader:
 
     def _note_outside_text(self, el: etree._Element) -> None:
         if el.get("type") == "source" and "source_note" not in self.meta:
-            self.meta["source_note"] = tidy(_plain_note(el))
+            self.meta["source_note"] = tidy(plain_note(el))
         if el.get("n"):
-            self.footnotes.append(Footnote(el.get("n") or "", tidy(_plain_note(el)),
+            self.footnotes.append(Footnote(el.get("n") or "", tidy(plain_note(el)),
                                            len(self.paragraphs), None))
         self._skip(el)
 
     # -- text ----------------------------------------------------------------------
 
     def _page_break(self, pb: etree._Element) -> None:
-        n = _page_number(pb)
+        n = page_number(pb)
         if n is not None:
             self.page = n
             if self.first_break is None:
@@ -362,7 +317,7 @@ class _DivReader:
 
     def _skip(self, el: etree._Element) -> None:
         for c in el.iter():
-            if _local(c) == "pb":
+            if local(c) == "pb":
                 self._page_break(c)
 
     def _inline(self, el: etree._Element, *, paragraph: int) -> tuple[str, list[int | None]]:
@@ -380,7 +335,7 @@ class _DivReader:
         def walk(node: etree._Element) -> None:
             emit(node.text)
             for c in node:
-                name = _local(c)
+                name = local(c)
                 if name == "pb":
                     self._page_break(c)
                 elif name == "note":
@@ -388,7 +343,7 @@ class _DivReader:
                     if len(anchor) == 60:
                         anchor = anchor.split(" ", 1)[-1]
                     self.footnotes.append(Footnote(
-                        n=c.get("n") or "*", text=tidy(_plain_note(c)),
+                        n=c.get("n") or "*", text=tidy(plain_note(c)),
                         paragraph=paragraph, anchor=anchor or None))
                     self._skip(c)
                 elif name == "lb":
@@ -397,114 +352,10 @@ class _DivReader:
                     out.append(" ")
                     walk(c)
                     out.append(" ")
-                elif name and name not in _SKIP_IN_TEXT:
+                elif name and name not in SKIP_IN_TEXT:
                     walk(c)
                 emit(c.tail)
 
         walk(el)
         return tidy("".join(out)), pages
 
-
-def _children(el: etree._Element) -> Iterator[etree._Element]:
-    for child in el:
-        if isinstance(child.tag, str):
-            yield child
-
-
-def _marked(head: etree._Element, kind: str) -> str | None:
-    for c in head.iter():
-        if _local(c) in ("persName", "gloss", "orgName", "name") and c.get("type") == kind:
-            text = normalise_space(_plain(c))
-            if text:
-                return text
-    return None
-
-
-def _dateline(dl: etree._Element) -> tuple[str | None, str | None]:
-    place = None
-    for pn in (c for c in dl.iter() if _local(c) == "placeName"):
-        place = normalise_space(_plain(pn)).strip("[],. ") or None
-        break
-    date = None
-    for d in (c for c in dl.iter() if _local(c) == "date"):
-        value = d.get("when") or d.get("from") or d.get("notBefore") or d.get("notAfter")
-        if value:
-            date = _tidy_iso(value)
-            break
-    if place is None or date is None:
-        text = re.sub(r"[\[\]]", "", normalise_space(_plain(dl)))
-        p2, d2 = metadata.parse_dateline(text)
-        place, date = place or p2, date or d2
-    return place, date
-
-
-def _tidy_iso(value: str) -> str:
-    # "1952-12-31T19:00:00" -> "1952-12-31T19:00"; a zone, if the volume gives one, stays.
-    m = re.match(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T(\d{2}:\d{2})(?::00)?(\S*))?$",
-                 value.strip())
-    if not m:
-        return value.strip()
-    out = m.group(1)
-    if m.group(2):
-        out += f"T{m.group(2)}{m.group(3) or ''}"
-    return out
-
-
-def _date_from_attributes(div: etree._Element) -> str | None:
-    lo = hi = None
-    for key, value in div.attrib.items():
-        if key.endswith("doc-dateTime-min"):
-            lo = value
-        elif key.endswith("doc-dateTime-max"):
-            hi = value
-    if lo and hi and lo[:10] == hi[:10]:
-        return lo if lo == hi and "T" in lo else lo[:10]
-    return None
-
-
-def _start_page(div: etree._Element) -> int | None:
-    node: etree._Element | None = div
-    while node is not None:
-        for sib in node.itersiblings(preceding=True):
-            found = _last_pb(sib)
-            if found is not None:
-                return found
-        node = node.getparent()
-    return None
-
-
-def _last_pb(el: etree._Element) -> int | None:
-    if _local(el) == "pb":
-        return _page_number(el)
-    for pb in reversed([c for c in el.iter() if _local(c) == "pb"]):
-        n = _page_number(pb)
-        if n is not None:
-            return n
-    return None
-
-
-def _page_number(pb: etree._Element) -> int | None:
-    n = (pb.get("n") or "").strip()
-    return int(n) if n.isdigit() else None
-
-
-def _plain_note(note: etree._Element) -> str:
-    # A footnote's own paragraphs are joined by a space; notes nested in it dropped.
-    parts: list[str] = [note.text or ""]
-    for c in note:
-        name = _local(c)
-        if name in _PARAGRAPHS or name in ("list", "quote", "item"):
-            parts.append(" " + _plain(c) + " ")
-        elif name and name not in _SKIP_IN_TEXT:
-            parts.append(_plain(c))
-        parts.append(c.tail or "")
-    return "".join(parts)
-
-
-def tidy(text: str) -> str:
-    """Normalise space, and drop the space pretty-printed XML leaves inside brackets and
-    before commas, semicolons and colons ("( Steere )" -> "(Steere)")."""
-    text = normalise_space(text)
-    text = re.sub(r"([(\[])\s+", r"\1", text)
-    text = re.sub(r"\s+([)\],;:])", r"\1", text)
-    return text
