@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kennan.errors import ReadError
 from kennan.read import load_document
+from kennan.read.inventory import inventory
 
 from .conftest import FIXTURES
 
@@ -174,3 +177,40 @@ def test_list_items_made_of_paragraphs(tmp_path: Path) -> None:
            "One.</p><p>Two.</p></item><label>2.</label><item><p>Land.</p></item></list></div>")
     d = load_document(_write(tmp_path, xml))
     assert [p.text for p in d.paragraphs] == ["1. Background. One.", "Two.", "2. Land."]
+
+
+def test_a_volume_list_of_terms_feeds_the_expansion(tmp_path: Path) -> None:
+    # The shape of frus1952-54v14p2's "List of Abbreviations and Symbols".
+    xml = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><front>
+      <div type="section" xml:id="terms"><list type="terms">
+        <item><hi rend="strong"><term xml:id="t_ACFL1">ACFL</term>,</hi> All-China
+            Federation of Labor</item>
+        <item><hi rend="strong"><term xml:id="t_XQZ1">XQZ</term>,</hi> a test office</item>
+      </list></div></front><body>
+      <div type="document" xml:id="d1"><p>ACFL and XQZ met; wld report.</p></div>
+      </body></text></TEI>"""
+    d = load_document(_write(tmp_path, xml))
+    assert d.terms["XQZ"] == "a test office"
+    assert d.terms["ACFL"] == "All-China Federation of Labor"
+    (para,) = inventory(d, [])["paragraphs"]
+    assert para["expanded"] == "All-China Federation of Labor and a test office met; would report."
+
+
+_paragraph_text = st.text(alphabet="abc de.,;—“”", min_size=1, max_size=60).filter(str.strip)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_paragraph_text, st.lists(st.integers(min_value=0, max_value=60), max_size=3))
+def test_page_breaks_never_change_the_text(tmp_path: Path, text: str, cuts: list[int]) -> None:
+    plain = f'<div type="document" xml:id="d1"><p>{text}</p></div>'
+    pieces, last = [], 0
+    for k, cut in enumerate(sorted({min(c, len(text)) for c in cuts})):
+        pieces += [text[last:cut], f'<pb n="{100 + k}"/>']
+        last = cut
+    marked = f'<div type="document" xml:id="d1"><p>{"".join(pieces)}{text[last:]}</p></div>'
+    a = load_document(_write(tmp_path, plain, "a.xml"))
+    b = load_document(_write(tmp_path, marked, "b.xml"))
+    assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs]
+    for p in b.paragraphs:
+        assert list(p.pages) == list(range(p.pages[0], p.pages[-1] + 1)) if p.pages else True
