@@ -1,0 +1,80 @@
+"""DuckDB views over a run folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kennan.errors import UsageError
+from kennan.experiments.query import VIEWS, connect, query
+from kennan.experiments.runner import run
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    toy = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
+    out = tmp_path_factory.mktemp("query") / "run"
+    results = run(str(toy), draws=900, seed=1, chunk_size=400, out=out)
+    return out, results
+
+
+def test_draws_view_matches_the_summary(folder):
+    out, results = folder
+    frame = query(out, "select course, avg(deal::int) as p, avg(strain_total) as strain, "
+                       "count(*) as n from draws group by course")
+    by_course = frame.set_index("course")
+    for c, course in enumerate(results.courses):
+        assert by_course.loc[course, "n"] == 900
+        assert by_course.loc[course, "p"] == pytest.approx(results.summary.probability(c, 1))
+        assert by_course.loc[course, "strain"] == pytest.approx(results.summary.metric_mean(c, 0))
+
+
+def test_draws_columns(folder):
+    out, _ = folder
+    columns = dict(query(out, "describe draws")[["column_name", "column_type"]].values)
+    assert columns["draw"] == "BIGINT" and columns["course"] == "VARCHAR"
+    assert columns["outcome"] == "VARCHAR" and columns["period"] == "BIGINT"
+    assert columns["war"] == columns["deal"] == "BOOLEAN"
+    assert columns["strain_total"] == columns["deal.terms"] == columns["j_balance"] == "DOUBLE"
+    # A recorded value is null (not NaN) where its outcome was not reached.
+    odd = query(out, "select count(*) as n from draws where (outcome = 'deal') "
+                     "!= (\"deal.terms\" is not null)")
+    assert odd.n[0] == 0
+    # Judgments are common to every course of a draw.
+    spread = query(out, "select max(n) as n from (select draw, count(distinct j_balance) as n "
+                        "from draws group by draw)")
+    assert spread.n[0] == 1
+
+
+def test_chunks_manifest_and_periods_views(folder):
+    out, _ = folder
+    chunks = query(out, "select * from chunks")
+    assert chunks[["chunk", "first_draw", "draws", "rows"]].values.tolist() == [
+        [0, 0, 400, 1200], [1, 400, 400, 1200], [2, 800, 100, 300]]
+    manifest = query(out, "select * from manifest")
+    assert manifest.loc[0, "scenario_id"] == "toy" and manifest.loc[0, "status"] == "complete"
+    assert list(manifest.loc[0, "courses"]) == ["wait", "appeal", "squeeze"]
+    periods = query(out, "select * from periods order by period")
+    assert len(periods) == 12 and periods.date[0].date() == dt.date(2000, 1, 1)
+    con = connect(out)
+    try:
+        names = {r[0] for r in con.execute("select table_name from information_schema.tables")
+                 .fetchall()}
+    finally:
+        con.close()
+    assert set(VIEWS) <= names
+
+
+def test_errors_name_the_problem(folder, tmp_path):
+    out, _ = folder
+    with pytest.raises(UsageError, match="the query failed: Parser Error"):
+        query(out, "selec 1")
+    with pytest.raises(UsageError, match="not a kennan run folder"):
+        query(tmp_path, "select 1")
+    empty = tmp_path / "empty"
+    (empty / "draws").mkdir(parents=True)
+    (empty / "manifest.json").write_text((out / "manifest.json").read_text())
+    with pytest.raises(UsageError, match="no chunk files yet"):
+        query(empty, "select 1")
