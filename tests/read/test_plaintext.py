@@ -156,3 +156,12 @@ def test_despatch_number_block(tmp_path: Path) -> None:
                        "Sir: I have the honor.\n")
     assert (d.number, d.classification) == ("129", "secret")
     assert [p.text for p in d.paragraphs] == ["Sir: I have the honor."]
+
+
+def test_received_line_and_comma_before_the_time(tmp_path: Path) -> None:
+    text = ("The Ambassador in the Soviet Union (Kennan) to the Secretary of State\n\n"
+            "761.00/8–152: Telegram\n\nMoscow, August 1, 1952, 3 p.m.\n\n"
+            "[Received August 1—11:23 a.m.]\n\nSecret\n\n1234. Niact. Text here.\n")
+    d = _doc(tmp_path, text)
+    assert [p.text for p in d.paragraphs] == ["1234. Niact. Text here."]
+    assert (d.date, d.number, d.precedence) == ("1952-08-01T15:00", "1234", "niact")

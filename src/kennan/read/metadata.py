@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from kennan.read import lexicon
 from kennan.read.document import Document, normalise_space
+from kennan.read.references import find_references
 
 MONTHS = {
     m: i
@@ -35,12 +36,12 @@ _TIME = (r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\.
          r"|(?P<noon>noon|midnight)")
 _DATELINE = re.compile(
     rf"^(?P<place>[A-Z][^,\d\[\]]{{1,60}}?),\s+(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),\s*"
-    rf"(?P<year>\d{{4}})(?:\s*[\u2014\u2013-]+\s*(?:{_TIME}))?\.?(?:\s*\[Received.*\])?\s*$",
+    rf"(?P<year>\d{{4}})(?:\s*(?:[\u2014\u2013-]+|,)\s*(?:{_TIME}))?\.?(?:\s*\[Received.*\])?\s*$",
     re.IGNORECASE,
 )
 _SOURCE_NOTE = re.compile(
     r"^(?:Source:|\d{3}(?:\.\d+)?[A-Z]*/\S+(?:\s*:\s*|\s+)(?:Telegram|Despatch|Airgram)|"
-    r"\[Received\b|(?:Lot|FE files|Secretary's Memoranda)\b.*:\s*Telegram)",
+    r"(?:Lot|FE files|Secretary's Memoranda)\b.*:\s*Telegram)",
     re.IGNORECASE,
 )
 _HEAD_NUMBER = re.compile(r"^\d{1,4}\.\s+(?=[A-Z])")
@@ -58,7 +59,7 @@ _DESIGNATOR_SHAPE = re.compile(
 
 def front_matter_kind(text: str, *, first: bool) -> str | None:
     """Which kind of front matter ``text`` is ("heading", "classification", "dateline",
-    "number", "source"), or None if it is body text."""
+    "number", "source", "received"), or None if it is body text."""
     text = normalise_space(text)
     if not text:
         return None
@@ -68,6 +69,8 @@ def front_matter_kind(text: str, *, first: bool) -> str | None:
         return "number"
     if _SOURCE_NOTE.match(text):
         return "source"
+    if re.match(r"^\[Received\b.*\]$", text):
+        return "received"
     if classification(text) is not None:
         return "classification"
     if first and _looks_like_heading(text):
@@ -221,7 +224,9 @@ def _opening_number(text: str) -> tuple[str | None, str | None, str | None]:
     if m:
         s = m.group("s")
         series = None
-        if s and (s.lower() in series_words or _DESIGNATOR_SHAPE.match(s)):
+        if s and s.lower() in lexicon.precedence_rank():  # "1234. Niact."
+            precedence = higher_precedence(precedence, s.lower())
+        elif s and (s.lower() in series_words or _DESIGNATOR_SHAPE.match(s)):
             series = series_words.get(s.lower(), s)
         return re.sub(r"[\u2013\u2011]", "-", m.group("n")), series, precedence
     return None, None, precedence
@@ -229,8 +234,6 @@ def _opening_number(text: str) -> tuple[str | None, str | None, str | None]:
 
 def complete(doc: Document, front: Mapping[str, str]) -> Document:
     """Fill the metadata that follows from the heading, front matter and paragraph 1."""
-    from kennan.read.references import find_references
-
     changes: dict[str, object] = {}
     if doc.heading and doc.sender is None and doc.addressee is None:
         changes["sender"], changes["addressee"] = split_heading(doc.heading)
