@@ -122,8 +122,12 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Stre
         p = np.clip(p, 0.0, None)
         p /= np.where(p.sum(axis=0) > 0, p.sum(axis=0), 1.0)
     u = streams(f"decision:{dec.id}", t)
-    cum = np.cumsum(p, axis=0)
-    choice = (u > cum[:-1]).sum(axis=0)
+    # The chosen option is the number of cumulative probabilities below the uniform.
+    choice = np.zeros(shape, dtype=np.int64)
+    running = np.zeros(shape)
+    for k in range(n_opt - 1):
+        running += p[k]
+        choice += u > running
     env = ev.env
     for k, o in enumerate(dec.options):
         np.copyto(env[o], choice == k, where=alive)

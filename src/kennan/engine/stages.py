@@ -179,10 +179,12 @@ def _derive(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = F
 
 def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:
     for members in model.factions.values():
-        raw = np.stack([np.maximum(_full(ev(site), ev.shape), 0.0) for _, site in members])
-        total = raw.sum(axis=0)
-        share = np.where(total > 0, raw / np.where(total > 0, total, 1.0), 1.0 / len(members))
-        for (fid, _), value in zip(members, share, strict=True):
+        raw = [np.maximum(ev(site), 0.0) for _, site in members]
+        total = np.broadcast_to(sum(raw), ev.shape)
+        positive = total > 0
+        safe = np.where(positive, total, 1.0)
+        for (fid, _), r in zip(members, raw, strict=True):
+            value = np.where(positive, r / safe, 1.0 / len(members))
             key = f"influence:{fid}"
             if initial:
                 ev.env[key] = np.array(value)
