@@ -214,3 +214,10 @@ def test_page_breaks_never_change_the_text(tmp_path: Path, text: str, cuts: list
     assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs]
     for p in b.paragraphs:
         assert list(p.pages) == list(range(p.pages[0], p.pages[-1] + 1)) if p.pages else True
+
+
+def test_a_table_row_is_a_paragraph(tmp_path: Path) -> None:
+    xml = ('<div type="document" xml:id="d2"><p>Figures:</p><table><row><cell>Divisions</cell>'
+           "<cell>12</cell></row><row><cell>Aircraft</cell><cell>300</cell></row></table></div>")
+    d = load_document(_write(tmp_path, xml))
+    assert [p.text for p in d.paragraphs] == ["Figures:", "Divisions 12", "Aircraft 300"]

@@ -179,10 +179,10 @@ class _DivReader:
             if not self._front_paragraph(el):
                 self._paragraph(el)
         elif name in ("quote", "q", "postscript", "div", "attachment", "floatingText", "body",
-                      "cit", "table", "row"):
+                      "cit", "table"):
             for c in children(el):
                 self._element(c)
-        elif name == "cell":
+        elif name == "row":  # a table row reads as one paragraph, its cells apart
             self._paragraph(el)
         else:
             self._skip(el)
