@@ -234,3 +234,33 @@ metrics:
     expected = np.exp(1) / (1 + np.exp(1))
     assert r.summary.metric_mean(0, 1) == pytest.approx(expected)
     assert r.summary.metric_mean(0, 0) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("model", ["compromise", "median", "nash", "eum", "smp"])
+def test_every_bargaining_model_can_settle_a_states_factions(model):
+    s = scenario(f"""
+actors:
+  - {{id: land, kind: state}}
+  - {{id: a, kind: faction, of: land, influence: 3}}
+  - {{id: b, kind: faction, of: land, influence: 1}}
+  - {{id: c, kind: faction, of: land, influence: 1}}
+issues:
+  - {{id: i, low: no, high: yes, positions: {{a: 20, b: 60, c: 90}}}}
+decisions:
+  - {{id: stance, owner: land, issue: i, combine: {model}}}
+  - {{id: pick, owner: land, options: [{{id: x}}, {{id: y}}], combine: {model}}}
+considerations:
+  - {{id: pa, actor: a, decision: pick, values: {{x: 1}}}}
+  - {{id: pb, actor: b, decision: pick, values: {{y: 1}}}}
+policies: [{{id: only}}]
+metrics:
+  - {{id: pos, value: stance}}
+  - {{id: px, value: "prob(x)"}}
+""", horizon=2)
+    r = kennan.run(s, draws=8, seed=0)
+    pos = r.summary.metric_mean(0, 0)
+    px = r.summary.metric_mean(0, 1)
+    assert 20 <= pos <= 90
+    assert 0 <= px <= 1
+    if model == "compromise":
+        assert pos == pytest.approx((3 * 20 + 60 + 90) / 5)
