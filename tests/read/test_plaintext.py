@@ -165,3 +165,10 @@ def test_received_line_and_comma_before_the_time(tmp_path: Path) -> None:
     d = _doc(tmp_path, text)
     assert [p.text for p in d.paragraphs] == ["1234. Niact. Text here."]
     assert (d.date, d.number, d.precedence) == ("1952-08-01T15:00", "1234", "niact")
+
+
+def test_body_pasted_without_its_heading(tmp_path: Path) -> None:
+    d = _doc(tmp_path, "208. Kentel. Deptel 101, July 29.2 Immed sitn.\n\nMore at home.3 Yes.\n")
+    assert [p.text for p in d.paragraphs] == ["208. Kentel. Deptel 101, July 29. Immed sitn.",
+                                              "More at home. Yes."]
+    assert [(f.n, f.paragraph) for f in d.footnotes] == [("2", 1), ("3", 2)]
