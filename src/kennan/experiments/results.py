@@ -292,7 +292,8 @@ def wilson(p: float, n: int) -> tuple[float, float]:
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # the interval always contains p (rounding could nudge an end past it at 0 or 1)
+    return (min(max(0.0, centre - half), p), max(min(1.0, centre + half), p))
 
 
 def _index(name: str, valid: list[str], what: str) -> int:
