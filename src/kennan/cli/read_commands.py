@@ -128,7 +128,7 @@ def _ranges(vocabulary: str) -> Callable[[str], tuple[float, float] | None]:
 
 def _check_month(value: str) -> None:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise UsageError(f"--start {value!r}: expected a month as YYYY-MM, e.g. 1952-08")
+        raise UsageError(f"--start {value!r}: expected a month as YYYY-MM, e.g. 1951-06")
 
 
 def _write_atomically(target: Path, text: str) -> None:

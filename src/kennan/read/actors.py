@@ -2,8 +2,8 @@
 
 Rows (id, kind, name, aliases) come from ``data/lexicon/actors.tsv``; a scenario or
 the command line adds or replaces rows (by id). Aliases match case-sensitively as whole
-words (and in capitals, "STALIN", when four letters or more), the longest first,
-without overlaps: "Chinese Nationalists" is the Republic of China, not "Chinese".
+words (and in capitals when four letters or more), the longest first, without
+overlaps: an alias inside a longer one ("X" in "X Nationalists") does not count.
 """
 
 from __future__ import annotations

@@ -104,11 +104,11 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Reference:
-    """A reference to another telegram ("Deptel 101, July 29", "urtel 201", "your 308").
+    """A reference to another telegram ("Deptel 268, June 4", "urtel 201", "your 308").
 
     ``series`` is the designator as written, normalised to its usual spelling (Deptel,
     urtel, mytel, Embtel, Tedul, ...) or the sending post for "Bangkok's 1083";
-    ``date`` is ISO 8601 as far as known ("1952-07-29", or "--07-29" without a year).
+    ``date`` is ISO 8601 as far as known ("1951-06-13", or "--06-13" without a year).
     """
 
     series: str | None
@@ -123,7 +123,7 @@ class Document:
     """A source document: metadata and numbered body paragraphs.
 
     Fields the source lacks are None (or empty). ``date`` is ISO 8601 as far as known
-    (``1952-08-01``, ``1952-08-01T14:00``, ``1949-06-06T18:00-04:00``); it is local
+    (``1951-06-15``, ``1951-06-15T16:00``, ``1949-06-06T18:00-04:00``); it is local
     time, with a zone only when the source gives one. ``classification`` is the level
     in lower case ("top secret"); ``precedence`` likewise ("niact", "priority").
     """

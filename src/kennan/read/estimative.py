@@ -56,7 +56,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     A sentence ends at ".", "!" or "?" (with closing quotes or brackets) before a space
     and a capital, digit or opening quote, except after an abbreviation ("Mr.", "Jan.",
     "i.e."), an initial ("U. Alexis Johnson") or the telegram number that opens a
-    paragraph ("208. Kentel.").
+    paragraph ("3643." or "Tedul 5.").
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -71,7 +71,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # "No. 104"
         opening = text[start:m.start()].strip()
         if start == 0 and re.fullmatch(r"(?:[A-Z][\w-]*\s+)?[A-Z]?[\u2013-]?\d{1,5}", opening):
-            continue  # "208." or "Tedul 5." opening the paragraph
+            continue  # "3643." or "Tedul 5." opening the paragraph
         spans.append((start, m.end()))
         start = m.end()
         while start < len(text) and text[start].isspace():

@@ -51,7 +51,7 @@ _DOC_FORMS = re.compile(
 )
 _SENTENCE_END = ".?!;:"
 # Telegram series designators not in the lexicon still have a shape: a post or person
-# and "tel" (Cantel, Kentel), "Tel"/"To" and a post (Telcan, Tosec), a person and "te"/"to".
+# and "tel" (Cantel), "Tel"/"To" and a post (Telcan, Tosec), a person and "te"/"to".
 _DESIGNATOR_SHAPE = re.compile(
     r"^(?:[A-Z][a-z]{1,8}tel|Tel[a-z]{2,5}|To[a-z]{3,5}|[A-Z][a-z]{2,5}t[eo])$"
 )
@@ -146,8 +146,8 @@ def higher_precedence(a: str | None, b: str | None) -> str | None:
 
 
 def split_heading(heading: str) -> tuple[str | None, str | None]:
-    """Sender and addressee of a FRUS heading ("The Ambassador ... (Kennan) to the
-    Department of State", "Telegram From X to Y"); a memorandum "by X" with no
+    """Sender and addressee of a FRUS heading ("The Chargé in India (Steere) to the
+    Secretary of State", "Telegram From X to Y"); a memorandum "by X" with no
     addressee gives (X, None); anything else without a "to" gives (None, None)."""
     text = _HEAD_NUMBER.sub("", normalise_space(heading))
     form = _DOC_FORMS.match(text)
@@ -170,7 +170,7 @@ def split_heading(heading: str) -> tuple[str | None, str | None]:
 
 
 def parse_dateline(text: str) -> tuple[str | None, str | None]:
-    """(place, ISO date or date-time) of a dateline "Moscow, August 1, 1952—3 p.m."."""
+    """(place, ISO date or date-time) of a dateline "New Delhi, June 15, 1951—4 p. m."."""
     m = _DATELINE.match(normalise_space(text))
     if not m:
         return None, None
@@ -191,7 +191,7 @@ def parse_dateline(text: str) -> tuple[str | None, str | None]:
 def telegram_number(paragraphs: Sequence[str]) -> tuple[str | None, str | None, str | None]:
     """(number, series, precedence) from the opening of a telegram's body.
 
-    FRUS prints the telegram's number first: "208. Kentel. Deptel 101, ...",
+    FRUS prints the telegram's number first: "3643. Accord Hong Kong tel ...",
     "Tedul 5.", "Telcan 299. ReCantel 530", "Niact 428.", "A–139. Reference ...". A
     short first paragraph that carries no number ("(For Department use only)") is
     passed over for the second.
@@ -260,7 +260,7 @@ def complete(doc: Document, front: Mapping[str, str]) -> Document:
         date = changes.get("date") or doc.date
         refs = find_references(doc.paragraphs, year_of=date if isinstance(date, str) else None)
         own = changes.get("series") or doc.series
-        # The telegram's own designator ("208. Kentel.") opens paragraph 1: not a reference.
+        # The telegram's own designator ("3643. Xtel.") opens paragraph 1: not a reference.
         changes["references"] = tuple(
             r for r in refs
             if not (r.paragraph == 1 and r.number is None and r.series == own

@@ -7,7 +7,7 @@ footnote texts) are taken out; the rest are the body paragraphs, numbered from 1
 
 Page markers "[Page 431]" are removed without breaking words or sentences and kept
 as page numbers per paragraph (see :class:`~kennan.read.document.Paragraph`).
-Footnote markers glued to words ("July 29.2", "at home.3", a trailing "1" on the
+Footnote markers glued to words ("June 4.2", "at home.3", a trailing "1" on the
 heading) are recognised by their place and by their sequence: FRUS numbers a
 document's footnotes 1, 2, 3, ... in order, so a number is a marker only when it
 is the next one expected (one skipped marker is tolerated where the context is

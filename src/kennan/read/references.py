@@ -2,7 +2,7 @@
 
 Recognised forms (case-insensitive designators, from ``data/lexicon/series.tsv``):
 
-- a series designator, with or without numbers and a date: "Deptel 101, July 29",
+- a series designator, with or without numbers and a date: "Deptel 268, June 4",
   "Deptels 101 and 102", "urtel 201", "mytel", "reftel", "Secto 12", "Embtel 308 of June 3";
 - "your 308", "ur 308", "my 205", "our 101", "my tel 364", "my des 356" (a number must
   follow); glued "re": "ReCantel 530", "Reurtel 12"; a post's designator ("Cantel 530");
@@ -102,7 +102,7 @@ def find_references(
     A designator with no number ("mytel", "reftel") gives one reference with number
     None; the other forms need a number. A list ("Deptels 101 and 102") gives one
     reference per number. ``year_of`` (the document's ISO date) gives a year to
-    "July 29": the latest such date not after the document.
+    "June 4": the latest such date not after the document.
     """
     pattern = _pattern()
     series_words = lexicon.series_designators()

@@ -120,7 +120,7 @@ def dateline(dl: etree._Element) -> tuple[str | None, str | None]:
 
 def tidy_iso(value: str) -> str:
     """A ``when`` attribute as ISO 8601 without seconds (a zone, if given, stays):
-    "1952-12-31T19:00:00" -> "1952-12-31T19:00"."""
+    "1951-06-15T16:00:00" -> "1951-06-15T16:00"."""
     m = re.match(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T(\d{2}:\d{2})(?::00)?(\S*))?$",
                  value.strip())
     if not m:

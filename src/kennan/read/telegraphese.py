@@ -1,6 +1,6 @@
 """Telegraphese expansion with a map back to the original text.
 
-"Immed sitn Korea" becomes "Immediate situation Korea"; every replaced stretch is a
+"Immed sitn wld" becomes "Immediate situation would"; every replaced stretch is a
 :class:`Span` recording where it was in the original and where it is in the
 expansion, so a quote can be found in either form and reported in the other.
 
@@ -9,17 +9,17 @@ FRUS lists leave out, with context rules for homographs) first, then a volume's 
 list of terms when the source carries one, then ``frus_abbreviations.tsv`` (the FRUS
 lists). Matching:
 
-- a lexicon token in lower case, or with only an initial capital ("wld", "Sov"),
+- a lexicon token in lower case, or with only an initial capital ("wld", "Govt"),
   matches whatever the case of the text; one with inner or all capitals ("FonMin",
   "POL") matches exactly, or (if not already all capitals) in all capitals; an exact
   match is preferred, so "POL" is petroleum, oil and lubricants while "pol" is policy
   after "fon" and political elsewhere;
-- a token not in the lexicon but ending in a single "s" whose stem is ("Sovs",
+- a token not in the lexicon but ending in a single "s" whose stem is ("negots",
   "POWs", "govts"; not "press") expands to the plural of the stem's expansion;
 - case is kept: "Immed" -> "Immediate", "WLD" -> "WOULD"; proper names keep their
-  capitals ("sov" -> "Soviet");
+  capitals (a nationality keeps its capital however the token is written);
 - single letters are never expanded, and words are whole words only (hyphens split
-  words: "Chi-Sov" -> "Chinese-Soviet", "non-Commie" -> "non-Communist").
+  words: "non-Commie" -> "non-Communist"; "re-examine" stays).
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def _plural(phrase: str) -> str:
 
 
 def _plural_word(word: str) -> str:
-    if word.endswith("ese"):  # "Chinese", "Japanese"
+    if word.endswith("ese"):  # nationalities in -ese
         return word
     if re.search(r"[^aeiou]y$", word):
         return word[:-1] + "ies"
