@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -21,11 +22,11 @@ TOY = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
 OPTIONS = ["--draws", "20000", "--chunk-size", "500", "--seed", "9"]
 
 
-def _start(out: Path) -> subprocess.Popen:
+def _start(out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", "from kennan.cli.app import main; main()", "run", str(TOY),
-         *OPTIONS, "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         *OPTIONS, "--out", str(out), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _wait_for_chunks(proc: subprocess.Popen, out: Path, n: int) -> None:
@@ -64,12 +65,16 @@ def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
     assert manifest["attempts"][-1]["chunks_found"] >= stored - 1
 
 
-def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
+@pytest.mark.parametrize("backend", [
+    (), pytest.param(("--backend", "processes", "--workers", "2"), marks=pytest.mark.slow)],
+    ids=["local", "processes"])
+def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path, backend):
     out = tmp_path / "stopped"
-    proc = _start(out)
+    proc = _start(out, *backend)
     try:
         _wait_for_chunks(proc, out, 2)
-        proc.send_signal(signal.SIGINT)
+        # As a terminal does: the signal goes to the whole process group (pool workers too).
+        os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()

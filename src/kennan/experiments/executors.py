@@ -100,8 +100,11 @@ class ProcessExecutor(Executor):
                                   "chunks already stored are kept: finish the run with "
                                   "--resume") from None
         finally:
+            # Drop queued chunks; let running ones finish (and store their files) so no
+            # worker is still writing once the caller releases the run folder.
             for future in pending:
                 future.cancel()
+            wait(pending)
 
     def close(self) -> None:
         """Let running chunks finish, drop queued ones, and stop the workers."""

@@ -194,14 +194,15 @@ class RunStore:
                 _guarded(file.unlink, "remove an unsound chunk file", file)
             else:
                 done[index] = summary
-        _guarded(lambda: (path / DRAWS).mkdir(exist_ok=True), "create the draws folder", path)
         manifest["status"] = "running"
         manifest["finished"] = None
         manifest["attempts"].append({"started": now, "finished": None, "status": "running",
                                      "pid": os.getpid(), "chunks_found": len(done),
                                      "chunks_redone": redone})
         store = cls(path, spec, manifest, done, redone)
+        # The manifest first: a folder with anything in it is always a resumable run folder.
         store._write_manifest()
+        _guarded(lambda: (path / DRAWS).mkdir(exist_ok=True), "create the draws folder", path)
         return store
 
     def finish(self, summary: Summary) -> None:
