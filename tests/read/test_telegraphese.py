@@ -162,3 +162,13 @@ def test_text_without_abbreviations_is_unchanged(text: str) -> None:
     e = expand(text)
     assert e.text == text and e.spans == ()
     assert e.to_original(0, len(text)) == (0, len(text))
+
+
+@pytest.mark.parametrize(("text", "expanded"), [
+    ("in Dec 1950 Tib appealed UN", "in Dec 1950 Tibet appealed United Nations"),
+    ("probable Tib will wish", "probable Tibet will wish"),
+    ("Tib del at Peiping", "Tibetan delegation at Peiping"),
+    ("Kor affairs", "Korean affairs"), ("Kor is", "Korea is"),
+])
+def test_adjective_or_country_by_the_next_word(text: str, expanded: str) -> None:
+    assert expand(text).text == expanded
