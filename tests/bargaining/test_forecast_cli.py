@@ -7,7 +7,10 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kennan.bargaining.forecast import forecast
@@ -164,3 +167,40 @@ def test_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["forecast", BDM, "--dim", "9"])
     assert result.exit_code == 1
     assert "--dim" in result.stderr
+
+
+def test_all_models_leave_out_what_the_table_does_not_suit(runner: CliRunner,
+                                                          tmp_path: Path) -> None:
+    path = _write(tmp_path, "actor,position,salience,capability\na,10,0,1\nb,50,1,1\nc,90,1,2\n")
+    result = runner.invoke(app, ["forecast", path, "-m", "all", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "smp left out" in result.stderr
+    assert list(json.loads(result.stdout)["models"]) == ["compromise", "median", "nash", "eum"]
+    alone = runner.invoke(app, ["forecast", path, "-m", "smp"])
+    assert alone.exit_code == 1
+    assert "'a'" in alone.stderr
+
+
+cells = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-5, 200).map(str),
+    st.text(alphabet="0123456789.-eEnaif ", max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(cells, cells, cells), min_size=0, max_size=5))
+def test_any_cells_give_a_table_or_a_table_error(tmp_path: Path, rows) -> None:
+    lines = ["actor,position,salience,capability"]
+    lines += [f"a{i},{x},{s},{c}" for i, (x, s, c) in enumerate(rows)]
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    try:
+        tab = read_table(path)
+    except TableError as exc:
+        assert all(p.location is not None and p.location.file == path for p in exc.problems)
+        return
+    assert len(tab.names) >= 2
+    assert np.isfinite(tab.positions).all()
+    assert ((tab.saliences >= 0) & (tab.saliences <= 1)).all()
+    assert (tab.capabilities >= 0).all()

@@ -28,7 +28,9 @@ import numpy as np
 
 from kennan.bargaining.base import BargainingModel, Settlement, as_batch
 from kennan.bargaining.compromise import compromise
+from kennan.bargaining.eum import eum
 from kennan.bargaining.median import median
+from kennan.bargaining.nash import nash
 from kennan.errors import UsageError
 
 __all__ = ["MODELS", "BargainingModel", "Settlement", "as_batch", "settle"]
@@ -37,8 +39,8 @@ __all__ = ["MODELS", "BargainingModel", "Settlement", "as_batch", "settle"]
 def _lazy(module: str, name: str) -> Callable[..., Settlement]:
     """A model function that imports ``module`` only when first called.
 
-    Keeps ``import kennan.bargaining`` light and lets a model module arrive later
-    without breaking the others.
+    Lets a model module owned elsewhere (the SMP) load only when used, and arrive or
+    change without breaking the others.
     """
 
     def call(*args: Any, **kwargs: Any) -> Settlement:
@@ -66,8 +68,8 @@ MODELS: types.MappingProxyType[str, Callable[..., Settlement]] = types.MappingPr
     {
         "compromise": compromise,
         "median": median,
-        "nash": _lazy("kennan.bargaining.nash", "nash"),
-        "eum": _lazy("kennan.bargaining.eum", "eum"),
+        "nash": nash,
+        "eum": eum,
         # SMP: the public function ``smp`` of ``kennan/bargaining/smp.py`` (owned by the
         # SMP engineer). Change the target here if that function gets another name.
         "smp": _lazy("kennan.bargaining.smp", "smp"),

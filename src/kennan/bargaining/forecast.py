@@ -8,7 +8,7 @@ all the dimensions of a KTAB table jointly (an actor's saliences share one budge
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Forecast:
     table: NegotiationTable
     dims: list[int]
     models: dict[str, ModelForecast]
+    skipped: dict[str, str] = field(default_factory=dict)  # model -> why (with "all" only)
 
 
 def forecast(
@@ -54,11 +55,20 @@ def forecast(
     tab = table if isinstance(table, NegotiationTable) else read_table(
         table, salience_scale=salience_scale)
     ids = resolve_models(models)
+    every = "all" in ([models] if isinstance(models, str) else list(models))
     dims = _pick_dims(tab, dim)
     out: dict[str, ModelForecast] = {}
+    skipped: dict[str, str] = {}
     for model in ids:
-        out[model] = _run(model, tab, dims, rounds)
-    return Forecast(tab, dims, out)
+        try:
+            out[model] = _run(model, tab, dims, rounds)
+        except TableError as exc:
+            # Asked for every model, a model this table does not suit is left out, and said
+            # so; asked for by name, it is an error.
+            if not every:
+                raise
+            skipped[model] = "; ".join(p.message for p in exc.problems)
+    return Forecast(tab, dims, out, skipped)
 
 
 def resolve_models(models: Sequence[str] | str) -> list[str]:

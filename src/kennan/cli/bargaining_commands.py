@@ -9,8 +9,9 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from kennan.cli.app import command
+from kennan.cli.app import command, err_console
 
 # Round columns shown before eliding the middle of a long run.
 _MAX_ROUND_COLUMNS = 12
@@ -45,6 +46,8 @@ def forecast_table(
         raise UsageError(f"--salience-scale: expected 1 or 100, got {salience_scale:g}")
     result = forecast(table, models=model, dim=dim, rounds=rounds,
                       salience_scale=salience_scale)
+    for name, why in result.skipped.items():
+        err_console.print(Text(f"{result.table.origin}: {name} left out: {why}", style="yellow"))
     if as_json:
         typer.echo(json.dumps(forecast_json(result)))
         return
