@@ -221,3 +221,20 @@ def test_a_table_row_is_a_paragraph(tmp_path: Path) -> None:
            "<cell>12</cell></row><row><cell>Aircraft</cell><cell>300</cell></row></table></div>")
     d = load_document(_write(tmp_path, xml))
     assert [p.text for p in d.paragraphs] == ["Figures:", "Divisions 12", "Aircraft 300"]
+
+
+def test_1958_60_source_note_footnote_zero_and_series_before_the_number() -> None:
+    path = FIXTURES / "frus1958-60v08_d92_d93.xml"
+    d92 = load_document(path, document="d92")
+    assert d92.heading == "Telegram From the Embassy in the Soviet Union to the Department of State"
+    assert (d92.sender, d92.addressee) == ("the Embassy in the Soviet Union",
+                                           "the Department of State")
+    assert (d92.place, d92.date, d92.number) == ("Moscow", "1958-12-10T13:00", "1247")
+    assert (d92.classification, d92.precedence, d92.signed) == ("secret", None, "Thompson")
+    assert [(f.n, f.paragraph) for f in d92.footnotes] == [("0", 0)]
+    assert [p.pages for p in d92.paragraphs] == [(162, 163), (163,)]
+    d93 = load_document(path, document="d93")
+    assert (d93.number, d93.series) == ("1631", "Polto")
+    assert (d93.classification, d93.precedence) == ("secret", "priority")
+    assert d93.paragraph(2).text.startswith("“The Western position in Berlin")
+    assert [p.pages for p in d93.paragraphs] == [(164,), (164,), (164,)]
