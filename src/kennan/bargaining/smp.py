@@ -131,7 +131,7 @@ def _pad(states: np.ndarray, length: int) -> np.ndarray:
 
 def _run_chunk(x0: np.ndarray, tab: Table, max_turns: int, min_turns: int):
     """Turns until every draw of the chunk has stopped; draws drop out as they stop."""
-    c, n, _ = x0.shape
+    c = x0.shape[0]
     states = [x0]
     turns = np.zeros(c, dtype=int)
     quiet = np.zeros(c, dtype=bool)
@@ -145,13 +145,15 @@ def _run_chunk(x0: np.ndarray, tab: Table, max_turns: int, min_turns: int):
         full = states[-1].copy()
         full[active] = new
         states.append(full)
-        moved = np.zeros(active.size)
-        for a in range(n):  # summed actor by actor, as KTAB does
-            diff = new[:, a, :] - prev[:, a, :]
-            sq = np.zeros(active.size)
-            for k in range(diff.shape[1]):
-                sq = sq + diff[:, k] * diff[:, k]
-            moved = moved + np.sqrt(sq)
+        # KTAB's step size: Euclidean norms summed over actors, each sum left to right.
+        diff = (new - prev).transpose(2, 1, 0)  # [k, a, c]
+        sq = diff[0] * diff[0]
+        for k in range(1, diff.shape[0]):
+            sq += diff[k] * diff[k]
+        norms = np.sqrt(sq)
+        moved = norms[0].copy()
+        for a in range(1, norms.shape[0]):
+            moved += norms[a]
         if t == 1:
             first[active] = moved + GUARD
         is_quiet = (moved / first[active] < QUIET_RATIO) & (t >= min_turns)

@@ -26,6 +26,8 @@ from kennan.bargaining.smp_reference import MIN_CONTEST, MIN_GAIN
 
 # The fast pass's gain is within this many units of eps * (total weight / coalition) of KTAB's.
 _ERR_SCALE = 1e-11
+# Elements of a (draws, block, n, n) working array.
+_BLOCK_ELEMENTS = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -80,26 +82,26 @@ def _fast_gains(d, rp, w, total_sal, u_ii, u_ij, a_str, b_str):
     left[0, ..., 0] = x
     left[1, ..., 0] = x - a
     left[2, ..., 0] = x + a
-    zeros = np.zeros((c, n, n))
     sum_t = np.zeros((c, n, n))
     sum_abs = np.zeros((c, n, n))
-    b, v, s, num = (np.empty((c, n, n)) for _ in range(4))
-    for k in range(n):
-        np.matmul(left[0, :, k], right[:, k], out=b)
-        np.matmul(left[1, :, k], right[:, k], out=v)
-        np.matmul(left[2, :, k], right[:, k], out=s)
-        np.maximum(v, zeros, out=num)
-        num += a_str
+    step = max(1, _BLOCK_ELEMENTS // (c * n * n))  # third parties per block
+    for k0 in range(0, n, step):
+        ks = slice(k0, min(n, k0 + step))
+        m = ks.stop - k0
+        b, v, s = (np.matmul(left[q, :, ks], right[:, ks]) for q in range(3))  # (c, m, i, j)
+        num = np.maximum(v, 0.0)
+        num += a_str[:, None]
         np.abs(v, out=v)
-        v += ab
+        v += ab[:, None]
         num /= v  # pi_k: the share of (i with k) against j in the little contest
         num *= s
         num -= b  # the third party's vote t_k
-        num[:, k, :] = 0.0  # k is a principal here, not a third party
-        num[:, :, k] = 0.0
-        sum_t += num
+        own = np.arange(m)
+        num[:, own, own + k0, :] = 0.0  # k is a principal here, not a third party
+        num[:, own, :, own + k0] = 0.0
+        sum_t += num.sum(axis=1)
         np.abs(num, out=num)
-        sum_abs += num
+        sum_abs += num.sum(axis=1)
     ci = a_str + 0.5 * (sum_abs + sum_t)
     cj = b_str + 0.5 * (sum_abs - sum_t)
     p = ci / (ci + cj)
@@ -113,11 +115,11 @@ def _exact(d, rp, w, total_sal, cc, ii, jj):
     n = d.shape[1]
     om, dm = 1 - d, np.minimum(d, 1.0)
     idx = np.arange(n)
-    # Rows per listed triple, indexed by the third party k in the loop below.
+    # (T, n) rows per listed triple, indexed by the third party k.
     om_ki, dm_ki = om[cc, :, ii], dm[cc, :, ii]  # distance from k to i
     om_kj, dm_kj = om[cc, :, jj], dm[cc, :, jj]
     om_kk, dm_kk = om[:, idx, idx][cc], dm[:, idx, idx][cc]
-    r_ik, w_k = rp[cc, ii, :], w[cc]
+    r_ik, w_k = rp[cc, ii, :], w[cc]  # i's view of k's attitude; k's weight
     uii = _util(om[cc, ii, ii], dm[cc, ii, ii], rp[cc, ii, ii])
     uij = _util(om[cc, ii, jj], dm[cc, ii, jj], rp[cc, ii, ii])
     uji = _util(om[cc, jj, ii], dm[cc, jj, ii], rp[cc, ii, jj])
@@ -126,24 +128,25 @@ def _exact(d, rp, w, total_sal, cc, ii, jj):
     con_j = w[cc, jj] * (uji - ujj)
     a_str = (MIN_CONTEST + np.maximum(con_i, 0.0)) + np.maximum(con_j, 0.0)
     b_str = (MIN_CONTEST - np.minimum(con_i, 0.0)) - np.minimum(con_j, 0.0)
+    # Every third party's vote at once, (T, n); then KTAB's running sums over k.
+    uki = _util(om_ki, dm_ki, r_ik)
+    ukj = _util(om_kj, dm_kj, r_ik)
+    ukk = _util(om_kk, dm_kk, r_ik)
+    v0 = w_k * (uki - ukj)
+    cki = a_str[:, None] + np.maximum(v0, 0.0)
+    ckj = b_str[:, None] - np.minimum(v0, 0.0)
+    pik = cki / (cki + ckj)
+    pjk = 1.0 - pik
+    join_i = (pik * ((uki + uki) + ukk)) + (pjk * ((ukj + ukj) + ukj))
+    join_j = (pik * ((uki + uki) + uki)) + (pjk * ((ukj + ukj) + ukk))
+    vk = w_k * (join_i - join_j)
+    vk[(ii[:, None] == idx) | (jj[:, None] == idx)] = 0.0  # principals are not third parties
+    gain_i = np.maximum(vk, 0.0).T.copy()
+    gain_j = np.minimum(vk, 0.0).T.copy()
     chij, chji = a_str.copy(), b_str.copy()
-    for k in range(n):
-        rk = r_ik[:, k]
-        uki = _util(om_ki[:, k], dm_ki[:, k], rk)
-        ukj = _util(om_kj[:, k], dm_kj[:, k], rk)
-        ukk = _util(om_kk[:, k], dm_kk[:, k], rk)
-        wk = w_k[:, k]
-        v0 = wk * (uki - ukj)
-        cki = a_str + np.maximum(v0, 0.0)
-        ckj = b_str - np.minimum(v0, 0.0)
-        pik = cki / (cki + ckj)
-        pjk = 1.0 - pik
-        join_i = (pik * ((uki + uki) + ukk)) + (pjk * ((ukj + ukj) + ukj))
-        join_j = (pik * ((uki + uki) + uki)) + (pjk * ((ukj + ukj) + ukk))
-        vk = wk * (join_i - join_j)
-        vk[(ii == k) | (jj == k)] = 0.0  # principals are not third parties
-        chij = chij + np.maximum(vk, 0.0)
-        chji = chji - np.minimum(vk, 0.0)
+    for k in range(n):  # KTAB's running sums, in index order
+        chij += gain_i[k]
+        chji -= gain_j[k]
     pij = chij / (chij + chji)
     pji = chji / (chij + chji)
     sj = total_sal[cc, jj]

@@ -18,6 +18,9 @@ import numpy as np
 from kennan.bargaining.smp_challenge import Challenges, challenges
 from kennan.bargaining.smp_reference import GRID, MIN_COALITION, MIN_WEIGHT
 
+# Elements of a (draws, block, n, n) working array when a sum runs in blocks.
+BLOCK_ELEMENTS = 1 << 15
+
 
 @dataclass(frozen=True)
 class Table:
@@ -68,13 +71,14 @@ def election(util: np.ndarray, weight: np.ndarray) -> np.ndarray:
     # without a slow broadcast.
     left = np.stack([util, np.ones_like(util)], axis=3)  # [c, a, m, 2]
     right = np.stack([np.ones_like(util), -util], axis=2)  # [c, a, 2, m']
-    vote = np.empty((c, m, m))
-    zeros = np.zeros((c, m, m))
-    for a in range(voters):
-        np.matmul(left[:, a], right[:, a], out=vote)
-        vote *= weight[:, a, None, None]
-        np.maximum(vote, zeros, out=vote)
-        coal += vote
+    step = max(1, BLOCK_ELEMENTS // (c * m * m))  # voters per block
+    for a0 in range(0, voters, step):
+        vs = slice(a0, min(voters, a0 + step))
+        vote = np.matmul(left[:, vs], right[:, vs])
+        vote *= weight[:, vs, None, None]
+        np.maximum(vote, 0.0, out=vote)
+        for j in range(vote.shape[1]):  # one voter after another, as KTAB adds them
+            coal += vote[:, j]
     prob = coal / (coal + coal.transpose(0, 2, 1))
     idx = np.arange(m)
     prob[:, idx, idx] = 0.5
@@ -83,17 +87,15 @@ def election(util: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 def condorcet(prob: np.ndarray, member: np.ndarray | None = None) -> np.ndarray:
     """Conditional PCE: q_m = prod over members m' of P(m > m'), normalised over members."""
-    c, m, _ = prob.shape
-    q = np.ones((c, m))
-    for y in range(m):
-        factor = prob[:, :, y] if member is None else np.where(member[:, y, None],
-                                                               prob[:, :, y], 1.0)
-        q = q * factor
+    factor = prob if member is None else np.where(member[:, None, :], prob, 1.0)
+    q = factor[:, :, 0].copy()
+    for y in range(1, factor.shape[2]):  # products and sums in KTAB's order
+        q *= factor[:, :, y]
     if member is not None:
         q = np.where(member, q, 0.0)
-    total = np.zeros(c)
-    for x in range(m):
-        total = total + q[:, x]
+    total = q[:, 0].copy()
+    for x in range(1, q.shape[1]):
+        total += q[:, x]
     return q / total[:, None]
 
 
@@ -139,16 +141,22 @@ def resolve_queues(x: np.ndarray, d: np.ndarray, r: np.ndarray, tab: Table,
     r_own = ((2.0 * r) + r) / 3.0
     u_own = utility(d, r_own[:, :, None])  # U^a(a, b)
     value = np.empty((c, n, n + 1))  # value[a, m]: option m < n is m's bargain; n: status quo
-    sq = np.zeros((c, n))
-    for b in range(n):
-        sq = sq + u_own[:, :, b]
+    u_own_t = u_own.transpose(0, 2, 1)  # [c, b, a]
+    sq = u_own_t[:, 0].copy()
+    for b in range(1, n):  # summed in b's order, as KTAB does
+        sq += u_own_t[:, b]
     acc = utility(distances(x, b_i, tab), r[:, :, None])
     acc += utility(distances(x, b_j, tab), r[:, :, None])
     target = np.where(chl.has, chl.target, idx)
-    for b in range(n):
-        keep = ((idx != b) & (target != b)).astype(float)  # b's position is unchanged
-        # An outer product with one term per entry is exact: adds u, or exactly 0.0.
-        acc += np.matmul(u_own[:, :, b, None], keep[:, None, :])
+    step = max(1, BLOCK_ELEMENTS // (c * n * n))
+    for b0 in range(0, n, step):
+        bs = slice(b0, min(n, b0 + step))
+        # keep[c, i, b]: b's position is unchanged by i's bargain. The terms u * keep are
+        # u or exactly 0.0, added in b's order, as KTAB skips the two moved positions.
+        keep = (idx[bs, None] != idx) & (target[:, None, :] != idx[bs, None])  # [c, b, i]
+        terms = u_own_t[:, bs, :, None] * keep[:, :, None, :]  # [c, b, a, i]
+        for j in range(terms.shape[1]):
+            acc += terms[:, j]
     value[:, :, :n] = acc / n
     value[:, :, n] = sq / n
     prob = election(value, tab.cap)
