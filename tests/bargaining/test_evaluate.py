@@ -175,3 +175,24 @@ def test_unknown_model_and_folds() -> None:
         evaluate("deu3", models="oracle")
     result = CliRunner().invoke(app, ["evaluate", "deu3", "--folds", "1"])
     assert result.exit_code != 0
+
+
+def test_file_without_commission_or_parliament(tmp_path: Path) -> None:
+    def drop(header: list[str], rows: list[list[str]]) -> None:
+        for code in ("com", "ep"):
+            header[header.index("p" + code)] = "x" + code
+            header[header.index("s" + code)] = "y" + code
+
+    path = _deu_file(tmp_path, drop)
+    result = evaluate(path, folds=2)
+    assert "commission" not in result.groups["all"]
+    assert result.groups["all"]["agenda"].mae == result.groups["all"]["compromise"].mae
+
+
+def test_blank_capability_is_reported(tmp_path: Path) -> None:
+    def blank(header: list[str], rows: list[list[str]]) -> None:
+        rows[0][header.index("pfr")] = ""
+
+    path = _deu_file(tmp_path, blank)
+    with pytest.raises(TableError, match=r"mine.tsv:2:\d+: column pfr: expected the actor's"):
+        load_deu(path)

@@ -106,7 +106,7 @@ def _read(path: Path, name: str) -> DeuData:
             problems.append(Problem(f"column {key}: expected a number, got {cell!r}",
                                     Location(name, line, j + 1)))
             return math.nan
-        if not lo <= value <= hi:  # also catches NaN and infinities
+        if not (lo <= value <= hi and math.isfinite(value)):  # NaN fails the comparison
             problems.append(Problem(f"column {key}: expected a number in [{lo:g}, {hi:g}], "
                                     f"got {cell!r}", Location(name, line, j + 1)))
             return math.nan
@@ -114,9 +114,10 @@ def _read(path: Path, name: str) -> DeuData:
 
     caps = np.array([number(rows[1], 2, "p" + a, 0.0, math.inf) for a in actors])
     for a, v in zip(actors, caps, strict=True):
-        if math.isnan(v) and not problems:
+        j = col["p" + a]
+        if math.isnan(v) and (j >= len(rows[1]) or not rows[1][j].strip()):
             problems.append(Problem(f"column p{a}: expected the actor's capability in row 2, "
-                                    "got an empty cell", Location(name, 2, col["p" + a] + 1)))
+                                    "got an empty cell", Location(name, 2, j + 1)))
     body = [(i + 1, r) for i, r in enumerate(rows) if i >= 2 and any(c.strip() for c in r)]
     n, k = len(body), len(actors)
     pos, sal = np.full((n, k), math.nan), np.zeros((n, k))

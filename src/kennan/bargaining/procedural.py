@@ -40,10 +40,11 @@ def compromise_weighted(data: DeuData, commission: float = 1.0,
     x = np.nan_to_num(data.positions)
     if commission != 1.0 or parliament != 1.0:
         w = w.copy()
-        com, ep = data.actors.index("com"), data.actors.index("ep")
-        w[:, com] *= commission
-        cod = data.procedure == "COD"
-        w[:, ep] *= np.where(cod, parliament, 0.0)
+        if "com" in data.actors:
+            w[:, data.actors.index("com")] *= commission
+        if "ep" in data.actors:
+            cod = data.procedure == "COD"
+            w[:, data.actors.index("ep")] *= np.where(cod, parliament, 0.0)
     out = weighted_mean(x, w)
     return np.where(data.taking_part.any(axis=1), out, np.nan)
 
@@ -51,7 +52,10 @@ def compromise_weighted(data: DeuData, commission: float = 1.0,
 def agenda_setter(data: DeuData) -> np.ndarray:
     """The Commission's favourite proposal among those the procedure would adopt."""
     fallback = compromise_weighted(data)
-    com, ep = data.actors.index("com"), data.actors.index("ep")
+    if "com" not in data.actors:
+        return fallback
+    com = data.actors.index("com")
+    ep = data.actors.index("ep") if "ep" in data.actors else None
     votes = council_weights(data) * data.taking_part
     q = data.reference
     ok = ~np.isnan(q) & ~np.isnan(data.positions[:, com]) & (votes.sum(axis=1) > 0)
@@ -72,8 +76,9 @@ def agenda_setter(data: DeuData) -> np.ndarray:
     unanimous = (data.rule[ok] == "unanimity")[:, None]
     need = np.where(unanimous, total, share * total)
     passes = support >= need - 1e-9
-    ep_has_say = (data.procedure[ok] == "COD") & ~np.isnan(x[:, ep])
-    passes &= np.where(ep_has_say[:, None], accepts[:, ep, :], True)
+    if ep is not None:
+        ep_has_say = (data.procedure[ok] == "COD") & ~np.isnan(x[:, ep])
+        passes &= np.where(ep_has_say[:, None], accepts[:, ep, :], True)
     gap = np.abs(_GRID[None, :] - x[:, com][:, None])
     # The reference point always passes (it is what happens without a decision).
     best = np.where(passes, gap, np.inf)
