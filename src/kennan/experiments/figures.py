@@ -275,7 +275,8 @@ def scatter(points: list[Point], *, x_label: str, y_label: str, title: str = "",
     cv.text((left + right) / 2, height - 10, x_label, anchor="middle", size=12, fill="#444")
     cv.add(f'<text transform="translate(16,{(ptop + bottom) / 2:.1f}) rotate(-90)" '
            f'text-anchor="middle" font-size="12" fill="#444">{escape(y_label)}</text>')
-    for p in points:
+    placed: list[tuple[float, float, float]] = []
+    for p in sorted(points, key=lambda q: -q.y):
         key, x, y = escape(p.key), sx(p.x), sy(p.y)
         cv.add(f'<g class="series" data-course="{key}">')
         if math.isfinite(p.x_low) and math.isfinite(p.x_high):
@@ -285,13 +286,27 @@ def scatter(points: list[Point], *, x_label: str, y_label: str, title: str = "",
             cv.add(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{sy(p.y_low):.1f}" '
                    f'y2="{sy(p.y_high):.1f}" stroke="{p.colour}" stroke-width="1.5"/>')
         cv.add(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{p.colour}" stroke="#fff" '
-               f'stroke-width="1.5"><title>{escape(p.label)}: {x_label} {p.x:.3g}, '
-               f'{y_label} {p.y:.3g}</title></circle>')
+               f'stroke-width="1.5"><title>{escape(p.label)}: {escape(x_label)} {p.x:.3g}, '
+               f'{escape(y_label)} {p.y:.3g}</title></circle>')
         anchor = "end" if x > (left + right) / 2 else "start"
-        dx = -10 if anchor == "end" else 10
-        cv.text(x + dx, y - 8, p.label, anchor=anchor, size=11, fill=p.colour, weight="600")
+        x0, x1 = (x - 10 - 6.3 * len(p.label), x - 10) if anchor == "end" else \
+            (x + 10, x + 10 + 6.3 * len(p.label))
+        ly = _free_y(placed, x0, x1, y)
+        placed.append((x0, x1, ly))
+        cv.text(x1 if anchor == "end" else x0, ly, p.label, anchor=anchor, size=11,
+                fill=p.colour, weight="600")
         cv.add("</g>")
     return cv.finish(title or f"{y_label} against {x_label}")
+
+
+def _free_y(placed: list[tuple[float, float, float]], x0: float, x1: float,
+            y: float) -> float:
+    """A baseline near ``y`` for a label spanning ``x0..x1`` that clears the labels placed."""
+    for dy in (-8, 16, -22, 30, -36, 44, -50, 58):
+        cand = y + dy
+        if all(x1 < a or x0 > b or abs(cand - c) >= 13 for a, b, c in placed):
+            return cand
+    return y - 8
 
 
 def bar_rows(rows: list[BarRow], *, title: str = "", x_label: str = "",

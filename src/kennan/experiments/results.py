@@ -218,7 +218,9 @@ class Results:
                                              figures.colour(c)))
             panels.append(figures.Panel(self.outcome_labels[o], series, "probability",
                                         (0.0, max(0.05, max(max(s.high or [0]) for s in series)))))
-        return figures.line_panels(panels, self.period_labels(),
+        columns = min(3, len(panels))
+        return figures.line_panels(panels, self.period_labels(), columns=columns,
+                                   panel_width=1110 // columns if columns > 1 else 560,
                                    title="Probability of each outcome by each month")
 
     def plot_risk_benefit(self, benefit: str | None = None,
@@ -255,7 +257,10 @@ class Results:
                                      self.summary.trajectory(k, c), colour=figures.colour(c))
                       for c, course in enumerate(self.courses)]
             panels.append(figures.Panel(self.metric_labels[m], series))
-        return figures.line_panels(panels, self.period_labels(), title="Metrics over time")
+        columns = min(3, len(panels))
+        return figures.line_panels(panels, self.period_labels(), columns=columns,
+                                   panel_width=1110 // columns if columns > 1 else 560,
+                                   title="Metrics over time")
 
     def period_labels(self) -> list[str]:
         """Each period as ``YYYY-MM``."""

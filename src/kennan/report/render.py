@@ -114,7 +114,7 @@ def _headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
 
 def _summary(a: Analysis) -> dict[str, Any]:
     r = a.results
-    head = [r.outcome_labels[o] for o in r.outcomes] + ["median time to an outcome"]
+    head = [r.outcome_labels[o] for o in r.outcomes] + ["median time"]
     head += [r.metric_labels[m] for m in r.metrics]
     rows = []
     for c, course in enumerate(r.courses):
@@ -170,9 +170,19 @@ def _sobol(a: Analysis, infos: dict[str, Any]) -> dict[str, Any] | None:
         "target": a.sobol.target, "base": a.sobol.size, "evaluations": a.sobol.evaluations,
         "unexplained": max(0.0, 1.0 - float(t["S1"].clip(lower=0).sum())),
         "figure": Markup(fig.svg),
-        "rows": [{**rec, "info": infos[rec["judgment"]], "evpi": evpi.get(rec["judgment"])}
+        "rows": [{**rec, "info": infos[rec["judgment"]],
+                  "evpi": _value(a, evpi.get(rec["judgment"]))}
                  for rec in t.to_dict(orient="records")],
     }
+
+
+def _value(a: Analysis, v: float | None) -> str:
+    """A value of information in the quantity's units: probability points for an outcome."""
+    if v is None or not math.isfinite(v):
+        return "—"
+    if a.quantity.kind == "outcome":
+        return f"{v * 100:.2f} pts"
+    return _num(v)
 
 
 def _evpi(a: Analysis, infos: dict[str, Any]) -> dict[str, Any]:
@@ -187,10 +197,16 @@ def _evpi(a: Analysis, infos: dict[str, Any]) -> dict[str, Any]:
             if i + 1 == len(choice) or choice[i + 1] != course:
                 runs.append(f"{labels[course]} ({start * 100:.0f}–{edge * 100:.0f}th pct)")
                 start = edge
-        rows.append({**rec, "info": infos[rec["judgment"]],
-                     "switch": "; ".join(runs) if len(runs) > 1 else "never changes"})
+        switch = "never changes"
+        if len(runs) > 1:
+            switch = "; ".join(runs) if rec["evpi_net"] > 0 else "changes only within noise"
+        rows.append({**rec, "info": infos[rec["judgment"]], "switch": switch,
+                     "value": _value(a, rec["evpi_net"]), "floor": _value(a, rec["noise"])})
+    top = e.iloc[0] if len(e) else None
     return {"rows": rows, "best": labels[str(e["best"].iloc[0])] if len(e) else "",
-            "bins": int(e["bins"].max()) if len(e) else 0}
+            "bins": int(e["bins"].max()) if len(e) else 0,
+            "top": None if top is None else {"judgment": top["judgment"],
+                                             "value": _value(a, top["evpi_net"])}}
 
 
 def _flip(f: Any, labels: dict[str, str]) -> dict[str, Any]:

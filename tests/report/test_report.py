@@ -1,0 +1,107 @@
+"""The report file: self-contained, every section, links both ways, bad input."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from kennan.errors import UsageError
+from kennan.report.ladder import ladder_views
+from kennan.report.render import write_report
+from kennan.scenario.loading import load_scenario
+
+from .conftest import SMALL, TOY
+
+SECTIONS = ["question", "outcomes", "risk", "compare", "hinges", "flips", "factions", "ladders",
+            "judgments", "source"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(html: str) -> list[tuple[str, dict]]:
+    p = _Tags()
+    p.feed(html)
+    return p.tags
+
+
+def test_every_section_is_there(toy_report):
+    html = toy_report.read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in html
+    assert html.count("<svg") >= 4  # outcomes, risk, sensitivity bars, trajectories
+
+
+def test_self_contained_nothing_fetched(toy_report):
+    tags = _tags(toy_report.read_text(encoding="utf-8"))
+    for tag, attrs in tags:
+        assert tag not in {"link", "iframe", "img", "object", "embed"}, tag
+        if tag == "script":
+            assert "src" not in attrs
+        for name in ("src", "href"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"^(https?:)?//", value), (tag, value)
+
+
+def test_judgments_and_quotes_link_both_ways(toy_report):
+    html = toy_report.read_text(encoding="utf-8")
+    ids = {a["id"] for _, a in _tags(html) if "id" in a}
+    hrefs = {a["href"] for t, a in _tags(html) if t == "a" and "href" in a}
+    for j in ("balance", "vindication"):  # the toy's cited judgments
+        assert f"q-{j}" in ids and f"j-{j}" in ids
+        assert f"#q-{j}" in hrefs and f"#j-{j}" in hrefs
+    assert "j-monthly_hazard" in ids  # an assumption has its row, and no quote
+    assert "q-monthly_hazard" not in ids
+    for href in hrefs:
+        if href.startswith("#"):
+            assert href[1:] in ids, f"dangling link {href}"
+
+
+def test_script_marks_itself_and_courses_are_addressable(toy_report):
+    html = toy_report.read_text(encoding="utf-8")
+    assert 'setAttribute("data-script", "ok")' in html
+    for course in ("wait", "appeal", "squeeze"):
+        assert f'data-course="{course}"' in html
+
+
+def test_ladders_show_steps_schedule_and_halt():
+    loaded = load_scenario(TOY)
+    views = {v.id: v for v in ladder_views(loaded.model, ["wait", "squeeze"])}
+    sq = views["squeeze"]
+    assert [r.id for r in sq.rungs] == ["blockade", "bombing"]
+    assert sq.schedule == "climbs one rung every 2 months from 2000-02"
+    assert sq.halt == "prob(press) > 0.9" and sq.forbid == ["manchuria"]
+    assert sq.rungs[1].risks == ["alliance at hazard 0.05"]
+    assert sq.rungs[0].effects == ["strain + 0.5"]
+    assert views["wait"].schedule == "no rungs: nothing is done"
+
+
+def test_missing_folders_are_created(tmp_path):
+    out = tmp_path / "a" / "b" / "r.html"
+    assert write_report(TOY, output=out, **{**SMALL, "sobol_base": 0}) == out
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not list(out.parent.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"outcome": "nope"}, "unknown outcome 'nope'; valid: war, deal"),
+    ({"risk": "nope"}, "unknown risk 'nope'.*valid: war, deal, strain_total, hawk_influence"),
+    ({"courses": ["nope"]}, "unknown course.*'nope'.*valid: wait, appeal, squeeze"),
+    ({"sobol_base": 33}, "power of two"),
+])
+def test_bad_input(tmp_path, options, message):
+    with pytest.raises(UsageError, match=message):
+        write_report(TOY, output=tmp_path / "r.html", **{**SMALL, **options})
+
+
+def test_output_that_is_a_folder_is_refused(tmp_path):
+    with pytest.raises(UsageError, match="is a folder"):
+        write_report(TOY, output=tmp_path, **SMALL)
