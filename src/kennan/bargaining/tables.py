@@ -7,8 +7,8 @@ row per actor. Saliences are on 0-1, or on 0-100 with ``salience_scale=100``.
 
 KTAB's layout (line 1: scenario, description, actors, dimensions; line 2: headers;
 then name, description, capability and a (position, salience) pair per dimension on
-0-100) is recognised when the first line does not name the plain columns, and read
-by :func:`kennan.bargaining.smp_ktab.load_ktab_csv`.
+0-100) is recognised by the whole numbers in fields 3 and 4 of its first line, and
+read by :func:`kennan.bargaining.smp_ktab.load_ktab_csv`.
 
 Every problem is a :class:`~kennan.errors.TableError` naming the file, the line
 (the row in the file, header included) and the column.
@@ -67,10 +67,17 @@ def read_table(path: str | Path, *, salience_scale: float = 1.0) -> NegotiationT
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise TableError("expected a header row naming the columns actor, position, salience "
                          "and capability (or KTAB's layout); the file is empty", Location(name, 1))
-    header = [cell.strip().lower() for cell in rows[0]]
-    if "actor" in header and ("position" in header or "salience" in header):
-        return _read_plain(name, rows, header, salience_scale)
-    return _read_ktab(name)
+    if _looks_like_ktab(rows[0]):
+        return _read_ktab(name)
+    return _read_plain(name, rows, [cell.strip().lower() for cell in rows[0]], salience_scale)
+
+
+def _looks_like_ktab(first: list[str]) -> bool:
+    """KTAB's line 1 gives the numbers of actors and dimensions in fields 3 and 4."""
+    try:
+        return len(first) >= 4 and all(float(f).is_integer() for f in first[2:4])
+    except ValueError:
+        return False
 
 
 def _read_ktab(name: str) -> NegotiationTable:
