@@ -132,3 +132,16 @@ def test_more_phrases(text: str, phrases: list[str]) -> None:
 def test_names_in_capitals() -> None:
     assert default_gazetteer().mentioned("the attack on STALIN and the SOVIET rulers") == (
         "stalin", "soviet_union")
+
+
+@pytest.mark.parametrize(("text", "phrases"), [
+    ("I do not believe Soviet action was designed", ["doubt"]),
+    ("we don’t think they will", ["doubt"]),
+    ("I believe it", ["believe"]),
+])
+def test_negated_belief_is_doubt(text: str, phrases: list[str]) -> None:
+    assert [p for p, _, _ in find_phrases(text)] == phrases
+
+
+def test_others_beliefs_are_not_the_writers_doubt() -> None:
+    assert find_phrases("And they do not think we will break relations") == []
