@@ -208,5 +208,5 @@ def test_any_cells_give_a_table_or_a_table_error(tmp_path: Path, rows) -> None:
 
 def test_header_without_actor_column_is_a_plain_table_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "name,position,salience,capability\na,1,1,1\nb,2,1,1\n")
-    with pytest.raises(TableError, match="missing column.*actor"):
+    with pytest.raises(TableError, match=r"missing column.*actor"):
         read_table(path)
