@@ -18,6 +18,7 @@ examples. :func:`load_ktab_csv` reads KTAB's CSV input layout.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,7 +82,10 @@ def smp(
     common signature and ignored: the SMP has no reference point. Returns
     ``outcome`` (draws,) and ``rounds`` (turns + 1, draws, actors).
     """
-    pos, sal, cap = as_batch(positions, saliences, capabilities)
+    try:
+        pos, sal, cap = as_batch(positions, saliences, capabilities)
+    except (TypeError, ValueError) as exc:
+        raise TableError(f"SMP inputs must be numeric arrays of matching shapes: {exc}") from None
     if pos.ndim != 2:
         raise TableError(f"positions: expected shape (draws, actors), got {pos.shape}")
     res = smp_multi(pos[:, :, None], sal[:, :, None], cap, max_turns=max_turns,
@@ -205,8 +209,10 @@ def _check(positions, saliences, capabilities, lo, hi, max_turns, min_turns):
                          f"capabilities {cap.shape}") from None
     x, sal = np.broadcast_to(x, shape), np.broadcast_to(sal, shape)
     cap = np.broadcast_to(cap, shape[:2])
-    if not lo < hi:
-        raise TableError(f"scale: expected low < high, got {(lo, hi)}")
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise TableError(f"scale: expected finite low < high, got {(lo, hi)}")
+    if shape[0] < 1:
+        raise TableError("expected at least one draw, got none")
     if shape[1] < 2:
         raise TableError(f"the SMP needs at least 2 actors, got {shape[1]}")
     if max_turns < 1 or min_turns < 1:
@@ -224,5 +230,5 @@ def _check(positions, saliences, capabilities, lo, hi, max_turns, min_turns):
 def _bad(values: np.ndarray, mask: np.ndarray, expected: str) -> None:
     if mask.any():
         where = tuple(int(v) for v in np.argwhere(mask)[0])
-        raise TableError(f"{expected}, got {values[where]!r} for actor {where[1]} "
+        raise TableError(f"{expected}, got {float(values[where]):g} for actor {where[1]} "
                          f"(draw {where[0]}); {int(mask.sum())} bad value(s) in all")
