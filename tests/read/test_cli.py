@@ -141,3 +141,15 @@ def test_fifty_megabytes(runner: CliRunner, tmp_path: Path) -> None:
 def test_bad_options(runner: CliRunner, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["read", str(telegram_208_path()), *args])
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_actors_from_a_scenario(runner: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("kennan: 1\nid: s\nactors:\n  - {id: ruling_group, kind: faction, "
+                        "name: Ruling group, of: x, influence: 1}\n", encoding="utf-8")
+    result = runner.invoke(app, ["read", str(telegram_208_path()), "--json", "--actors",
+                                 str(scenario), "--draft-scenario", str(tmp_path / "d.yaml")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["judgments"][-1]["actors"][0] == "ruling_group"
+    assert "ruling_group" not in (tmp_path / "d.yaml").read_text(encoding="utf-8").split(
+        "judgments:")[0]

@@ -41,7 +41,7 @@ def read(
         "--vocabulary", help="Estimative vocabulary for the probability ranges.")] = "icd203",
     actors: Annotated[Path | None, typer.Option(
         "--actors", help="More actors for the gazetteer: a TSV with columns id, kind, name, "
-        "aliases.")] = None,
+        "aliases, or a scenario (.yaml) whose actors are found by name.")] = None,
     start: Annotated[str | None, typer.Option(
         "--start", help="Start month (YYYY-MM) of the draft when the document has no "
         "date.")] = None,

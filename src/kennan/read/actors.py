@@ -1,9 +1,10 @@
 """The actor gazetteer: which actors a sentence mentions.
 
-Rows (id, kind, name, aliases) come from ``data/lexicon/actors.tsv``; a scenario or
-the command line adds or replaces rows (by id). Aliases match case-sensitively as whole
-words (and in capitals when four letters or more), the longest first, without
-overlaps: an alias inside a longer one ("X" in "X Nationalists") does not count.
+Rows (id, kind, name, aliases) come from ``data/lexicon/actors.tsv``; a scenario (its
+actors, found by their names) or a file of rows adds or replaces rows (by id).
+Aliases match case-sensitively as whole words (and in capitals when four letters or
+more), the longest first, without overlaps: an alias inside a longer one ("X" in
+"X Nationalists") does not count.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from kennan.errors import Location, ReadError
 from kennan.read import lexicon
@@ -28,7 +32,7 @@ class Actor:
     aliases: tuple[str, ...]
 
 
-_KINDS = ("state", "person", "group")
+_KINDS = ("state", "person", "group", "faction")
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -98,8 +102,11 @@ def default_gazetteer() -> Gazetteer:
 
 
 def load_gazetteer_file(path: str | Path) -> list[Actor]:
-    """Gazetteer rows from a tab-separated file with the columns of ``actors.tsv``."""
+    """Gazetteer rows from a tab-separated file with the columns of ``actors.tsv``, or
+    from a scenario (``.yaml``): its actors, each found by its name."""
     p = Path(path)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        return _scenario_actors(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -116,4 +123,20 @@ def load_gazetteer_file(path: str | Path) -> list[Actor]:
         raise ReadError(f"gazetteer header {header}: expected the columns id, kind, name, "
                         f"aliases (tab-separated)", Location(str(p), 1))
     rows = [dict(zip(header, ln.split("\t"), strict=False)) for ln in lines[1:]]
+    return actors_from_rows(rows, file=str(p))
+
+
+def _scenario_actors(p: Path) -> list[Actor]:
+    try:
+        data = YAML(typ="safe", pure=True).load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReadError("no such file: expected a scenario (.yaml)", Location(str(p))) from None
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise ReadError(f"cannot read the scenario's actors: {exc}", Location(str(p))) from None
+    actors = data.get("actors") if isinstance(data, dict) else None
+    if not isinstance(actors, list):
+        raise ReadError("expected a scenario with a list of actors", Location(str(p)))
+    rows = [{"id": str(a.get("id", "")), "kind": str(a.get("kind", "")),
+             "name": str(a.get("name") or a.get("id", "")), "aliases": str(a.get("name") or "")}
+            for a in actors if isinstance(a, dict)]
     return actors_from_rows(rows, file=str(p))

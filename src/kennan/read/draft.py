@@ -62,7 +62,8 @@ def draft_scenario(
         lines.append("actors:")
         for actor_id in actor_ids:
             actor = gaz.get(actor_id)
-            if actor is not None:  # always, as ids come from the same gazetteer
+            # A faction needs its state and influence: the author adds it by hand.
+            if actor is not None and actor.kind != "faction":
                 lines.append(f"  - {{id: {actor.id}, kind: {actor.kind}, name: {_q(actor.name)}}}")
     else:
         lines.append("actors: []")
