@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kennan.errors import ReadError
 from kennan.read import Document, Paragraph
+
+from .conftest import telegram_208_path
 
 # The first words of each of the 19 body paragraphs, as scenario citations count them.
 FIRST_WORDS = [
@@ -114,3 +118,14 @@ def test_references(doc: Document) -> None:
 def test_no_date_place_or_precedence_in_this_copy(doc: Document) -> None:
     # The shipped text has no dateline; FRUS gives none for this document either.
     assert doc.date is None and doc.place is None and doc.precedence is None
+
+
+def test_every_boundary_matches_the_printed_blocks(doc: Document) -> None:
+    # Independently of the reader: the body is the blank-line-separated blocks after the
+    # heading and the classification line, less page markers and the two body markers.
+    blocks = [b.strip() for b in telegram_208_path().read_text(encoding="utf-8").split("\n\n")]
+    body = [b for b in blocks if b][2:]
+    expected = [re.sub(r"\s+", " ", re.sub(r" \[Page \d+\] ", " ", b)) for b in body]
+    expected[0] = expected[0].replace("July 29.2 ", "July 29. ")
+    expected[17] = expected[17].replace("at home.3 ", "at home. ")
+    assert [p.text for p in doc.paragraphs] == expected
