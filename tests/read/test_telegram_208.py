@@ -129,3 +129,10 @@ def test_every_boundary_matches_the_printed_blocks(doc: Document) -> None:
     expected[0] = expected[0].replace("July 29.2 ", "July 29. ")
     expected[17] = expected[17].replace("at home.3 ", "at home. ")
     assert [p.text for p in doc.paragraphs] == expected
+
+
+def test_quotes_and_dashes_fold(doc: Document) -> None:
+    assert doc.paragraph(3).contains("any better-indeed may be thought")
+    assert doc.paragraph(13).contains("this line has had Stalin's approval")
+    start, end = doc.paragraph(13).locate("Stalin's approval")
+    assert doc.paragraph(13).text[start:end] == "Stalin’s approval"

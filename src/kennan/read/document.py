@@ -31,14 +31,21 @@ def squeeze(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+# Typographic quotes and dashes compare equal to plain ones (one character for one, so
+# positions in the folded text are positions in the original).
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2014": "-", "\u2013": "-"})
+
+
 def find_ignoring_space(text: str, quote: str) -> tuple[int, int] | None:
     """(start, end) of the first occurrence of ``quote`` in ``text`` when all whitespace
-    is ignored on both sides, or None (also for a quote of nothing but space)."""
-    needle = squeeze(quote)
+    is ignored on both sides and typographic quotes and dashes equal plain ones, or None
+    (also for a quote of nothing but space)."""
+    needle = squeeze(quote).translate(_FOLD)
     if not needle:
         return None
     kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    at = "".join(text[i] for i in kept).find(needle)
+    at = "".join(text[i] for i in kept).translate(_FOLD).find(needle)
     if at < 0:
         return None
     return kept[at], kept[at + len(needle) - 1] + 1
@@ -71,7 +78,7 @@ class Paragraph:
 
     def contains(self, quote: str) -> bool:
         """True if ``quote`` occurs in the text, as written or with its telegraphese
-        expanded, ignoring all differences of whitespace."""
+        expanded, ignoring differences of whitespace and of typographic quotes and dashes."""
         return self.locate(quote) is not None
 
     def locate(self, quote: str) -> tuple[int, int] | None:
