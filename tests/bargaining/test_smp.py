@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kennan.bargaining.smp as smp_module
-from kennan.bargaining import MODELS
+from kennan.bargaining import MODELS, smp_challenge
 from kennan.bargaining.smp import load_ktab_csv, smp, smp_multi
 from kennan.bargaining.smp_challenge import challenges
 from kennan.bargaining.smp_reference import smp_reference
@@ -308,3 +308,33 @@ def test_loader_round_trips_written_tables(tmp_path_factory, rows):
     assert table.positions.tolist() == [[p for p, _ in r[2]] for r in rows]
     assert table.saliences.tolist() == [[s / 100.0 for _, s in r[2]] for r in rows]
     assert all(math.isfinite(v) for v in table.positions.ravel())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_pass_stays_within_its_bound_of_ktab_order(seed):
+    # Weak principals facing heavy third parties, many actors on the same spot: the
+    # fast pass must stay within its bound of KTAB's order of operations, else the
+    # exact recheck could miss the best target.
+    rng = np.random.default_rng(seed)
+    c, n, dims = 3, int(rng.integers(3, 16)), int(rng.integers(1, 4))
+    x = np.round(rng.uniform(0, 1, (c, n, dims)), 1)
+    sal = rng.uniform(0, 1, (c, n, dims))
+    sal = sal / sal.sum(axis=2, keepdims=True) * rng.uniform(0.01, 1, (c, n, 1))
+    tab = Table.build(sal, 10 ** rng.uniform(-3, 6, (c, n)))
+    d = distances(x, x, tab)
+    r = risk_attitudes(x, tab, d)
+    rp = ((2.0 * r)[:, :, None] + r[:, None, :]) / 3.0
+    u_ii, u_ij, a_str, b_str = smp_challenge._principals(d, rp, tab.weight)
+    fast, bound = smp_challenge._fast_gains(d, rp, tab.weight, tab.total_sal, u_ii, u_ij,
+                                            a_str, b_str)
+    cc, ii, jj = np.nonzero(~np.eye(n, dtype=bool)[None].repeat(c, axis=0))
+    _, exact = smp_challenge._exact(d, rp, tab.weight, tab.total_sal, cc, ii, jj)
+    assert np.all(np.abs(fast[cc, ii, jj] - exact) < 1e-2 * bound[cc, ii, jj])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_extreme_weights_and_ties_match_plain_loop_reference(seed):
+    pos, sal, cap = _random_table(50 + seed, n=8, dims=2, dup=2)
+    cap = cap ** 3 / 10.0  # capabilities over six orders of magnitude
+    table = load_like(np.round(pos[0], -1), sal[0], cap[0])
+    np.testing.assert_array_equal(_run(table).rounds[:, 0], _reference(table))

@@ -3,17 +3,19 @@
 The estimate for i challenging j sums a vote of every third party k, so all pairs
 cost O(n^3) per draw. Two passes keep that cheap and KTAB-exact:
 
-1. A fast pass over all (i, j) in an algebraically reduced form (15 array
-   operations per third party instead of KTAB's 27), which picks each actor's
-   best target up to a proven rounding bound.
+1. A fast pass over all (i, j) in an algebraically reduced form (fewer array
+   operations per third party than KTAB's), which picks each actor's best target
+   up to a rounding bound.
 2. An exact pass, in KTAB's order of operations, for the chosen target of every
    actor and for any rival within that bound (a near-tie). Its doubles are
    KTAB's, so the bargain (rounded to 1e-4) and tie-breaks (lowest index) match.
 
-Reduced form: with U the perspective's utilities, a_k = w_k (U_kk - U_ki) and
-b_k = w_k (U_kk - U_kj), KTAB's third-party vote is
-t_k = pi_k (a_k + b_k) - b_k with pi_k = (A + max(0, b_k - a_k)) / (A + B + |b_k - a_k|);
-and the expected gain is dEU = (U_ii - U_ij) (1 - 2 S_j (1 - p_ij)).
+Reduced form: with U the perspective's utilities, v_k = w_k (U_ki - U_kj) and
+a_k = w_k (U_kk - U_ki), KTAB's third-party vote is
+t_k = a_k (2 pi_k - 1) + v_k (pi_k - 1) with pi_k = (A + max(0, v_k)) / (A + B + |v_k|);
+and the expected gain is dEU = (U_ii - U_ij) (1 - 2 S_j (1 - p_ij)). v_k is computed
+exactly as KTAB does (pi_k is sensitive to it when the principals are weak); the
+rest differs from KTAB's doubles by a few rounding errors of size w_k.
 """
 
 from __future__ import annotations
@@ -66,42 +68,45 @@ def _fast_gains(d, rp, w, total_sal, u_ii, u_ij, a_str, b_str):
     c, n, _ = d.shape
     idx = np.arange(n)
     om, dm = 1 - d, np.minimum(d, 1.0)
-    ab = a_str + b_str
-    # For third party k, with r = rp[i, k]: w_k U_kk = x_i, a_k = x_i - w_k U_ki and
-    # w_k U_kj = g_j + h_j r_i, so b, b - a and a + b are all "row value - g_j - h_j r_i":
-    # one small matrix product builds the three (c, n, n) arrays at once.
-    rk_all = rp.transpose(0, 2, 1)  # [c, k, i]
+    ab = (a_str + b_str)[:, None]
+    a_blk = a_str[:, None]
+    rk_all = rp.transpose(0, 2, 1)  # [c, k, i]: perspective i's view of k's attitude
+    u_ki = _util(om, dm, rk_all)  # U^i(k, i)
+    u_kk = _util(om[:, idx, idx][:, :, None], dm[:, idx, idx][:, :, None], rk_all)
     wk = w[:, :, None]
-    x = wk * _util(om[:, idx, idx][:, :, None], dm[:, idx, idx][:, :, None], rk_all)
-    a = x - wk * _util(om, dm, rk_all)  # [c, k, i]
-    g = wk * om  # [c, k, j]
-    right = np.stack([np.ones((c, n, n)), g, g * dm], axis=2)  # [c, k, 3, j]
-    left = np.empty((3, c, n, n, 3))  # [(b | v | s), c, k, i, 3]
-    left[..., 1] = -1.0
-    left[..., 2] = -rk_all
-    left[0, ..., 0] = x
-    left[1, ..., 0] = x - a
-    left[2, ..., 0] = x + a
+    a_all = wk * (u_kk - u_ki)  # a_k = w_k (U_kk - U_ki)
     sum_t = np.zeros((c, n, n))
     sum_abs = np.zeros((c, n, n))
     step = max(1, _BLOCK_ELEMENTS // (c * n * n))  # third parties per block
     for k0 in range(0, n, step):
         ks = slice(k0, min(n, k0 + step))
         m = ks.stop - k0
-        b, v, s = (np.matmul(left[q, :, ks], right[:, ks]) for q in range(3))  # (c, m, i, j)
-        num = np.maximum(v, 0.0)
-        num += a_str[:, None]
-        np.abs(v, out=v)
-        v += ab[:, None]
-        num /= v  # pi_k: the share of (i with k) against j in the little contest
-        num *= s
-        num -= b  # the third party's vote t_k
+        # U^i(k, j) = (1 - d_kj)(1 + d_kj R_ik) exactly as KTAB rounds it (an outer
+        # product with one term per entry is exact), so that v_k is KTAB's to the bit:
+        # KTAB's pi_k turns on v_k against the principals' strengths, which can be tiny.
+        u_kj = np.matmul(rk_all[:, ks, :, None], dm[:, ks, None, :])  # [c, k, i, j]
+        u_kj += 1.0
+        u_kj *= om[:, ks, None, :]
+        v = u_ki[:, ks, :, None] - u_kj
+        v *= wk[:, ks, :, None]  # v_k = w_k (U_ki - U_kj)
+        pi = np.maximum(v, 0.0)
+        pi += a_blk
+        den = np.abs(v)
+        den += ab
+        pi /= den  # pi_k: the share of (i with k) against j in the little contest
+        # t_k = pi a_k - (1 - pi) b_k with b_k = a_k + v_k, i.e. a_k (2 pi - 1) + v_k (pi - 1).
+        t = pi + pi
+        t -= 1.0
+        t *= a_all[:, ks, :, None]
+        pi -= 1.0
+        pi *= v
+        t += pi
         own = np.arange(m)
-        num[:, own, own + k0, :] = 0.0  # k is a principal here, not a third party
-        num[:, own, :, own + k0] = 0.0
-        sum_t += num.sum(axis=1)
-        np.abs(num, out=num)
-        sum_abs += num.sum(axis=1)
+        t[:, own, own + k0, :] = 0.0  # k is a principal here, not a third party
+        t[:, own, :, own + k0] = 0.0
+        sum_t += t.sum(axis=1)
+        np.abs(t, out=t)
+        sum_abs += t.sum(axis=1)
     ci = a_str + 0.5 * (sum_abs + sum_t)
     cj = b_str + 0.5 * (sum_abs - sum_t)
     p = ci / (ci + cj)
