@@ -13,6 +13,7 @@ them (so a bad date is an error at its line, not a crash inside the YAML library
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,11 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         )
     yaml = YAML(typ="safe", pure=True)
     try:
-        root = yaml.compose(text)
+        with warnings.catch_warnings():
+            # ruamel warns of legal YAML (an anchor defined twice: the later one holds);
+            # a warning printed by a library is noise to the user, never a finding.
+            warnings.simplefilter("ignore")
+            root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -211,6 +216,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
                             Location(file, 1, 1)) from None
     if root is None:
         raise ScenarioError("file is empty; expected a YAML mapping", Location(file, 1, 1))
+    _check_expansion(root, file)
     builder = _Builder(file, yaml.constructor)
     data = builder.build(root, (), 0)
     if builder.problems:
@@ -220,6 +226,48 @@ def load_yaml(text: str, file: str) -> YamlDocument:
     lines = tuple(_LINE_BREAK.split(text.removeprefix("\ufeff")))
     return YamlDocument(file, data, builder.positions, builder.key_positions, builder.spans,
                         lines)
+
+
+def _check_expansion(root: Node, file: str) -> None:
+    """Refuse a document whose aliases expand it past :data:`MAX_NODES` values, or loop.
+
+    Aliases share nodes, so the expanded size is summed over the node graph with each
+    shared node counted once per use but computed once: a "billion laughs" is refused
+    in time proportional to its text, not to its expansion.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise ScenarioError("a YAML alias refers to a node that contains it (a recursive "
+                                "alias); the document would never end",
+                                Location(file, node.start_mark.line + 1,
+                                         node.start_mark.column + 1))
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    if size[id(root)] > MAX_NODES:
+        raise ScenarioError(
+            f"document expands to more than {MAX_NODES:,} values (nested YAML aliases?); "
+            "refusing to expand it", Location(file, 1, 1))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _reader_message(exc: YAMLError) -> str:
@@ -270,7 +318,7 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise ScenarioError(
-                f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)", self.at(node)
+                f"nesting deeper than {MAX_DEPTH} levels", self.at(node)
             )
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         tag = str(node.tag)
