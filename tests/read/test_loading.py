@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kennan.errors import ReadError
 from kennan.read import MAX_BYTES, load_document
@@ -86,3 +88,21 @@ def test_paragraph_lookup_errors_name_the_range(tmp_path: Path) -> None:
     for bad in (0, 3, True, "1"):
         with pytest.raises(ReadError, match=r"f\.txt: no paragraph .* from 1 to 2"):
             d.paragraph(bad)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.text(alphabet="<>/=\"' abcdivptype[]Page0123456789.\n", max_size=200).map(str.encode),
+), st.sampled_from(["f.txt", "f.xml"]))
+def test_any_bytes_read_or_refused_cleanly(tmp_path: Path, data: bytes, name: str) -> None:
+    path = _bytes(tmp_path, data, name)
+    try:
+        doc = load_document(path)
+    except ReadError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    for n, p in enumerate(doc.paragraphs, start=1):
+        assert p.n == n and p.text == p.text.strip() and p.text

@@ -172,3 +172,9 @@ def test_body_pasted_without_its_heading(tmp_path: Path) -> None:
     assert [p.text for p in d.paragraphs] == ["208. Kentel. Deptel 101, July 29. Immed sitn.",
                                               "More at home. Yes."]
     assert [(f.n, f.paragraph) for f in d.footnotes] == [("2", 1), ("3", 2)]
+
+
+def test_a_page_marker_alone_leaves_no_gap_in_the_numbers(tmp_path: Path) -> None:
+    d = _doc(tmp_path, "Heading to X\n\nOne.\n\n[Page 5]\n\nTwo.\n")
+    assert [(p.n, p.text, p.pages) for p in d.paragraphs] == [(1, "One.", (4,)),
+                                                              (2, "Two.", (5,))]

@@ -79,16 +79,19 @@ def parse_text(text: str, path: Path) -> Document:
             footnotes.append(Footnote(n=n, text=footnote_texts.get(n), paragraph=0))
     body = [b.text for b in blocks[i:end]]
     texts, pages = _strip_pages(body)
-    paragraphs = []
-    for k, (raw, pg) in enumerate(zip(texts, pages, strict=True), start=1):
+    paragraphs: list[Paragraph] = []
+    for raw, pg in zip(texts, pages, strict=True):
         clean, found = marks.strip_body(raw)
+        if not clean:  # a page marker standing alone between paragraphs
+            continue
+        k = len(paragraphs) + 1
         for n, anchor in found:
             footnotes.append(Footnote(n=n, text=footnote_texts.get(n), paragraph=k, anchor=anchor))
         paragraphs.append(Paragraph(n=k, text=clean, pages=pg))
     return metadata.complete(
         Document(
             path=path,
-            paragraphs=tuple(p for p in paragraphs if p.text),
+            paragraphs=tuple(paragraphs),
             format="text",
             id=doc_id,
             heading=heading,
