@@ -17,7 +17,6 @@ unambiguous, after a letter or a closing quote).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from kennan.read import metadata
@@ -36,12 +35,6 @@ _SEPARATOR = re.compile(r"^(?:footnotes:?|[-_*=\u2014 ]{3,})$", re.IGNORECASE)
 _SIGNATURE_MAX_WORDS = 5
 
 
-@dataclass
-class _Block:
-    text: str  # lines joined with single spaces; page markers still in place
-    line: int  # 1-based line of the block's first line
-
-
 def parse_text(text: str, path: Path) -> Document:
     """Read a decoded plain-text document into a :class:`Document`."""
     blocks = _blocks(text)
@@ -50,7 +43,7 @@ def parse_text(text: str, path: Path) -> Document:
     i = 0
     # Front matter: at most one of each kind, in any order, before the first body block.
     while i < len(blocks):
-        raw = _PAGE.sub(" ", blocks[i].text).strip()
+        raw = _PAGE.sub(" ", blocks[i]).strip()
         # A lone block is the body, whatever it looks like.
         kind = metadata.front_matter_kind(raw, first=(i == 0)) if len(blocks) > 1 else None
         if kind is None or kind in front:
@@ -67,8 +60,8 @@ def parse_text(text: str, path: Path) -> Document:
             doc_id, heading = f"d{m.group(1)}", heading[m.end():]
     end, footnote_texts = _back_matter(blocks, i)
     signed: str | None = None
-    if end > i + 1 and _looks_like_signature(blocks[end - 1].text):
-        signed = normalise_space(blocks[end - 1].text)
+    if end > i + 1 and _looks_like_signature(blocks[end - 1]):
+        signed = normalise_space(blocks[end - 1])
         end -= 1
 
     marks = _Markers()
@@ -77,7 +70,7 @@ def parse_text(text: str, path: Path) -> Document:
         heading, n = marks.strip_heading(heading)
         if n is not None:
             footnotes.append(Footnote(n=n, text=footnote_texts.get(n), paragraph=0))
-    body = [b.text for b in blocks[i:end]]
+    body = blocks[i:end]
     texts, pages = _strip_pages(body)
     paragraphs: list[Paragraph] = []
     for raw, pg in zip(texts, pages, strict=True):
@@ -102,29 +95,27 @@ def parse_text(text: str, path: Path) -> Document:
     )
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str) -> list[str]:
+    """Blocks of lines (joined by single spaces; page markers still in place)."""
     lines = text.split("\n")
     nonblank = sum(1 for ln in lines if ln.strip())
     has_blank = nonblank > 1 and any(not ln.strip() for ln in lines[:-1])
-    blocks: list[_Block] = []
+    blocks: list[str] = []
     current: list[str] = []
-    start = 0
-    for no, line in enumerate(lines, start=1):
+    for line in lines:
         if not line.strip():
             if current:
-                blocks.append(_Block(_join(current), start))
+                blocks.append(_join(current))
                 current = []
             continue
         # No blank lines anywhere: a line is a paragraph, unless it continues a
         # hard-wrapped one (the next line starts lower-case).
         if not has_blank and current and not line.lstrip()[:1].islower():
-            blocks.append(_Block(_join(current), start))
+            blocks.append(_join(current))
             current = []
-        if not current:
-            start = no
         current.append(line)
     if current:
-        blocks.append(_Block(_join(current), start))
+        blocks.append(_join(current))
     return blocks
 
 
@@ -213,7 +204,7 @@ class _Markers:
         return normalise_space("".join(out)), found
 
 
-def _back_matter(blocks: list[_Block], start: int) -> tuple[int, dict[str, str]]:
+def _back_matter(blocks: list[str], start: int) -> tuple[int, dict[str, str]]:
     """Find footnote texts at the end; return where the body ends and the texts by marker.
 
     Numbered trailing blocks are footnotes only if a separator line ("Footnotes",
@@ -222,17 +213,17 @@ def _back_matter(blocks: list[_Block], start: int) -> tuple[int, dict[str, str]]
     """
     end = len(blocks)
     k = end
-    while k > start + 1 and _FOOTNOTE_TEXT.match(normalise_space(blocks[k - 1].text)):
+    while k > start + 1 and _FOOTNOTE_TEXT.match(normalise_space(blocks[k - 1])):
         k -= 1
     if k == end:
         return end, {}
-    first = normalise_space(blocks[k].text)
-    separated = k > start + 1 and _SEPARATOR.match(normalise_space(blocks[k - 1].text))
+    first = normalise_space(blocks[k])
+    separated = k > start + 1 and _SEPARATOR.match(normalise_space(blocks[k - 1]))
     if not (separated or re.match(r"^1[.)]?\s+Source\b", first)):
         return end, {}
     texts: dict[str, str] = {}
     for block in blocks[k:end]:
-        raw = normalise_space(_PAGE.sub(" ", block.text))
+        raw = normalise_space(_PAGE.sub(" ", block))
         m = _FOOTNOTE_TEXT.match(raw)
         if m:
             texts.setdefault(m.group(1), raw[m.end():])
