@@ -41,4 +41,4 @@ def test_report_renders_without_console_errors(toy_report, tmp_path):
 def test_inline_script_runs_to_the_end(toy_report, tmp_path):
     dom = _chromium(tmp_path / "profile", "--dump-dom", toy_report.resolve().as_uri()).stdout
     assert 'data-script="ok"' in dom
-    assert ">interactive<" in dom
+    assert ">Interactive: click a course" in dom

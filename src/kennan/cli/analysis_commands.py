@@ -52,7 +52,7 @@ def report(
     courses: str | None = typer.Option(None, "--courses", help="Comma-separated course ids."),
     sobol_base: int = typer.Option(4096, "--sobol-base",
                                    help="Sobol' base samples, a power of two (0: skip)."),
-    points: int = typer.Option(1000, "--points", help="Judgment points for discovery."),
+    points: int = typer.Option(2000, "--points", help="Judgment points for discovery."),
     replicates: int = typer.Option(16, "--replicates", help="Runs per discovery point."),
 ) -> None:
     """Write one self-contained HTML report of a scenario and say where."""

@@ -24,7 +24,7 @@ from kennan.scenario.loading import LoadedScenario, load_scenario
 
 DEFAULT_SCENARIO = "korea-1952"
 DEFAULT_SOBOL_BASE = 4096
-DEFAULT_POINTS = 1000
+DEFAULT_POINTS = 2000
 DEFAULT_REPLICATES = 16
 
 

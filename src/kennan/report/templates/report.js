@@ -60,6 +60,6 @@
 
   // Tell a headless test (and a curious reader) that the script ran to the end.
   var status = document.getElementById("script-status");
-  status.textContent = "interactive";
+  status.textContent = "Interactive: click a course to pick it out.";
   document.documentElement.setAttribute("data-script", "ok");
 })();
