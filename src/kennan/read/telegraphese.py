@@ -135,10 +135,17 @@ class Lexicon:
         return found
 
 
-def default_rows() -> list[tuple[str, str, str | None, str | None]]:
-    """The shipped rows: telegraphese.tsv, then the FRUS lists."""
-    rows = [(r["token"], r["expansion"], r.get("plural") or None, r.get("context") or None)
-            for r in lexicon_files.read_table("telegraphese.tsv")]
+Row = tuple[str, str, str | None, str | None]
+
+
+def default_rows(terms: Mapping[str, str] | None = None) -> list[Row]:
+    """The shipped rows: telegraphese.tsv, then ``terms`` (a source's own list), then the
+    FRUS lists."""
+    rows: list[Row] = [
+        (r["token"], r["expansion"], r.get("plural") or None, r.get("context") or None)
+        for r in lexicon_files.read_table("telegraphese.tsv")
+    ]
+    rows += [(k, v, None, None) for k, v in (terms or {}).items()]
     rows += [(r["abbreviation"], r["expansion"], None, None)
              for r in lexicon_files.read_table("frus_abbreviations.tsv")]
     return rows
@@ -152,13 +159,7 @@ def default_lexicon() -> Lexicon:
 
 def lexicon_with(terms: Mapping[str, str] | None) -> Lexicon:
     """The shipped lexicon, with a source's own list of terms before the FRUS lists."""
-    if not terms:
-        return default_lexicon()
-    ours = [(r["token"], r["expansion"], r.get("plural") or None, r.get("context") or None)
-            for r in lexicon_files.read_table("telegraphese.tsv")]
-    frus = [(r["abbreviation"], r["expansion"], None, None)
-            for r in lexicon_files.read_table("frus_abbreviations.tsv")]
-    return Lexicon(ours + [(k, v, None, None) for k, v in terms.items()] + frus)
+    return Lexicon(default_rows(terms)) if terms else default_lexicon()
 
 
 def expand(text: str, *, lexicon: Lexicon | None = None) -> Expansion:
