@@ -9,11 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from kennan.engine.model import build_model
+from kennan.engine.simulate import simulate
 from kennan.errors import SimulationError, UsageError
 from kennan.experiments import store
+from kennan.experiments.results import draws_frame
 from kennan.experiments.runner import run
 from kennan.experiments.summary import Summary
 
@@ -45,7 +49,7 @@ def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference
     assert manifest["started"] and manifest["finished"]
     table = pq.read_table(out / "draws" / "chunk-000001.parquet")
     assert table.num_rows == 3000
-    assert table.column("draw").to_pylist()[:2] == [1000, 1001]
+    assert table.column("draw").to_pylist()[:4] == [1000, 1000, 1000, 1001]
     meta = table.schema.metadata
     assert Summary.from_json(meta[b"kennan.summary"]).draws == 1000
     assert store.read_summary(out).to_dict() == reference.summary.to_dict()
@@ -187,3 +191,16 @@ def test_a_full_disk_leaves_nothing_half_written(toy, tmp_path, monkeypatch):
     assert manifest["status"] == "failed"
     monkeypatch.setattr(store.pq, "write_table", real)
     assert run(toy, **OPTIONS, out=out, resume=True).draws == 3000
+
+
+def test_chunk_files_hold_the_draws_frame_table(toy):
+    model = build_model(toy)
+    chunk = simulate(model, start=40, count=300, seed=1)
+    outcomes = [o.id for o in model.outcomes]
+    ours = store.chunk_table(chunk, outcomes)
+    theirs = pa.Table.from_pandas(draws_frame(chunk, outcomes), preserve_index=False)
+    theirs = theirs.replace_schema_metadata(None).cast(ours.schema)
+    order = [("draw", "ascending"), ("course", "ascending")]
+    assert ours.sort_by(order).equals(theirs.sort_by(order))
+    # Draw-major: the rows of one draw are together.
+    assert ours.column("draw").to_pylist()[:4] == [40, 40, 40, 41]

@@ -5,8 +5,8 @@ Layout of a folder written by ``kennan run --out DIR``::
     DIR/manifest.json             what was run (scenario hash, seed, draws, chunk size,
                                   courses, baseline, version), when, and its status
     DIR/.lock                     while a run holds the folder: the PID and host
-    DIR/draws/chunk-000000.parquet  one row per (draw, course) of chunk 0, with the
-                                  chunk's exact summary in the file's key-value metadata
+    DIR/draws/chunk-000000.parquet  one row per (draw, course) of chunk 0, draw-major, with
+                                  the chunk's exact summary in the file's key-value metadata
     DIR/summary.json              the whole run's exact summary, once complete
 
 Every file is written under a temporary name beginning with a dot and renamed
@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -35,7 +36,6 @@ import pyarrow.parquet as pq
 from kennan import __version__
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
-from kennan.experiments.results import draws_frame
 from kennan.experiments.summary import Summary
 
 FORMAT = 1
@@ -84,10 +84,40 @@ def chunk_path(folder: str | Path, index: int) -> Path:
     return Path(folder) / DRAWS / f"chunk-{index:06d}.parquet"
 
 
+def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
+    """One chunk's per-draw table: the columns of :func:`~.results.draws_frame`, built
+    straight in Arrow (no pandas block copies) and draw-major, so a draw's rows are
+    together and its judgment values, repeated per course, compress."""
+    n_c, n = chunk.outcome.shape
+
+    def flat(values: np.ndarray) -> np.ndarray:  # (courses, draws) -> draw-major rows
+        return np.ascontiguousarray(values.T).ravel()
+
+    outcome = flat(chunk.outcome).astype(np.int64)
+    labels = pa.array([*outcomes, ""], type=pa.string())
+    columns: dict[str, pa.Array] = {
+        "draw": pa.array(np.repeat(np.arange(chunk.start, chunk.start + n, dtype=np.int64),
+                                   n_c)),
+        "course": pa.array(np.tile(np.array(chunk.courses, dtype=object), n),
+                           type=pa.string()),
+        "outcome": labels.take(pa.array(np.where(outcome < 0, len(outcomes), outcome))),
+        "period": pa.array(flat(chunk.time).astype(np.int64)),
+    }
+    for k, o in enumerate(outcomes):
+        columns[o] = pa.array(outcome == k)
+    for name, values in chunk.metrics.items():
+        columns[name] = pa.array(flat(values))
+    for name, values in chunk.records.items():
+        columns[name] = pa.array(flat(values), from_pandas=True)  # NaN (not reached) -> null
+    for name, values in chunk.judgments.items():
+        columns[f"j_{name}"] = pa.array(np.repeat(values, n_c))
+    return pa.table(columns)
+
+
 def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Summary,
                 outcomes: list[str], *, seed: int) -> Path:
     """Write one chunk's per-draw table and summary, atomically."""
-    table = pa.Table.from_pandas(draws_frame(chunk, outcomes), preserve_index=False)
+    table = chunk_table(chunk, outcomes)
     info = {"index": index, "start": chunk.start, "count": chunk.count, "seed": seed,
             "courses": list(chunk.courses)}
     meta = dict(table.schema.metadata or {})
