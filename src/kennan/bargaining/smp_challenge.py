@@ -12,7 +12,7 @@ cost O(n^3) per draw. Two passes keep that cheap and KTAB-exact:
 
 Reduced form: with U the perspective's utilities, v_k = w_k (U_ki - U_kj) and
 a_k = w_k (U_kk - U_ki), KTAB's third-party vote is
-t_k = a_k (2 pi_k - 1) + v_k (pi_k - 1) with pi_k = (A + max(0, v_k)) / (A + B + |v_k|);
+t_k = pi_k (2 a_k + v_k) - (a_k + v_k) with pi_k = (A + max(0, v_k)) / (A + B + |v_k|);
 and the expected gain is dEU = (U_ii - U_ij) (1 - 2 S_j (1 - p_ij)). v_k is computed
 exactly as KTAB does (pi_k is sensitive to it when the principals are weak); the
 rest differs from KTAB's doubles by a few rounding errors of size w_k.
@@ -94,19 +94,17 @@ def _fast_gains(d, rp, w, total_sal, u_ii, u_ij, a_str, b_str):
         den = np.abs(v)
         den += ab
         pi /= den  # pi_k: the share of (i with k) against j in the little contest
-        # t_k = pi a_k - (1 - pi) b_k with b_k = a_k + v_k, i.e. a_k (2 pi - 1) + v_k (pi - 1).
-        t = pi + pi
-        t -= 1.0
-        t *= a_all[:, ks, :, None]
-        pi -= 1.0
-        pi *= v
-        t += pi
+        # t_k = pi a_k - (1 - pi) b_k = pi (a_k + b_k) - b_k, with b_k = a_k + v_k.
+        b = v + a_all[:, ks, :, None]
+        t = b + a_all[:, ks, :, None]
+        t *= pi
+        t -= b
         own = np.arange(m)
         t[:, own, own + k0, :] = 0.0  # k is a principal here, not a third party
         t[:, own, :, own + k0] = 0.0
-        sum_t += t.sum(axis=1)
+        sum_t += t[:, 0] if m == 1 else t.sum(axis=1)
         np.abs(t, out=t)
-        sum_abs += t.sum(axis=1)
+        sum_abs += t[:, 0] if m == 1 else t.sum(axis=1)
     ci = a_str + 0.5 * (sum_abs + sum_t)
     cj = b_str + 0.5 * (sum_abs - sum_t)
     p = ci / (ci + cj)
