@@ -4,9 +4,9 @@ Arrays carry a leading axis of draws ``c``; actors are ``n``, dimensions ``k``.
 Everything is on KTAB's unit scale. Every sum and product that KTAB accumulates
 runs here in KTAB's order too (a Python loop over the summed index, vectorised
 over everything else), so each turn reproduces KTAB's doubles exactly and ties
-break the way KTAB breaks them. The costly step is the challenge: each actor's
-estimate of each challenge with every third party's vote, O(n^3) per draw, done
-as n passes over (c, n, n) arrays. See ``docs/smp.md`` for the equations.
+break the way KTAB breaks them. The costly step, every actor's estimate of every
+challenge with every third party's vote (O(n^3) per draw), is in
+:mod:`kennan.bargaining.smp_challenge`. See ``docs/smp.md`` for the equations.
 """
 
 from __future__ import annotations
