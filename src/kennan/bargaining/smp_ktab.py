@@ -61,7 +61,7 @@ def load_ktab_csv(path: str | Path) -> KtabTable:
         if col > len(fields):
             raise fail(f"expected {what} in column {col}, but the line has only "
                        f"{len(fields)} field(s)", line, col)
-        cell = fields[col - 1].strip()
+        cell = _text(fields[col - 1].strip()).strip()
         if not cell:
             raise fail(f"expected a number for {what}, got an empty cell", line, col)
         try:
