@@ -78,6 +78,8 @@ def _election(util: list[list[float]], weight: list[float], options: list[int]) 
     total = 0.0
     for qx in q:
         total = total + qx
+    if total == 0.0:  # every product underflowed (KTAB would divide by zero)
+        return [0.0] * n_opt
     return [qx / total for qx in q]
 
 

@@ -106,8 +106,9 @@ def risk_attitudes(x: np.ndarray, tab: Table, d: np.ndarray | None = None) -> np
     p = condorcet(election(1 - d, tab.cap))
     p_min = p.min(axis=1, keepdims=True)
     p_max = p.max(axis=1, keepdims=True)
-    flat = p_max == p_min
-    # With every option equally likely the range is empty: treat everyone as neutral.
+    flat = ~(p_max > p_min)
+    # With every option equally likely the range is empty (KTAB divides by zero; so it
+    # would if every product underflowed): treat everyone as neutral.
     span = np.where(flat, 1.0, 2 * (p_max - p_min))
     r = (3 * p - (p_max + 2 * p_min)) / span
     return np.where(flat, 0.0, r)
@@ -184,6 +185,7 @@ def resolve_queues(x: np.ndarray, d: np.ndarray, r: np.ndarray, tab: Table,
     rank[:, idx, idx] = 1
     top = p == p.max(axis=2, keepdims=True)
     chosen = np.argmin(np.where(top, rank, n + 3), axis=2)
+    chosen[~(total > 0)] = n  # every product underflowed: no basis to move, stay put
     new = x.copy()
     mine = chosen == idx
     theirs = (chosen < n) & ~mine
