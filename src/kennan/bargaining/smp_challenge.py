@@ -174,7 +174,11 @@ def challenges(d: np.ndarray, r: np.ndarray, w: np.ndarray, total_sal: np.ndarra
     sure = np.where(lo > MIN_GAIN, lo, -np.inf).max(axis=2, keepdims=True)
     cand = (hi > MIN_GAIN) & (hi >= sure)  # could be the exact best target
     cc, ii, jj = np.nonzero(cand)
-    p_ex, g_ex = _exact(d, rp, w, total_sal, cc, ii, jj)
+    step = max(1, _BLOCK_ELEMENTS // n)  # usually one candidate per actor: one block
+    parts = [_exact(d, rp, w, total_sal, cc[a:a + step], ii[a:a + step], jj[a:a + step])
+             for a in range(0, max(cc.size, 1), step)]
+    p_ex = np.concatenate([q[0] for q in parts])
+    g_ex = np.concatenate([q[1] for q in parts])
     exact = np.full((c, n, n), -np.inf)
     exact[cc, ii, jj] = np.where(g_ex > MIN_GAIN, g_ex, -np.inf)
     target = np.argmax(exact, axis=2)  # first maximum: ties go to the lowest index
