@@ -54,9 +54,10 @@ class Gazetteer:
                     if len(alias) >= 4 and alias.upper() != alias:
                         owner.setdefault(alias.upper(), actor.id)
         self._owner = owner
-        alternatives = sorted(owner, key=len, reverse=True)
+        alternatives = "|".join(re.escape(a) for a in sorted(owner, key=len, reverse=True))
+        # One guard for all aliases, and a look at the first letter before trying them.
         self._pattern = re.compile(
-            "|".join(rf"(?<![\w-]){re.escape(a)}(?![\w])" for a in alternatives) or r"(?!)"
+            rf"(?<![\w-])(?=[A-Z])(?:{alternatives})(?![\w])" if owner else r"(?!)"
         )
 
     def find(self, text: str) -> list[tuple[str, int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
 from kennan.errors import Location, ReadError
@@ -21,6 +22,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _XML_SUFFIXES = {".xml", ".tei"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def load_document(
@@ -124,11 +126,13 @@ def _decode(data: bytes, encoding: str, where: Location) -> str:
 
 
 def _refuse_control(text: str, where: Location) -> None:
-    for i, ch in enumerate(text[:65536]):
-        if ord(ch) < 32 and ch not in "\n\t\f\v":
-            line = text.count("\n", 0, i) + 1
-            col = i - (text.rfind("\n", 0, i) + 1) + 1
-            raise ReadError(
-                f"binary content (control character U+{ord(ch):04X}): expected a text document",
-                Location(where.file, line, col),
-            )
+    m = _CONTROL.search(text, 0, 65536)
+    if m:
+        i = m.start()
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        raise ReadError(
+            f"binary content (control character U+{ord(m.group(0)):04X}): expected a text "
+            "document",
+            Location(where.file, line, col),
+        )

@@ -121,13 +121,16 @@ class Lexicon:
                 self.folded.setdefault(token.lower(), []).append(rule)
             elif not token.isupper():
                 self.upper.setdefault(token.upper(), []).append(rule)
-        alternatives = [re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)]
-        self.pattern = re.compile(
-            "|".join([rf"(?<![\w/]){a}(?![\w/])" for a in alternatives] + [_WORD])
-        )
+        # Every form a token may take to have rules: a quick "no" for ordinary words.
+        self.known = frozenset(self.exact) | frozenset(self.upper) | frozenset(self.folded)
+        alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+        phrase = rf"(?<![\w/])(?:{alternatives})(?![\w/])|" if alternatives else ""
+        self.pattern = re.compile(phrase + _WORD)
 
     def rules(self, token: str) -> list[_Rule]:
         """Candidate rules for ``token`` (exact case first)."""
+        if token not in self.known and token.lower() not in self.known:
+            return []
         found = list(self.exact.get(token, ()))
         if token.isupper():
             found += self.upper.get(token, [])
