@@ -178,3 +178,9 @@ def test_a_page_marker_alone_leaves_no_gap_in_the_numbers(tmp_path: Path) -> Non
     d = _doc(tmp_path, "Heading to X\n\nOne.\n\n[Page 5]\n\nTwo.\n")
     assert [(p.n, p.text, p.pages) for p in d.paragraphs] == [(1, "One.", (4,)),
                                                               (2, "Two.", (5,))]
+
+
+def test_1940s_opening_number_with_a_comma(tmp_path: Path) -> None:
+    d = _doc(tmp_path, "The Ambassador in France to the Secretary of State\n\n"
+                       "1167, July 15, 6 p.m. Personal for the Secretary.\n")
+    assert d.number == "1167"

@@ -55,3 +55,13 @@ def test_a_date_after_the_document_is_last_year() -> None:
 def test_without_a_document_date_the_year_is_unknown() -> None:
     (ref,) = find_references([Paragraph(1, "Deptel 5, Dec 30.")])
     assert ref.date == "--12-30"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Department's 1234, July 3, 5 p.m.", [("Deptel", "1234", "1952-07-03")]),
+    ("Embassy's 567 of June 2", [("Embtel", "567", "1952-06-02")]),
+    ("my 1234, July 3, 5 p.m.", [("mytel", "1234", "1952-07-03")]),
+])
+def test_1940s_forms(text: str, expected: list[tuple]) -> None:
+    refs = find_references([Paragraph(1, text)], year_of="1952-09-30")
+    assert [(r.series, r.number, r.date) for r in refs] == expected

@@ -220,7 +220,8 @@ def _opening_number(text: str) -> tuple[str | None, str | None, str | None]:
     m = re.match(
         r"^(?P<n>(?:[A-Z][\u2013\u2011-])?\d{1,5})\.(?:\s+(?P<s>[A-Z][A-Za-z]{2,9})\.(?=\s|$))?",
         text,
-    )
+    ) or re.match(  # the 1940s: "1167, July 15, 6 p.m."
+        rf"^(?P<n>\d{{1,5}}),\s+(?={_MONTH}\s+\d)(?P<s>)", text)
     if m:
         s = m.group("s")
         series = None

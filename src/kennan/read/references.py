@@ -67,7 +67,8 @@ def _pattern() -> re.Pattern[str]:
         rf"|(?P<owner>your|ur|my|our)(?:\s+(?P<owner_kind>{_TEL_WORD}))?(?=\s+(?:No\.\s*)?\d)"
         r"|(?P<dept>(?:(?:Dept|Department|Embassy|Legation|Consulate|Mission)(?:['\u2019]s)?"
         rf"|circular|(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))\s+{_TEL_WORD})"
-        r"|(?P<dept_s>Dept['\u2019]s)(?=\s+(?:No\.\s*)?\d)"
+        r"|(?P<dept_s>(?:Dept|Department|Embassy|Legation|Consulate|Mission)['\u2019]s)"
+        r"(?=\s+(?:No\.\s*)?\d)"
         r"|(?-i:(?P<post>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))['\u2019]s(?=\s+(?:No\.\s*)?\d)"
         rf"|(?P<tel>{_TEL_WORD})(?=\s+(?:No\.\s*)?\d)"
         rf"){_TAIL}(?![\w-])",
@@ -145,7 +146,7 @@ def _series(m: re.Match[str], series_words) -> str | bool | None:
             return _KIND_BEFORE_TEL[first]
         return " ".join(words[:-1])  # a post: "Hong Kong tel 3768"
     if m.group("dept_s"):
-        return "Deptel"
+        return _KIND_BEFORE_TEL[m.group("dept_s")[:-2].lower()]
     if m.group("post"):
         return m.group("post")
     return m.group("origin")
