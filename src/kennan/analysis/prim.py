@@ -113,7 +113,8 @@ def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return ((x > lo) & (x <= hi)).all(axis=1)
 
 
-def _peel(x, y, fit, alpha, min_count) -> list[tuple[np.ndarray, np.ndarray]]:
+def _peel(x: np.ndarray, y: np.ndarray, fit: np.ndarray, alpha: float,
+          min_count: float) -> list[tuple[np.ndarray, np.ndarray]]:
     """The peeling trajectory on the ``fit`` draws: each step removes the ``alpha`` share at
     one end of one judgment that leaves the densest box."""
     d = x.shape[1]
@@ -141,7 +142,9 @@ def _peel(x, y, fit, alpha, min_count) -> list[tuple[np.ndarray, np.ndarray]]:
     return trajectory
 
 
-def _choose(x, y, held, trajectory, min_hits):
+def _choose(x: np.ndarray, y: np.ndarray, held: np.ndarray,
+            trajectory: list[tuple[np.ndarray, np.ndarray]], min_hits: float
+            ) -> tuple[np.ndarray, np.ndarray]:
     """The box of the trajectory densest on the held-out draws, among those that keep
     ``min_hits`` held-out hits (the first box when none does)."""
     best, best_density = trajectory[0], -1.0
@@ -153,7 +156,8 @@ def _choose(x, y, held, trajectory, min_hits):
     return best[0].copy(), best[1].copy()
 
 
-def _paste(x, y, fit, lo, hi, alpha):
+def _paste(x: np.ndarray, y: np.ndarray, fit: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+           alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Widen limits, ``alpha`` of the box's draws at a time, while that raises density."""
     lo, hi = lo.copy(), hi.copy()
     for _ in range(50):
@@ -192,7 +196,8 @@ def _paste(x, y, fit, lo, hi, alpha):
     return lo, hi
 
 
-def _simplify(x, y, held, lo, hi, z: float = 2.0):
+def _simplify(x: np.ndarray, y: np.ndarray, held: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+              z: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
     """Drop limits that do not help on the held-out draws: a limit stays only when the draws
     it alone excludes have a share of hits clearly (``z`` standard errors) below the box's."""
     lo, hi = lo.copy(), hi.copy()
@@ -219,7 +224,8 @@ def _simplify(x, y, held, lo, hi, z: float = 2.0):
         lo[j], hi[j] = -np.inf, np.inf
 
 
-def measure_box(x, y, names, lo, hi, inside, among) -> Box:
+def measure_box(x: np.ndarray, y: np.ndarray, names: Sequence[str], lo: np.ndarray,
+                hi: np.ndarray, inside: np.ndarray, among: np.ndarray) -> Box:
     """A box measured on the ``among`` draws (``inside`` those of them in the box)."""
     limits, pct = {}, {}
     for j in np.flatnonzero(np.isfinite(lo) | np.isfinite(hi)):
