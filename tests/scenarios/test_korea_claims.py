@@ -28,8 +28,9 @@ def per_draw():
     path = resolve_scenario_path("korea-1952")
     text = path.read_text(encoding="utf-8")
     text = text.replace("    hazard: armistice_hazard\n", "    hazard: 0 * armistice_hazard\n")
-    text = text.replace('hazard: "0.5 * armistice_lever', 'hazard: "0 * armistice_lever')
-    assert text.count("0 * armistice") == 2
+    text = text.replace('hazard: "settlement_lever_share', 'hazard: "0 * settlement_lever_share')
+    assert text.count("hazard: 0 * armistice") == 1
+    assert text.count('hazard: "0 * settlement') == 1
     r = kennan.run(load_scenario_text(text, str(path)), draws=DRAWS, seed=11)
     d = r.draws_table()
     return {c: d[d.course == c].sort_values("draw")["armistice_within_12"].to_numpy()
