@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -100,6 +101,18 @@ def test_missing_folders_are_created(tmp_path):
 def test_bad_input(tmp_path, options, message):
     with pytest.raises(UsageError, match=message):
         write_report(TOY, output=tmp_path / "r.html", **{**SMALL, **options})
+
+
+def test_a_single_course_has_no_pairs_and_no_flips(tmp_path):
+    out = write_report(TOY, output=tmp_path / "r.html", **{**SMALL, "courses": ["squeeze"]})
+    html = out.read_text(encoding="utf-8")
+    assert "Only one course: nothing to flip." in html
+
+
+def test_a_scenario_without_outcomes_is_refused(tmp_path):
+    linear = str(Path(__file__).resolve().parent.parent / "analysis" / "linear.yaml")
+    with pytest.raises(UsageError, match="has no outcome"):
+        write_report(linear, output=tmp_path / "r.html", **SMALL)
 
 
 def test_output_that_is_a_folder_is_refused(tmp_path):

@@ -68,7 +68,9 @@ def compare_courses(results: Results, *, quantity: Quantity | None = None,
                              "low": low[i, j], "high": high[i, j], "share_better": better[i, j],
                              "share_worse": worse[i, j],
                              "share_same": 1.0 - better[i, j] - worse[i, j]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["course", "against", "mean", "against_mean", "difference",
+                                       "low", "high", "share_better", "share_worse",
+                                       "share_same"])
 
 
 def paired_differences(results: Results, *, course: str, against: str,

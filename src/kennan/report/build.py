@@ -109,6 +109,10 @@ def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None)
     """Refuse unknown outcome and risk ids before spending time on a run."""
     outcomes = [o.id for o in loaded.model.outcomes]
     metrics = [m.id for m in loaded.model.metrics]
+    if not outcomes:
+        raise UsageError(f"scenario '{loaded.id}' has no outcome: the report compares courses "
+                         "by the probability of an outcome (kennan sensitivity and kennan "
+                         "discover take --metric)")
     if outcome is not None and outcome not in outcomes:
         raise UsageError(f"unknown outcome '{outcome}'; valid: {', '.join(outcomes) or 'none'}")
     if risk is not None and risk not in outcomes and risk not in metrics:
