@@ -22,25 +22,23 @@ import datetime as _dt
 import errno
 import json
 import os
-import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kennan import __version__
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
+from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-LOCK = ".lock"
 DRAWS = "draws"
 SUMMARY = "summary.json"
 SUMMARY_KEY = b"kennan.summary"
@@ -180,12 +178,11 @@ class RunStore:
         _guarded(lambda: path.mkdir(parents=True, exist_ok=True), "create the run folder", path)
         if not path.is_dir():
             raise UsageError("the run folder exists and is not a folder", Location(str(path)))
-        lock = _acquire_lock(path)
+        acquire_lock(path)
         try:
             return cls._open_locked(path, spec, resume=resume)
         except BaseException:
-            with contextlib.suppress(OSError):
-                lock.unlink()
+            release_lock(path)
             raise
 
     @classmethod
@@ -259,8 +256,7 @@ class RunStore:
                 raise
         finally:
             self._held = False
-            with contextlib.suppress(OSError):
-                (self.folder / LOCK).unlink()
+            release_lock(self.folder)
 
     def _write_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=2) + "\n"
@@ -324,50 +320,6 @@ def _show(value: Any) -> str:
     if isinstance(value, str) and len(value) == 64:
         return value[:12] + "..."  # a sha256
     return str(value)
-
-
-def _acquire_lock(folder: Path) -> Path:
-    """Create the lock file holding our PID; take over a stale lock whose process is gone."""
-    lock = folder / LOCK
-    host = socket.gethostname()
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            pid, lock_host = _read_lock(lock)
-            if pid is not None and lock_host == host and not _alive(pid):
-                with contextlib.suppress(FileNotFoundError):
-                    lock.unlink()  # stale: its process died (killed, crashed)
-                continue
-            who = f"process {pid} on {lock_host}" if pid is not None else "another process"
-            raise SimulationError(
-                f"the run folder is in use by {who}; wait for that run to finish, or, if no "
-                f"such process is running, delete {lock}", Location(str(folder))) from None
-        except OSError as exc:
-            raise SimulationError(_os_message(exc, "lock the run folder"),
-                                  Location(str(folder))) from None
-        with os.fdopen(fd, "w") as f:
-            f.write(f"{os.getpid()}\n{host}\n")
-        return lock
-    raise SimulationError("could not take over the stale lock of the run folder; try again",
-                          Location(str(folder)))
-
-
-def _read_lock(lock: Path) -> tuple[int | None, str | None]:
-    try:
-        lines = lock.read_text().split()
-        return int(lines[0]), lines[1] if len(lines) > 1 else None
-    except (OSError, ValueError, IndexError):
-        return None, None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.Error:
-        return True  # cannot tell: assume it runs
 
 
 def _remove_temporaries(folder: Path) -> None:
