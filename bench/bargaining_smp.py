@@ -56,33 +56,43 @@ def _reference(pos, sal, cap):
 
 def batched_vs_loops(draws: int, n: int) -> dict:
     pos, sal, cap = _table(2026, draws, n)
+    ref_sample, vec_sample = range(8), range(100)
+
+    def loops(half: int) -> tuple[float, int, float, int, list]:
+        """Time half of each loop's sample (one half before the batch, one after)."""
+        t_ref = t_vec = 0.0
+        turns_ref = turns_vec = 0
+        kept = []
+        for d in ref_sample[half::2]:
+            t, states = _timed(_reference, pos[d], sal[d], cap[d])
+            t_ref, turns_ref = t_ref + t, turns_ref + len(states) - 1
+            kept.append((d, states))
+        for d in vec_sample[half::2]:
+            t, one = _timed(smp, pos[d], sal[d], cap[d])
+            t_vec, turns_vec = t_vec + t, turns_vec + int(one.turns[0])
+            kept.append((d, one.rounds[:, 0]))
+        return t_ref, turns_ref, t_vec, turns_vec, kept
+
+    before = loops(0)
     t_batch, res = _timed(smp, pos, sal, cap)
-    turns_all = int(res.turns.sum())
-    sample = range(8)
-    t_ref, turns_ref = 0.0, 0
-    for d in sample:
-        t, states = _timed(_reference, pos[d], sal[d], cap[d])
-        t_ref += t
-        turns_ref += len(states) - 1
+    after = loops(1)
+    for d, states in before[4] + after[4]:  # the loops and the batch agree exactly
         assert np.array_equal(states, res.rounds[: len(states), d]), f"draw {d} differs"
-    t_vec, turns_vec = 0.0, 0
-    for d in range(100):
-        t, one = _timed(smp, pos[d], sal[d], cap[d])
-        t_vec += t
-        turns_vec += int(one.turns[0])
-        assert np.array_equal(one.rounds[:, 0], res.rounds[: one.rounds.shape[0], d])
-    loop_ref = t_ref / turns_ref * turns_all
-    loop_vec = t_vec / turns_vec * turns_all
+    turns_all = int(res.turns.sum())
+    loop_ref = (before[0] + after[0]) / (before[1] + after[1]) * turns_all
+    loop_vec = (before[2] + after[2]) / (before[3] + after[3]) * turns_all
     print(f"SMP, {draws} draws of {n} actors (one issue), {turns_all} turns in all "
           f"({turns_all / draws:.1f} a draw)")
-    print(f"  batched                              {t_batch:9.2f} s  "
+    print(f"  batched                               {t_batch:9.2f} s  "
           f"({t_batch / draws * 1e3:7.2f} ms a draw)")
     print(f"  plain Python loop, one draw at a time {loop_ref:9.1f} s  "
-          f"({loop_ref / draws * 1e3:7.1f} ms a draw; timed on {len(sample)} draws)  "
+          f"({loop_ref / draws * 1e3:7.1f} ms a draw; timed on {len(ref_sample)} draws)  "
           f"ratio {loop_ref / t_batch:6.1f}")
-    print(f"  vectorised smp(), one draw at a time {loop_vec:9.1f} s  "
-          f"({loop_vec / draws * 1e3:7.1f} ms a draw; timed on 100 draws)  "
+    print(f"  vectorised smp(), one draw at a time  {loop_vec:9.1f} s  "
+          f"({loop_vec / draws * 1e3:7.1f} ms a draw; timed on {len(vec_sample)} draws)  "
           f"ratio {loop_vec / t_batch:6.1f}")
+    print("  (loop times: time per turn on the sample, half timed before the batch and half "
+          "after, times all the draws' turns)")
     print("  positions of the timed draws identical to the batch: yes")
     return {"draws": draws, "actors": n, "turns": turns_all, "batched_s": round(t_batch, 3),
             "loop_reference_s": round(loop_ref, 1), "loop_vectorised_s": round(loop_vec, 1),

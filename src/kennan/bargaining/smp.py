@@ -45,7 +45,7 @@ GUARD = 1e-4
 # Two positions closer than this (unit scale) count as one when the forecast is chosen.
 SAME_POSITION = 1e-3
 # Elements per (draws, actors, actors) working array: keeps a chunk in cache.
-CHUNK_ELEMENTS = 1 << 15
+CHUNK_ELEMENTS = 1 << 14
 
 
 @dataclass(frozen=True)

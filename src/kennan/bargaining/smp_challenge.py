@@ -29,7 +29,7 @@ from kennan.bargaining.smp_reference import MIN_CONTEST, MIN_GAIN
 # The fast pass's gain is within this many units of eps * (total weight / coalition) of KTAB's.
 _ERR_SCALE = 1e-11
 # Elements of a (draws, block, n, n) working array.
-_BLOCK_ELEMENTS = 1 << 15
+_BLOCK_ELEMENTS = 1 << 14
 
 
 @dataclass(frozen=True)

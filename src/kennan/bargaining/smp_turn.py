@@ -19,7 +19,7 @@ from kennan.bargaining.smp_challenge import Challenges, challenges
 from kennan.bargaining.smp_reference import GRID, MIN_COALITION, MIN_WEIGHT
 
 # Elements of a (draws, block, n, n) working array when a sum runs in blocks.
-BLOCK_ELEMENTS = 1 << 15
+BLOCK_ELEMENTS = 1 << 14
 
 
 @dataclass(frozen=True)
