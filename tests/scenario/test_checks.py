@@ -218,3 +218,17 @@ def test_problems_are_sorted_by_place() -> None:
             """)
     lines = [p.location.line for p in info.value.problems]
     assert lines == sorted(lines) and len(lines) == 3
+
+
+def test_influence_is_not_read_before_it_is_settled() -> None:
+    found = messages("""\
+        actors:
+          - {id: s, kind: state}
+          - {id: f, kind: faction, of: s, influence: 1}
+          - {id: g, kind: faction, of: s, influence: "2 * influence(f)"}
+        state:
+          - {id: x, value: "influence(f) + 1"}
+          - {id: y, initial: 0, update: "influence(f)"}
+        """)
+    assert [m.split(":")[0] for m in found] == ["influence of 'g'", "value of 'x'"]
+    assert "cannot read influence(f)" in found[0]

@@ -22,6 +22,7 @@ from kennan.errors import KennanError, Problem, ScenarioError
 from kennan.scenario.compiling import (
     BUILTIN_NAMES,
     check_ranges,
+    check_stage_order,
     compile_all,
     derived_order,
     expression_sites,
@@ -68,6 +69,7 @@ def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     out.namespace = namespace_of(s)
     compile_all(s, doc, out, problems)
     check_ranges(s, out, at)
+    check_stage_order(s, out, at)
     out.derived_order = derived_order(s, out, at)
     if problems:
         raise ScenarioError(_sorted(problems))

@@ -209,6 +209,26 @@ def check_ranges(s: Scenario, out: CheckedScenario, at: At) -> None:
                      f"initial of '{v.id}'")
 
 
+def check_stage_order(s: Scenario, out: CheckedScenario, at: At) -> None:
+    """Refuse reads of a faction's influence where it is not yet settled.
+
+    Influence is normalised at stage 7, after derived variables (stage 6) and from
+    the factions' influence expressions themselves, so neither may call
+    ``influence()``: in the first period there would be nothing to read.
+    """
+    sites = [(("state", i, "value"), f"value of '{v.id}'", "a derived variable")
+             for i, v in enumerate(s.state) if v.value is not None]
+    sites += [(("actors", i, "influence"), f"influence of '{a.id}'", "an influence")
+              for i, a in enumerate(s.actors) if a.influence is not None]
+    for path, what, kind in sites:
+        expr = out.expressions.get(path)
+        reads = sorted(x for f, x in (expr.id_refs if expr else ()) if f == "influence")
+        if reads:
+            at(path, f"{what}: {kind} cannot read influence({reads[0]}): influence is settled "
+                     "after derived variables and from the influence expressions, each "
+                     "period; read what that influence is computed from instead", text=True)
+
+
 def _bare_name(expr: Expression) -> str | None:
     """The one name an expression consists of (``"p_war"``), else None."""
     if len(expr.names) != 1 or expr.id_refs:
