@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas.testing as pdt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kennan.errors import UsageError
 from kennan.experiments.runner import chunk_plan, run
@@ -74,3 +78,12 @@ def test_courses_and_baseline_select_and_pair(toy, canonical):
     theirs = canonical(full.draws_table())
     theirs = theirs[theirs.course.isin(["squeeze", "wait"])].reset_index(drop=True)
     pdt.assert_frame_equal(mine, theirs)
+
+
+@settings(max_examples=12, deadline=None)
+@given(draws=st.integers(1, 60), chunk_size=st.integers(1, 70))
+def test_any_chunking_gives_the_reference_summary(draws, chunk_size):
+    toy = str(Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml")
+    whole = run(toy, draws=draws, seed=8, chunk_size=draws)
+    parts = run(toy, draws=draws, seed=8, chunk_size=chunk_size)
+    assert parts.summary.to_dict() == whole.summary.to_dict()

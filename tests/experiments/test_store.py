@@ -18,7 +18,7 @@ from kennan.engine.simulate import simulate
 from kennan.errors import SimulationError, UsageError
 from kennan.experiments import store
 from kennan.experiments.results import draws_frame
-from kennan.experiments.runner import run
+from kennan.experiments.runner import open_results, run
 from kennan.experiments.summary import Summary
 
 OPTIONS = {"draws": 3000, "seed": 4, "chunk_size": 1000}
@@ -204,3 +204,15 @@ def test_chunk_files_hold_the_draws_frame_table(toy):
     assert ours.sort_by(order).equals(theirs.sort_by(order))
     # Draw-major: the rows of one draw are together.
     assert ours.column("draw").to_pylist()[:4] == [40, 40, 40, 41]
+
+
+def test_open_results_of_a_run_folder(toy, tmp_path, reference):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    results = open_results(out)
+    assert results.to_json() == reference.to_json()
+    assert results.summary.to_dict() == reference.summary.to_dict()
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
+    with pytest.raises(UsageError, match="not complete"):
+        open_results(out)

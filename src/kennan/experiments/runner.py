@@ -17,11 +17,11 @@ from typing import Any
 
 from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ChunkResult
-from kennan.errors import UsageError
+from kennan.errors import Location, UsageError
 from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
 from kennan.experiments.executors import Executor
 from kennan.experiments.results import Results
-from kennan.experiments.store import RunSpec, RunStore
+from kennan.experiments.store import RunSpec, RunStore, read_manifest, read_summary
 from kennan.experiments.summary import Summary
 from kennan.scenario.loading import LoadedScenario, load_scenario, resolve_scenario_path
 
@@ -31,7 +31,7 @@ DEFAULT_CHUNK = 16_384
 KEEP_DRAWS_LIMIT = 200_000
 
 __all__ = ["DEFAULT_CHUNK", "DEFAULT_DRAWS", "KEEP_DRAWS_LIMIT", "chunk_plan", "empty_summary",
-           "run", "summarise"]
+           "open_results", "run", "summarise"]
 
 
 def chunk_plan(draws: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -130,6 +130,26 @@ def run(
                 store.close(status)
     chunks = [kept[i] for i in sorted(kept)] if keep else None
     return Results.from_run(model, summary, seed=seed, chunks=chunks)
+
+
+def open_results(folder: str | Path) -> Results:
+    """The results of the complete run stored in run folder ``folder`` (summary only: the
+    per-draw tables are in its Parquet files, see :mod:`.query`).
+
+    The scenario is compiled again from the file the manifest names, which must
+    still have the same sha256."""
+    manifest = read_manifest(folder)
+    if manifest.get("status") != "complete":
+        raise UsageError(f"the run is not complete (status: {manifest.get('status')}); finish "
+                         f"it with 'kennan run --out {folder} --resume'", Location(str(folder)))
+    scenario = Path(str(manifest["scenario"]))
+    if not scenario.is_file() or file_hash(scenario) != manifest["scenario_sha256"]:
+        raise UsageError(f"the scenario file the run was made from is missing or changed: "
+                         f"{scenario}", Location(str(Path(folder) / "manifest.json")))
+    model = build_model(load_scenario(scenario), list(manifest["courses"]))
+    model.baseline = manifest["baseline"]
+    return Results.from_run(model, read_summary(folder), seed=int(manifest["seed"]),
+                            chunks=None)
 
 
 def _scenario_source(scenario: str | Path | LoadedScenario
