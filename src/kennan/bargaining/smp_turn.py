@@ -72,11 +72,12 @@ def election(util: np.ndarray, weight: np.ndarray) -> np.ndarray:
     left = np.stack([util, np.ones_like(util)], axis=3)  # [c, a, m, 2]
     right = np.stack([np.ones_like(util), -util], axis=2)  # [c, a, 2, m']
     step = max(1, BLOCK_ELEMENTS // (c * m * m))  # voters per block
+    zeros = np.zeros((c, min(step, voters), m, m))
     for a0 in range(0, voters, step):
         vs = slice(a0, min(voters, a0 + step))
         vote = np.matmul(left[:, vs], right[:, vs])
         vote *= weight[:, vs, None, None]
-        np.maximum(vote, 0.0, out=vote)
+        np.maximum(vote, zeros[:, : vote.shape[1]], out=vote)
         for j in range(vote.shape[1]):  # one voter after another, as KTAB adds them
             coal += vote[:, j]
     prob = coal / (coal + coal.transpose(0, 2, 1))
@@ -155,7 +156,8 @@ def resolve_queues(x: np.ndarray, d: np.ndarray, r: np.ndarray, tab: Table,
         # keep[c, i, b]: b's position is unchanged by i's bargain. The terms u * keep are
         # u or exactly 0.0, added in b's order, as KTAB skips the two moved positions.
         keep = (idx[bs, None] != idx) & (target[:, None, :] != idx[bs, None])  # [c, b, i]
-        terms = u_own_t[:, bs, :, None] * keep[:, :, None, :]  # [c, b, a, i]
+        # An outer product with one term per entry is exact: u, or exactly 0.0.
+        terms = np.matmul(u_own_t[:, bs, :, None], keep[:, :, None, :].astype(float))
         for j in range(terms.shape[1]):
             acc += terms[:, j]
     value[:, :, :n] = acc / n
