@@ -66,8 +66,10 @@ def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
 
 
 @pytest.mark.parametrize("backend", [
-    (), pytest.param(("--backend", "processes", "--workers", "2"), marks=pytest.mark.slow)],
-    ids=["local", "processes"])
+    (),
+    pytest.param(("--backend", "processes", "--workers", "2"), marks=pytest.mark.slow),
+    pytest.param(("--backend", "dask", "--workers", "2"), marks=pytest.mark.slow),
+], ids=["local", "processes", "dask"])
 def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path, backend):
     out = tmp_path / "stopped"
     proc = _start(out, *backend)

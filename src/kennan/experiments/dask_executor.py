@@ -10,6 +10,10 @@ worker.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
@@ -51,9 +55,10 @@ class DaskExecutor(Executor):
                 if self.scheduler is not None:
                     self._client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
                 else:
-                    self._cluster = LocalCluster(
-                        n_workers=self.workers, threads_per_worker=1, processes=True,
-                        dashboard_address=None)
+                    with _sigint_ignored():
+                        self._cluster = LocalCluster(
+                            n_workers=self.workers, threads_per_worker=1, processes=True,
+                            dashboard_address=None, silence_logs=logging.ERROR)
                     self._client = Client(self._cluster)
             except (OSError, TimeoutError) as exc:
                 self.close()
@@ -102,6 +107,20 @@ class DaskExecutor(Executor):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start worker processes with Ctrl-C ignored (they inherit it): Ctrl-C reaches the whole
+    process group, and this process, not each worker, stops the run and closes the cluster."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_on_dask_worker(job: Job, task: ChunkTask) -> ChunkOutput:
