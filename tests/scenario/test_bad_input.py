@@ -86,6 +86,15 @@ CASES = [
         """ + WAIT, "a faction needs 'of' (its state) and 'influence'", 7, 5),
     case("bad date", "", "time > start: day is out of range for month", 4, 15,
          head=HEAD.replace("2000-01", "2000-02-30") + WAIT),
+    case("a number below its minimum", "", "time > horizon: must be at least 1, got 0", 4, 33,
+         head=HEAD.replace("horizon: 12", "horizon: 0") + WAIT),
+    case("no course of action", "policies: []\n",
+         "policies: needs at least one policy (a course of action), got 0", 5, 11),
+    case("a choice not on the list", """\
+        metrics: [{id: m, value: 1, aggregate: avg}]
+        """ + WAIT, "aggregate: expected 'final', 'sum', 'mean', 'max' or 'min', got 'avg'", 5, 40),
+    case("invalid scenario id", "", "invalid id '-bad'; a scenario id is letters, digits", 2, 5,
+         head=HEAD.replace("id: t", "id: -bad") + WAIT),
     case("invalid id", """\
         policies:
           - id: 2nd_course

@@ -283,13 +283,39 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict], *, is_key: bool
         msg = msg.removeprefix("Assertion failed, ")
         return Problem(f"{where}: {msg}", _where(doc, path))
     if first["type"] == "string_pattern_mismatch":
-        return Problem(
-            f"{where}: invalid id {_show(value)}; ids are letters, digits and underscores, "
-            "not starting with a digit", _where(doc, path))
+        rule = ("a scenario id is letters, digits, '_', '.' and '-', starting with a letter "
+                "or digit") if path == ("id",) else \
+            "ids are letters, digits and underscores, not starting with a digit"
+        return Problem(f"{where}: invalid id {_show(value)}; {rule}", _where(doc, path))
+    bound = _bound_text(first, path)
+    if bound is not None:
+        got = f"{len(value)}" if isinstance(value, list) else _show(value)
+        return Problem(f"{where}: {bound}, got {got}", _where(doc, path))
     msg = first["msg"]
     if first["type"] == "literal_error":
         msg = msg.replace("Input should be", "expected")
     return Problem(f"{where}: {msg[0].lower() + msg[1:]}, got {_show(value)}", _where(doc, path))
+
+
+def _bound_text(err: dict, path: PathKey) -> str | None:
+    """A limit broken (a number too small, a list too short, a text too long), in words."""
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind in _BOUNDS and _BOUNDS[kind][1] in ctx:
+        words, key = _BOUNDS[kind]
+        return f"must be {words} {ctx[key]}"
+    if kind == "too_short" and path == ("policies",):
+        return "needs at least one policy (a course of action)"
+    if kind in ("too_short", "too_long"):
+        n = ctx.get("min_length" if kind == "too_short" else "max_length")
+        return f"needs at {'least' if kind == 'too_short' else 'most'} {n} items"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters long"
+    return None
+
+
+_BOUNDS = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
+           "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
 
 
 def _where(doc: YamlDocument, path: PathKey) -> Location:
