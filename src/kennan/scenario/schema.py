@@ -67,7 +67,10 @@ def parse_month(value: _dt.date | str) -> _dt.date:
     if not m:
         raise ValueError(f"expected a date as YYYY-MM or YYYY-MM-DD, got {value!r}")
     year, month, day = int(m[1]), int(m[2]), int(m[3] or 1)
-    return _dt.date(year, month, day)
+    try:
+        return _dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: {exc}") from None
 
 
 DateLike = _dt.date | str
