@@ -84,7 +84,7 @@ CASES = [
           - {id: s, kind: state}
           - {id: f, kind: faction, of: s}
         """ + WAIT, "a faction needs 'of' (its state) and 'influence'", 7, 5),
-    case("bad date", "", "time > start: day is out of range for month", 4, 15,
+    case("bad date", "", "time > start: '2000-02-30' is not a date: day is out of range", 4, 15,
          head=HEAD.replace("2000-01", "2000-02-30") + WAIT),
     case("a number below its minimum", "", "time > horizon: must be at least 1, got 0", 4, 33,
          head=HEAD.replace("horizon: 12", "horizon: 0") + WAIT),
