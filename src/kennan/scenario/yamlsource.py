@@ -382,31 +382,38 @@ class _Builder:
                     "a mapping names each key once", self.at(key_node)))
                 continue
             seen[key] = key_node.start_mark.line + 1
-            child = (*path, key)
-            self.key_positions[child] = (key_node.start_mark.line + 1,
-                                         key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, child, depth + 1)
+            self.entry(out, path, key, key_node, value_node, depth)
+        # "<<: *base" (or a list of them): the bases' keys, unless given explicitly; the
+        # first base that has a key wins, and a base's own merges count as its keys.
+        for key_node, value_node in self.merged_pairs(merges, depth):
+            key = self.key(key_node)
+            if key is not None and key not in out:
+                self.entry(out, path, key, key_node, value_node, depth)
+        return out
+
+    def entry(self, out: dict[str, Any], path: PathKey, key: str, key_node: Node,
+              value_node: Node, depth: int) -> None:
+        child = (*path, key)
+        self.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        out[key] = self.build(value_node, child, depth + 1)
+
+    def merged_pairs(self, merges: list[Node], depth: int) -> list[tuple[Node, Node]]:
+        pairs: list[tuple[Node, Node]] = []
         for merge in merges:
-            # "<<: *base" (or a list of them): the base's keys, unless given explicitly.
-            bases = merge.value if isinstance(merge, SequenceNode) else [merge]
-            for base in bases:
+            for base in merge.value if isinstance(merge, SequenceNode) else [merge]:
                 if not isinstance(base, MappingNode):
                     self.problems.append(Problem(
                         "a merge key '<<' takes a mapping (an alias such as *base) or a list "
                         "of them", self.at(base)))
                     continue
-                merged = self.build(base, (*path, "<<"), depth + 1)
-                for key, value in merged.items():
-                    if key not in out:
-                        out[key] = value
-                        self._copy_positions((*path, "<<", key), (*path, key))
-        return out
-
-    def _copy_positions(self, old: PathKey, new: PathKey) -> None:
-        n = len(old)
-        for table in (self.positions, self.key_positions, self.spans):
-            for p in [p for p in table if p[:n] == old]:
-                table[(*new, *p[n:])] = table[p]  # type: ignore[index]
+                if depth > MAX_DEPTH:
+                    raise ScenarioError(f"merge keys nested deeper than {MAX_DEPTH} levels",
+                                        self.at(base))
+                own = [(k, v) for k, v in base.value if str(k.tag) != _TAG + "merge"]
+                inner = [v for k, v in base.value if str(k.tag) == _TAG + "merge"]
+                pairs.extend(own)
+                pairs.extend(self.merged_pairs(inner, depth + 1))
+        return pairs
 
     def key(self, node: Node) -> str | None:
         if isinstance(node, ScalarNode) and str(node.tag) in (_TAG + "str", _TAG + "int",
