@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kennan.errors import Problem, ScenarioError
+from kennan.scenario import yamlsource
 from kennan.scenario.loading import load_scenario, load_scenario_text
 from kennan.scenario.yamlsource import load_yaml
 
@@ -295,7 +296,8 @@ CASES = [
          head=HEAD.replace("kennan: 1", "kennan: 2") + WAIT),
     case("a YAML alias bomb", "".join(
         f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)),
-        "document expands to more than 200,000 values", 1, 1, head="l0: &l0 [x, x, x]\n"),
+        "the document expands through its YAML aliases to more than 200,000 values", 1, 1,
+        head="l0: &l0 [x, x, x]\n"),
     case("a recursive alias", "a: &a [*a]\n", "a YAML alias refers to a node that contains it",
          1, 4, head=""),
     case("nesting too deep", "note: " + "[" * 45 + "]" * 45 + "\n",
@@ -337,6 +339,14 @@ def test_ten_megabyte_file(tmp_path: Path) -> None:
     (p,) = problems_of(path)
     assert "scenario file is 10,485,8" in p.message and "the limit is 2,000,000 bytes" in p.message
     assert p.location is not None and (p.location.file, p.location.line) == (str(path), None)
+
+
+def test_too_many_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The limit is lowered so the test stays fast; the rule is the same at 200,000.
+    monkeypatch.setattr(yamlsource, "MAX_NODES", 1_000)
+    text = HEAD + WAIT + "note: [" + "1, " * 1_001 + "]\n"
+    with pytest.raises(ScenarioError, match="the document has more than 1,000 values"):
+        load_scenario_text(text, "many.yaml")
 
 
 def test_ten_megabyte_text() -> None:

@@ -257,9 +257,10 @@ def _check_expansion(root: Node, file: str) -> None:
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
     if size[id(root)] > MAX_NODES:
-        raise ScenarioError(
-            f"document expands to more than {MAX_NODES:,} values (nested YAML aliases?); "
-            "refusing to expand it", Location(file, 1, 1))
+        what = (f"has more than {MAX_NODES:,} values" if len(size) > MAX_NODES else
+                f"expands through its YAML aliases to more than {MAX_NODES:,} values")
+        raise ScenarioError(f"the document {what}; the limit is {MAX_NODES:,}",
+                            Location(file, 1, 1))
 
 
 def _children(node: Node) -> list[Node]:
