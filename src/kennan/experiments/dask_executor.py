@@ -21,7 +21,12 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_wo
 from kennan.engine.model import Model
 from kennan.errors import SimulationError
 from kennan.experiments.chunks import ChunkOutput, ChunkRunner, ChunkTask, Job
-from kennan.experiments.executors import IN_FLIGHT_PER_WORKER, Executor, check_workers
+from kennan.experiments.executors import (
+    IN_FLIGHT_PER_WORKER,
+    Executor,
+    check_workers,
+    tune_allocator,
+)
 
 PLUGIN = "kennan-chunk-runner"
 #: Seconds to wait for an existing scheduler to answer.
@@ -33,6 +38,7 @@ class RunnerPlugin(WorkerPlugin):
 
     def setup(self, worker: object) -> None:
         """Create the worker's runner."""
+        tune_allocator()
         self.runner = ChunkRunner()
 
 

@@ -15,6 +15,7 @@ plugin), not in module state.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -31,6 +32,10 @@ BACKENDS = ("local", "processes", "dask")
 #: Chunks in flight per worker: one running, one queued so a worker never waits.
 IN_FLIGHT_PER_WORKER = 2
 _RUNNER_ATTRIBUTE = "kennan_chunk_runner"
+# glibc mallopt parameters, and the values tune_allocator sets.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 << 20  # the largest glibc accepts
+_TRIM_THRESHOLD = 1 << 30
 
 
 class Executor:
@@ -54,6 +59,7 @@ class Executor:
 
         ``model`` is the job's compiled model when the caller has it (this process
         then uses it instead of compiling the scenario again)."""
+        tune_allocator()
         runner = ChunkRunner()
         if model is not None:
             runner.add(job, model)
@@ -153,10 +159,31 @@ def check_workers(workers: int | None) -> int:
     return workers
 
 
+def tune_allocator() -> None:
+    """Keep freed memory in the C heap instead of returning it to the system at once.
+
+    The period loop allocates and frees arrays of a few hundred kilobytes to a few
+    megabytes thousands of times per chunk. With glibc's defaults each is a fresh
+    mmap whose pages fault in zeroed: a quarter of the run time goes to the kernel,
+    and more when two workers fault at once. Serving them from the heap removes
+    that cost for a few percent more resident memory. A no-op where the C library
+    is not glibc.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        # Both together: setting the trim threshold alone turns the adaptive mmap
+        # threshold off and makes things worse.
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
+    except (OSError, AttributeError):
+        pass
+
+
 def _start_process_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and stops the pool;
     # workers finish the chunk they are on, so no traceback from each of them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_allocator()
     # The runner (and the models it compiles) lives on this worker's process object.
     setattr(multiprocessing.current_process(), _RUNNER_ATTRIBUTE, ChunkRunner())
 
