@@ -11,7 +11,6 @@ from kennan.errors import ScenarioError
 from kennan.scenario.checks import (
     expression_sites,
     namespace_of,
-    normalise_quote,
     reserved_names,
 )
 from kennan.scenario.loading import LoadedScenario, load_scenario, load_scenario_text
@@ -57,8 +56,16 @@ def test_reserved_names() -> None:
     assert {"t", "max", "clip", "logistic", "where", "tagged", "prob", "influence"} <= set(reserved)
 
 
-def test_normalise_quote() -> None:
-    assert normalise_quote("  \u201cit\u2019s\u201d \n  a\u2014b ") == "\"it's\" a-b"
+def test_a_quote_may_be_given_with_its_telegraphese_expanded() -> None:
+    text = (Path(__file__).parent.parent.parent / "src/kennan/data/scenarios/korea-1952.yaml")
+    body = text.read_text(encoding="utf-8").replace(
+        "Diverts Chi Commies from Formosa", "Diverts Chinese Communists from Formosa")
+    assert "Chinese Communists from Formosa" in body
+    loaded = load_scenario_text(body, str(text))
+    assert loaded.id == "korea-1952"
+    broken = body.replace("Diverts Chinese Communists from Formosa", "Diverts Chinese from Taiwan")
+    with pytest.raises(ScenarioError, match="quote not found in paragraph 1"):
+        load_scenario_text(broken, str(text))
 
 
 def test_derived_order_follows_dependencies() -> None:

@@ -11,7 +11,6 @@ paragraph of the cited source.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
     from kennan.scenario.loading import LoadedScenario
 
 __all__ = ["BUILTIN_NAMES", "ID_FUNCTIONS", "CheckedScenario", "check_scenario",
-           "expression_sites", "namespace_of", "normalise_quote", "reserved_names"]
+           "expression_sites", "namespace_of", "reserved_names"]
 
 #: The id-functions of the expression language: each takes one id of a kind.
 ID_FUNCTIONS = {"tagged": "tag", "active": "step", "fired": "event", "prob": "option",
@@ -349,16 +348,6 @@ def _text(exc: Exception) -> str:
     return str(exc)
 
 
-_SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2014": "-", "\u2013": "-"})
-
-
-def normalise_quote(text: str) -> str:
-    """Text compared for citations: typographic quotes and dashes plain, whitespace collapsed."""
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
-
-
 def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
     from kennan.read import load_document
 
@@ -392,10 +381,10 @@ def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
             at((*base, "paragraph"), f"judgment '{j.id}' cites paragraph {j.cite.paragraph} "
                                      f"of '{j.cite.source}', which has {count} paragraphs")
             continue
-        text = normalise_quote(doc.paragraphs[j.cite.paragraph - 1].text)
-        quote = normalise_quote(j.cite.quote)
-        if quote not in text:
-            elsewhere = [p.n for p in doc.paragraphs if quote in normalise_quote(p.text)]
+        # As written or with its telegraphese expanded ("Immediate situation" for
+        # "Immed sitn"), whitespace, typographic quotes and dashes aside.
+        if not doc.paragraphs[j.cite.paragraph - 1].contains(j.cite.quote):
+            elsewhere = [p.n for p in doc.paragraphs if p.contains(j.cite.quote)]
             hint = f"; it occurs in paragraph {elsewhere[0]}" if elsewhere else ""
             at((*base, "quote"), f"judgment '{j.id}': quote not found in paragraph "
                                  f"{j.cite.paragraph} of '{j.cite.source}'{hint}", text=True)
