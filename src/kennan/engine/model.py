@@ -176,7 +176,7 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
     ex = checked.expressions
 
     def site(path: tuple, what: str) -> Site:
-        return Site(ex[path], loaded.doc.locate(path), what)
+        return Site(ex[path], loaded.doc.locate_text(path), what)
 
     def effects(path: tuple, eff: Effects | None, owner: str) -> tuple[EffectSpec, ...]:
         if eff is None:
