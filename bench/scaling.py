@@ -1,6 +1,6 @@
 """Scaling on this machine: throughput with 1 and 2 workers, and memory at 10^7 and 10^8 draws.
 
-    python bench/scaling.py [SCENARIO] [--draws 200000] [--chunk-size 16384]
+    python bench/scaling.py [SCENARIO] [--draws 196608] [--chunk-size 8192]
                             [--memory-sizes 1e7,1e8] [--quick] [--skip-memory]
 
 1. Throughput (draws of every course per second) of the same run on a process
@@ -9,11 +9,12 @@
    efficiency = rate(2 workers) / (2 x rate(1 worker)) (target: 2 workers at
    least 1.7 times one, i.e. efficiency 0.85).
 2. Memory: streaming runs (no per-draw results kept) of each size on 2 worker
-   processes; the peak resident memory of this process and of all its children,
-   sampled every half second, must not grow with the number of draws.
+   processes (``--memory-workers``); the peak resident memory of this process
+   and of all its children, sampled every half second, must not grow with the
+   number of draws.
 
 The full run simulates 1.1 x 10^8 draws (about 4,000 s per 10^8 draws of
-korea-1952 on two cores); ``--quick`` uses 20,000 draws and sizes 10^5 and 10^6.
+korea-1952 on two cores); ``--quick`` uses 32,768 draws and sizes 10^5 and 10^6.
 The last line is one JSON object of the figures.
 """
 
@@ -80,16 +81,20 @@ def throughput(scenario: str, backend: str, workers: int, draws: int, chunk: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default=None)
-    parser.add_argument("--draws", type=int, default=200_000)
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK)
+    # An even number of equal chunks, so two workers finish together.
+    parser.add_argument("--draws", type=int, default=24 * 8192)
+    parser.add_argument("--chunk-size", type=int, default=8192)
+    parser.add_argument("--memory-chunk-size", type=int, default=DEFAULT_CHUNK)
     parser.add_argument("--memory-sizes", default="1e7,1e8")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--memory-workers", type=int, default=2)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args()
     scenario = args.scenario or ("korea-1952" if "korea-1952" in builtin_scenarios()
                                  else str(TOY))
-    draws = 20_000 if args.quick else args.draws
-    chunk = min(args.chunk_size, 4096) if args.quick else args.chunk_size
+    draws = 16 * 2048 if args.quick else args.draws
+    chunk = 2048 if args.quick else args.chunk_size
     sizes = [100_000, 1_000_000] if args.quick else [
         int(float(s)) for s in args.memory_sizes.split(",")]
     print(f"scenario {scenario}; {draws:,} draws in chunks of {chunk:,}; "
@@ -97,7 +102,7 @@ def main() -> None:
 
     figures: dict[str, object] = {"scenario": scenario, "draws": draws, "chunk_size": chunk}
     rates: dict[str, float] = {}
-    for backend in ("processes", "dask"):
+    for backend in () if args.skip_throughput else ("processes", "dask"):
         for workers in (1, 2):
             rate = throughput(scenario, backend, workers, draws, chunk)
             rates[f"{backend}_{workers}"] = rate
@@ -107,21 +112,23 @@ def main() -> None:
               f"(efficiency {efficiency:.2f})")
         figures[f"{backend}_speedup"] = round(2 * efficiency, 3)
         figures[f"{backend}_efficiency"] = round(efficiency, 3)
-    figures["draws_per_s"] = {k: round(v) for k, v in rates.items()}
+    if rates:
+        figures["draws_per_s"] = {k: round(v) for k, v in rates.items()}
 
     if not args.skip_memory:
         memory = {}
-        with make_executor("processes", workers=2) as executor:
+        workers = args.memory_workers
+        with make_executor("processes", workers=workers) as executor:
             for n in sizes:
                 t0 = time.perf_counter()
                 with PeakMemory() as peak:
-                    run(scenario, draws=n, seed=0, chunk_size=args.chunk_size,
+                    run(scenario, draws=n, seed=0, chunk_size=args.memory_chunk_size,
                         executor=executor, keep_draws=False)
                 seconds = time.perf_counter() - t0
                 memory[str(n)] = {"seconds": round(seconds, 1),
                                   "peak_main_mb": round(peak.main_mb, 1),
                                   "peak_total_mb": round(peak.total_mb, 1)}
-                print(f"{n:>13,} draws on 2 processes: {seconds:9.1f} s, peak RSS main "
+                print(f"{n:>13,} draws on {workers} processes: {seconds:9.1f} s, peak RSS main "
                       f"{peak.main_mb:7.1f} MB, with workers {peak.total_mb:7.1f} MB")
         first, last = memory[str(sizes[0])], memory[str(sizes[-1])]
         growth = last["peak_total_mb"] / first["peak_total_mb"]
