@@ -216,3 +216,21 @@ def test_open_results_of_a_run_folder(toy, tmp_path, reference):
     (out / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
     with pytest.raises(UsageError, match="not complete"):
         open_results(out)
+
+
+def test_a_full_disk_at_the_end_releases_the_folder(toy, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    real = Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name.startswith(".summary.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(SimulationError, match=r"cannot write summary\.json: the disk is full"):
+        run(toy, draws=20, out=out)
+    assert not (out / store.LOCK).exists()
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    monkeypatch.setattr(Path, "write_text", real)
+    assert run(toy, draws=20, out=out, resume=True).draws == 20

@@ -234,7 +234,11 @@ class RunStore:
 
     def finish(self, summary: Summary) -> None:
         """Record the whole run's summary, mark the run complete and release the folder."""
-        _atomic_write(self.folder / SUMMARY, lambda tmp: tmp.write_text(summary.to_json()))
+        try:
+            _atomic_write(self.folder / SUMMARY, lambda tmp: tmp.write_text(summary.to_json()))
+        except BaseException:
+            self.close("failed")  # every chunk is stored: a resume only writes the summary
+            raise
         self.close("complete")
 
     def close(self, status: str) -> None:
