@@ -101,3 +101,23 @@ def test_a_scenario_not_from_a_file_runs_only_in_process():
     assert run(loaded, draws=20).draws == 20
     with pytest.raises(UsageError, match="needs the scenario as a file"):
         run(loaded, draws=20, executor=ProcessExecutor(1))
+
+
+def test_an_existing_dask_scheduler(reference):
+    from distributed import LocalCluster
+
+    toy, local = reference
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, \
+            make_executor("dask", scheduler=cluster.scheduler_address) as executor:
+        results = run(toy, draws=DRAWS, seed=3, chunk_size=300, executor=executor)
+        assert executor.workers == 1
+    assert results.summary.to_dict() == local.summary.to_dict()
+
+
+def test_an_unreachable_dask_scheduler_is_a_clear_error(toy, monkeypatch):
+    monkeypatch.setattr("kennan.experiments.dask_executor.CONNECT_TIMEOUT", 1)
+    with make_executor("dask", scheduler="tcp://127.0.0.1:9") as executor, \
+            pytest.raises(SimulationError, match="cannot start or reach the Dask scheduler "
+                                                 r"\(tcp://127\.0\.0\.1:9\)"):
+        run(toy, draws=10, executor=executor)
