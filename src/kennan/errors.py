@@ -45,7 +45,8 @@ class Problem:
 class KennanError(Exception):
     """Base of every error kennan raises for bad input or a failed run."""
 
-    def __init__(self, problems: str | Problem | Iterable[Problem], location: Location | None = None):
+    def __init__(self, problems: str | Problem | Iterable[Problem],
+                 location: Location | None = None):
         if isinstance(problems, str):
             problems = [Problem(problems, location)]
         elif isinstance(problems, Problem):
