@@ -20,10 +20,12 @@ from kennan.experiments.summary import Z95
 
 
 def main_outcome(results: Results) -> str:
-    """The outcome an analysis is about by default: the most likely one on average over
-    the courses (a scenario does not say which outcome is the question)."""
+    """The outcome an analysis is about by default: the scenario's ``question``, else the
+    most likely one on average over the courses."""
     if not results.outcomes:
         raise UsageError("this scenario has no outcome; name a metric instead")
+    if results.question:
+        return results.question["outcome"]
     s = results.summary
     mean = {o: sum(s.probability(c, k) for c in range(len(results.courses)))
             for k, o in enumerate(results.outcomes)}

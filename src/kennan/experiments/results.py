@@ -39,6 +39,8 @@ class Results:
     baseline: str
     summary: Summary
     judgment_ids: list[str] = field(default_factory=list)
+    #: The scenario's ``question`` (outcome, risk, within, text), when it states one.
+    question: dict[str, Any] | None = None
     _chunks: list[ChunkResult] | None = field(default=None, repr=False)
 
     @classmethod
@@ -55,6 +57,8 @@ class Results:
             metric_labels={m.id: m.label for m in model.metrics},
             baseline=model.baseline, summary=summary,
             judgment_ids=[j for j, _ in model.judgments], _chunks=chunks,
+            question=(model.scenario.question.model_dump()
+                      if model.scenario.question is not None else None),
         )
 
     @property
@@ -273,8 +277,10 @@ class Results:
         return hits or list(self.metrics)
 
     def default_risk(self, benefit: str) -> str:
-        """The other outcome whose probability differs most between courses (a metric when
-        there is no other outcome)."""
+        """The scenario's stated risk; else the other outcome whose probability differs most
+        between courses (a metric when there is no other outcome)."""
+        if self.question and self.question.get("risk") and self.question["risk"] != benefit:
+            return self.question["risk"]
         others = [o for o in self.outcomes if o != benefit]
         if others:
             s = self.summary

@@ -76,6 +76,8 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     say(f"running {draws:,} draws of every course")
     results = run_scenario(loaded, draws=draws, seed=seed, courses=courses, keep_draws=True)
     lap("run")
+    if within is None and outcome is None and results.question:
+        within = results.question.get("within")
     q = quantity_of(results, outcome=outcome or compare.main_outcome(results), within=within)
     if risk is None:
         risk = results.default_risk(q.id)

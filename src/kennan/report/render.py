@@ -75,6 +75,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
     } for c in rank.index]
     return {
         "title": s.title, "scenario_id": s.id, "description": s.description,
+        "question_text": s.question.text if s.question is not None else None,
         "generated": _dt.date.today().isoformat(), "version": kennan.__version__,
         "draws": r.draws, "seed": r.seed, "elapsed": elapsed, "timings": a.timings,
         "first": r.period_labels()[0], "last": r.period_labels()[-1], "horizon": len(r.periods),

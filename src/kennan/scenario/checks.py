@@ -268,6 +268,13 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
                                     f"({s.time.start:%Y-%m})")
     if s.baseline is not None:
         ref(("baseline",), s.baseline, ("policies",), "policy (course of action)")
+    if s.question is not None:
+        ref(("question", "outcome"), s.question.outcome, ("outcomes",), "outcome")
+        if s.question.risk is not None:
+            ref(("question", "risk"), s.question.risk, ("outcomes",), "outcome")
+        if s.question.within is not None and s.question.within > s.time.horizon:
+            at(("question", "within"), f"within {s.question.within} periods is past the "
+                                       f"horizon of {s.time.horizon}")
     if s.replay is not None:
         ref(("replay", "course"), s.replay.course, ("policies",), "policy (course of action)")
         for ev in s.replay.events:

@@ -313,6 +313,18 @@ class Scenario(Node):
     outcomes: list[Outcome] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     replay: Replay | None = None
+    question: Question | None = None
+
+
+class Question(Node):
+    """What the analysis is about: the outcome sought, the outcome counted as the risk,
+    and the window (in periods) the outcome is judged within. Reports, sensitivity and
+    discovery use it as their default."""
+
+    text: str | None = None
+    outcome: Id
+    risk: Id | None = None
+    within: int | None = Field(default=None, ge=1)
 
 
 class Replay(Node):
