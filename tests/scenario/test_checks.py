@@ -239,3 +239,20 @@ def test_influence_is_not_read_before_it_is_settled() -> None:
         """)
     assert [m.split(":")[0] for m in found] == ["influence of 'g'", "value of 'x'"]
     assert "cannot read influence(f)" in found[0]
+
+
+def test_the_question_names_outcomes_within_the_horizon() -> None:
+    body = """\
+        outcomes: [{id: deal, hazard: 0.1}]
+        question: {outcome: dael, risk: deal, within: 40}
+        """
+    with pytest.raises(ScenarioError) as info:
+        load(body)
+    text = str(info.value)
+    assert "unknown outcome 'dael' (did you mean 'deal'?)" in text
+    assert "within 40 periods is past the horizon of 12" in text
+    ok = load("""\
+        outcomes: [{id: deal, hazard: 0.1}]
+        question: {outcome: deal, within: 6, text: Will they agree?}
+        """)
+    assert ok.model.question.within == 6
