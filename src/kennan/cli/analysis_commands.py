@@ -20,8 +20,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from kennan.cli.app import command, err_console
+from kennan.scenario.defaults import DEFAULT_SCENARIO
 
-DEFAULT_SCENARIO = "korea-1952"
 PILOT_DRAWS = 2000
 
 _SCENARIO = typer.Argument(DEFAULT_SCENARIO, help="A built-in scenario name or a .yaml file.")

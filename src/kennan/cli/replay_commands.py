@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kennan.cli.app import command
+from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +18,8 @@ def register(app: typer.Typer) -> None:
 
 
 def replay(
-    scenario: str = typer.Argument("korea-1952", help="A built-in scenario name or a YAML path."),
+    scenario: str = typer.Argument(DEFAULT_SCENARIO,
+                                   help="A built-in scenario name or a YAML path."),
     draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws."),
     seed: int = typer.Option(0, "--seed", help="Root seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),

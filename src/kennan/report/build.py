@@ -20,9 +20,8 @@ from kennan.errors import UsageError
 from kennan.experiments.results import Results
 from kennan.experiments.runner import DEFAULT_DRAWS
 from kennan.experiments.runner import run as run_scenario
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loading import DEFAULT_SCENARIO, LoadedScenario, load_scenario
 
-DEFAULT_SCENARIO = "korea-1952"
 DEFAULT_SOBOL_BASE = 4096
 DEFAULT_POINTS = 2000
 DEFAULT_REPLICATES = 16

@@ -18,8 +18,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kennan.errors import Location, Problem, ScenarioError, UsageError
+from kennan.scenario.defaults import DEFAULT_SCENARIO
 from kennan.scenario.schema import Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text
+
+__all__ = ["DEFAULT_SCENARIO", "LoadedScenario", "builtin_scenarios", "load_scenario",
+           "load_scenario_text", "resolve_scenario_path", "translate_errors"]
 
 
 @dataclass
