@@ -19,7 +19,7 @@ import numpy as np
 
 from kennan.bargaining import settle
 from kennan.engine.evaluator import Evaluator
-from kennan.engine.model import DecisionSpec, Model
+from kennan.engine.model import DecisionSpec, Model, UtilityTerm
 from kennan.engine.streams import Streams
 
 
@@ -61,26 +61,39 @@ def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
     return np.asarray(result.outcome).reshape(shape)
 
 
-def _static_utility(ev: Evaluator, dec: DecisionSpec, actor: str) -> np.ndarray | float:
-    """The part of ``actor``'s utilities that reads only judgments: the same every period,
-    so computed once per block and cached on the evaluator. Shape (options, draws) or 0."""
-    key = (dec.id, actor)
-    if key in ev.memo:
-        return ev.memo[key]
-    util: np.ndarray | float = 0.0
-    for term in dec.terms.get(actor, ()):
-        if not _static(ev, term):
+def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
+               key: str | None) -> np.ndarray:
+    """Sum of weight x value over ``terms``, shape (options, courses, draws).
+
+    The terms that read only judgments give the same sum every period: it is computed
+    once per block and kept in the evaluator's memo under ``(decision, key)``.
+    """
+    memo_key = (dec.id, key)
+    static = ev.memo.get(memo_key)
+    if memo_key not in ev.memo:
+        static = None
+        for term in terms:
+            if not _static(ev, term):
+                continue
+            if static is None:
+                static = np.zeros((len(dec.options), ev.shape[1]))
+            w = ev(term.weight)
+            for o, site in term.values:
+                static[o] += w * ev(site)
+        ev.memo[memo_key] = static
+    util = np.zeros((len(dec.options), *ev.shape))
+    if static is not None:
+        util += static[:, None, :]
+    for term in terms:
+        if _static(ev, term):
             continue
-        if isinstance(util, float):
-            util = np.zeros((len(dec.options), ev.shape[1]))
         w = ev(term.weight)
         for o, site in term.values:
             util[o] += w * ev(site)
-    ev.memo[key] = util
     return util
 
 
-def _static(ev: Evaluator, term) -> bool:
+def _static(ev: Evaluator, term: UtilityTerm) -> bool:
     return ev.is_static(term.weight) and all(ev.is_static(site) for _, site in term.values)
 
 
@@ -92,17 +105,11 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Stre
     weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
     p = None
     probs = []
+    # The owner's own considerations count for every decider: summed once.
+    shared = _sum_terms(ev, dec, dec.shared, None)
     for a, actor in enumerate(dec.deciders):
-        static = _static_utility(ev, dec, actor)
-        util = np.zeros((n_opt, *shape))
-        if isinstance(static, np.ndarray):
-            util += static[:, None, :]
-        for term in dec.terms.get(actor, ()):
-            if _static(ev, term):
-                continue
-            w = ev(term.weight)
-            for o, site in term.values:
-                util[o] += w * ev(site)
+        own = dec.terms.get(actor, ())
+        util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
         util *= sharp
         util -= util.max(axis=0)
         np.exp(util, out=util)

@@ -84,9 +84,11 @@ class DecisionSpec:
     issue: str | None
     combine: str
     sharpness: Site
-    # For discrete decisions: per deciding actor (the owner's factions, or the owner), its terms.
+    # For discrete decisions: the deciding actors (the owner's factions, or the owner), the
+    # owner's own considerations (shared by every decider) and each decider's own terms.
     deciders: tuple[str, ...]
     terms: dict[str, tuple[UtilityTerm, ...]] = field(default_factory=dict)
+    shared: tuple[UtilityTerm, ...] = ()
     # For issue decisions: per faction (position, salience).
     stances: tuple[tuple[str, Site, Site | None], ...] = ()
 
@@ -287,6 +289,7 @@ def _decision(s: Scenario, i: int, site, factions) -> DecisionSpec:
         options = tuple(o.id for o in d.options)
         deciders = tuple(members) if members else (d.owner,)
         terms: dict[str, list[UtilityTerm]] = {a: [] for a in deciders}
+        shared: list[UtilityTerm] = []
         for k, c in enumerate(s.considerations):
             if c.decision != d.id:
                 continue
@@ -297,12 +300,12 @@ def _decision(s: Scenario, i: int, site, factions) -> DecisionSpec:
                              for o in c.values),
             )
             # A consideration of the owner itself is shared by all its factions.
-            targets = deciders if c.actor == d.owner else (c.actor,)
-            for a in targets:
-                if a in terms:
-                    terms[a].append(term)
+            if c.actor == d.owner:
+                shared.append(term)
+            elif c.actor in terms:
+                terms[c.actor].append(term)
         return DecisionSpec(d.id, d.owner, options, None, d.combine, sharp, deciders,
-                            {a: tuple(t) for a, t in terms.items()})
+                            {a: tuple(t) for a, t in terms.items()}, tuple(shared))
     issue_i = next(n for n, x in enumerate(s.issues) if x.id == d.issue)
     issue = s.issues[issue_i]
     # A state's factions settle its position; any other owner (a negotiation, a group)
