@@ -13,8 +13,8 @@
    and of all its children, sampled every half second, must not grow with the
    number of draws.
 
-The full run simulates 1.1 x 10^8 draws (about 4,000 s per 10^8 draws of
-korea-1952 on two cores); ``--quick`` uses 32,768 draws and sizes 10^5 and 10^6.
+The full run simulates 1.1 x 10^8 draws (korea-1952 on two cores: 340 s for
+10^7, 2,710 s for 10^8); ``--quick`` uses 32,768 draws and sizes 10^5 and 10^6.
 The last line is one JSON object of the figures.
 """
 
