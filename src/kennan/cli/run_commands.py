@@ -27,8 +27,8 @@ from rich.table import Table
 from rich.text import Text
 
 from kennan.cli.app import command, err_console
+from kennan.scenario.defaults import DEFAULT_SCENARIO
 
-DEFAULT_SCENARIO = "korea-1952"
 #: Rows ``kennan query`` shows as a table before pointing to --format csv.
 TABLE_ROWS = 100
 
