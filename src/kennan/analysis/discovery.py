@@ -26,6 +26,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from kennan.analysis.prim import Box, clears, measure_box, prim_boxes
 from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.analysis.voi import uncertain_judgments
 from kennan.engine.model import build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs
@@ -94,7 +95,7 @@ def discover(results: Results, *, better: str, than: str, quantity: Quantity | N
     q = quantity or quantity_of(results)
     d = draws or results.per_draw()
     s = q.scores(d)
-    names = _varying(d, judgments)
+    names = uncertain_judgments(d, judgments)
     x = np.column_stack([d.judgments[n] for n in names]) if names else np.empty((d.count, 0))
     return find_flips(x, s[a] > s[b], names, better=better, than=than, quantity=q,
                       source=f"{d.count:,} draws of the run, one roll of events each",
@@ -171,19 +172,6 @@ def tree_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], *, depth: int
     d = x.shape[1]
     walk(0, np.full(d, -np.inf), np.full(d, np.inf))
     return sorted(out, key=lambda b: -b.density)
-
-
-def _varying(d: DrawArrays, judgments: Sequence[str] | None) -> list[str]:
-    varying = [j for j, v in d.judgments.items() if np.ptp(v) > 0]
-    if judgments is None:
-        return varying
-    unknown = [j for j in judgments if j not in d.judgments]
-    if unknown:
-        raise UsageError(f"unknown judgment(s) {', '.join(map(repr, unknown))}; valid: "
-                         f"{', '.join(varying)}")
-    return list(judgments)
-
-
 
 
 def _json_num(v: float) -> float | None:

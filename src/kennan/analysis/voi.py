@@ -60,7 +60,7 @@ def evpi(results: Results, *, quantity: Quantity | None = None,
     d = draws or results.per_draw()
     s = q.scores(d)  # (C, N), higher is better
     n = s.shape[1]
-    names = _uncertain(d, judgments)
+    names = uncertain_judgments(d, judgments)
     means = s.mean(axis=1)
     best = int(np.argmax(means))
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x5601]))
@@ -91,7 +91,8 @@ def _informed(s: np.ndarray, b: np.ndarray, k: int) -> tuple[float, np.ndarray]:
     return float(sums.max(axis=0).sum() / n), np.argmax(sums, axis=0)
 
 
-def _uncertain(d: DrawArrays, judgments: Sequence[str] | None) -> list[str]:
+def uncertain_judgments(d: DrawArrays, judgments: Sequence[str] | None) -> list[str]:
+    """``judgments`` checked against the run's ids, or every judgment that varies."""
     varying = [j for j, v in d.judgments.items() if np.ptp(v) > 0]
     if judgments is None:
         return varying

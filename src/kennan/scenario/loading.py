@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from kennan.errors import Location, Problem, ScenarioError, UsageError
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 from kennan.scenario.schema import Scenario
-from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text
+from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text, value_at
 
 __all__ = ["DEFAULT_SCENARIO", "LoadedScenario", "builtin_scenarios", "load_scenario",
            "load_scenario_text", "resolve_scenario_path", "translate_errors"]
@@ -274,7 +274,7 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict], *, is_key: bool
         key = path[-1] if path else "?"
         return Problem(f"{_describe_path(doc.data, path[:-1])}: missing required key '{key}'",
                        doc.locate(path[:-1]))
-    value = _value_at(doc.data, path)
+    value = value_at(doc.data, path)
     if types_ <= _TYPE_ERRORS:
         expected = sorted({_TYPE_ERRORS_TEXT.get(e["type"], e["type"]) for e in errs})
         wanted = " or ".join(expected)
@@ -324,7 +324,7 @@ _BOUNDS = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than
 
 def _where(doc: YamlDocument, path: PathKey) -> Location:
     # An empty value ("id:" with nothing after it) has no place of its own: use its key's.
-    if _value_at(doc.data, path) is None and tuple(path) in doc.key_positions:
+    if value_at(doc.data, path) is None and tuple(path) in doc.key_positions:
         return doc.locate(path, key=True)
     return doc.locate(path)
 
@@ -363,16 +363,6 @@ def _describe_path(data: Any, path: PathKey) -> str:
             parts.append(str(part))
             node = node.get(part) if isinstance(node, dict) else None
     return " > ".join(parts)
-
-
-def _value_at(data: Any, path: PathKey) -> Any:
-    node = data
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
 
 
 def _show(value: Any) -> str:

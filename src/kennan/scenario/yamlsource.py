@@ -82,7 +82,7 @@ class YamlDocument:
         gives the place just after the last character. Where the text cannot be
         matched to the file character by character, the scalar's start is returned.
         """
-        value = _value_at(self.data, path)
+        value = value_at(self.data, path)
         span = self.spans.get(tuple(path))
         if span is None or not isinstance(value, str) or not self.lines:
             return self.locate(path)
@@ -97,7 +97,8 @@ class YamlDocument:
         return Location(self.file, line + 1, col + 1)
 
 
-def _value_at(data: Any, path: PathKey) -> Any:
+def value_at(data: Any, path: PathKey) -> Any:
+    """The value at ``path`` in plain YAML data, or None where the path leads nowhere."""
     node = data
     for part in path:
         try:
