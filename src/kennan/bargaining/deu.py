@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from kennan.bargaining.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 SHIPPED = MappingProxyType({"deu3": "deu3_dev.tsv"})
@@ -69,16 +70,7 @@ def load_deu(source: str | Path) -> DeuData:
 
 
 def _read(path: Path, name: str) -> DeuData:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TableError(f"cannot read the DEU file: {exc.strerror or exc}",
-                         Location(name)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError(f"expected UTF-8 text, got byte {raw[exc.start]:#04x} at offset "
-                         f"{exc.start}", Location(name)) from None
+    text = read_text_file(path, what="the DEU file")
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     if len(rows) < 2:
         raise TableError("expected a header row and a row of capabilities", Location(name, 1))

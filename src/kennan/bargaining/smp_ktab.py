@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from kennan.bargaining.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 # KTAB adds saliences as it reads them; allow its rounding at exactly 100.
@@ -42,16 +43,7 @@ def _text(field: str) -> str:
 def load_ktab_csv(path: str | Path) -> KtabTable:
     """Read a KTAB SMP CSV; raise :class:`TableError` naming file, line and column."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise TableError(f"cannot read the KTAB table: {exc.strerror or exc}",
-                         Location(name)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError(f"expected UTF-8 text, got byte {raw[exc.start]:#04x} at offset "
-                         f"{exc.start}", Location(name)) from None
+    text = read_text_file(path, what="the KTAB table")
     lines = text.splitlines()
 
     def fail(msg: str, line: int, col: int | None = None) -> TableError:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kennan.bargaining.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 REQUIRED = ("actor", "position", "salience", "capability")
@@ -54,15 +55,7 @@ def read_table(path: str | Path, *, salience_scale: float = 1.0) -> NegotiationT
     KTAB tables are always on 0-100.
     """
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise TableError(f"cannot read the table: {exc.strerror or exc}", Location(name)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError(f"expected UTF-8 text, got byte {raw[exc.start]:#04x} at offset "
-                         f"{exc.start}", Location(name)) from None
+    text = read_text_file(path, what="the table")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise TableError("expected a header row naming the columns actor, position, salience "
