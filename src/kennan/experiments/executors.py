@@ -19,9 +19,11 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from kennan.engine.model import Model
@@ -93,7 +95,10 @@ class ProcessExecutor(Executor):
         try:
             while True:
                 for task in todo:
-                    pending.add(pool.submit(_run_in_process_worker, job, task))
+                    # submit() may spawn a worker: born with Ctrl-C ignored, it cannot be
+                    # interrupted while it imports (before its initializer runs).
+                    with _sigint_ignored():
+                        pending.add(pool.submit(_run_in_process_worker, job, task))
                     if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                         break
                 if not pending:
@@ -177,6 +182,20 @@ def tune_allocator() -> None:
         libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
     except (OSError, AttributeError):
         pass
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process for the duration (children spawned meanwhile inherit
+    the disposition); a no-op outside the main thread, where handlers cannot be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_process_worker() -> None:
