@@ -10,10 +10,7 @@ worker.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
-import threading
 from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
@@ -25,6 +22,7 @@ from kennan.experiments.executors import (
     IN_FLIGHT_PER_WORKER,
     Executor,
     check_workers,
+    sigint_ignored,
     tune_allocator,
 )
 
@@ -61,7 +59,7 @@ class DaskExecutor(Executor):
                 if self.scheduler is not None:
                     self._client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
                 else:
-                    with _sigint_ignored():
+                    with sigint_ignored():
                         self._cluster = LocalCluster(
                             n_workers=self.workers, threads_per_worker=1, processes=True,
                             dashboard_address=None, silence_logs=logging.ERROR)
@@ -113,20 +111,6 @@ class DaskExecutor(Executor):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
-
-
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Start worker processes with Ctrl-C ignored (they inherit it): Ctrl-C reaches the whole
-    process group, and this process, not each worker, stops the run and closes the cluster."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _run_on_dask_worker(job: Job, task: ChunkTask) -> ChunkOutput:

@@ -97,7 +97,7 @@ class ProcessExecutor(Executor):
                 for task in todo:
                     # submit() may spawn a worker: born with Ctrl-C ignored, it cannot be
                     # interrupted while it imports (before its initializer runs).
-                    with _sigint_ignored():
+                    with sigint_ignored():
                         pending.add(pool.submit(_run_in_process_worker, job, task))
                     if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                         break
@@ -185,9 +185,10 @@ def tune_allocator() -> None:
 
 
 @contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT in this process for the duration (children spawned meanwhile inherit
-    the disposition); a no-op outside the main thread, where handlers cannot be set."""
+def sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process for the duration, so worker processes started meanwhile
+    inherit it: Ctrl-C reaches the whole process group, and this process, not each worker,
+    stops the run. A no-op outside the main thread, where handlers cannot be set."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
