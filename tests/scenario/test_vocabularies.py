@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from importlib import resources
 
 import numpy as np
@@ -13,9 +14,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from kennan.scenario.distributions import PiecewiseQuantile, ScipyDistribution, mixture
+from kennan.scenario.hedges import phrase_key
 from kennan.scenario.vocabularies import (
     DEFAULT_VOCABULARY,
     VOCABULARY_NAMES,
+    Vocabulary,
     VocabularyLookupError,
     load_vocabulary,
     normalise_phrase,
@@ -46,6 +49,23 @@ REQUIRED_ALIASES = [
     "unlikely",
     "fairly close",
     "even chance",
+    # Diplomats' hedges and their negations (issue 12 part 1).
+    "might",
+    "may",
+    "could",
+    "might be possible",
+    "it is clear",
+    "will",
+    "capable of",
+    "seems",
+    "appears",
+    "I doubt",
+    "I do not believe",
+    "unlikely to",
+    "will not",
+    "might not",
+    "could not",
+    "it is not clear",
 ]
 
 
@@ -289,3 +309,185 @@ def test_any_text_is_a_phrase_or_a_lookup_error(text: str, name: str) -> None:
         assert "is not in vocabulary" in str(exc)
         return
     assert 0.0 <= dist.bounds[0] <= dist.bounds[1] <= 1.0
+
+
+# -- diplomats' hedges: sourced rows, negation, suggestions by meaning ----------------------
+
+_FREQUENCY = {"always", "almost always", "usually", "often", "frequently",
+              "more often than not", "not often", "rarely", "never"}
+
+
+def _centres() -> dict[str, dict[str, float]]:
+    """Each vocabulary's categories and their centres, straight from the source files."""
+    icd = {r["phrase"]: (float(r["low"]) + float(r["high"])) / 2 for r in rows("icd203.csv")}
+    kent = {r["phrase"]: float(r["center"]) for r in rows("kent1964.csv")}
+    survey = list(csv.reader(io.StringIO(DATA.joinpath("perceptions_probly.csv").read_text())))
+    answers = np.array([[float(x) for x in r] for r in survey[1:] if r])
+    perceptions = {p: float(np.median(answers[:, j])) / 100 for j, p in enumerate(survey[0])}
+    maub = {r["phrase"].replace("_", " "): float(r["median"]) / 100
+            for r in rows("mauboussin2018_phrase_medians.csv")}
+    maub = {p: v for p, v in maub.items() if p not in _FREQUENCY}
+    return {"icd203": icd, "kent1964": kent, "perceptions": perceptions,
+            "mauboussin2018": maub}
+
+
+def _quartiles(source: str, phrase: str) -> tuple[float, float]:
+    if source == "mauboussin2018":
+        row = next(r for r in rows("mauboussin2018_phrase_medians.csv")
+                   if r["phrase"].replace("_", " ") == phrase)
+        return float(row["q1"]) / 100, float(row["q3"]) / 100
+    survey = list(csv.reader(io.StringIO(DATA.joinpath("perceptions_probly.csv").read_text())))
+    column = sorted(float(r[survey[0].index(phrase)]) for r in survey[1:] if r)
+    return column[len(column) // 4] / 100, column[3 * len(column) // 4] / 100
+
+
+def test_every_survey_and_mapping_row_follows_the_stated_rule() -> None:
+    centres = _centres()
+    checked = 0
+    for row in rows("aliases.csv"):
+        if row["basis"] not in ("survey", "mapping"):
+            continue
+        anchor = row["anchor"]
+        negated = anchor.startswith("not ")
+        source, phrase = anchor.removeprefix("not ").split(":", 1)
+        q1, q3 = _quartiles(source, phrase)
+        if negated:
+            q1, q3 = 1 - q3, 1 - q1
+        for name in VOCABULARY_NAMES:
+            cell = {t.strip() for t in row[name].split("|")}
+            if name == source and not negated:
+                assert cell == {phrase}, (row["alias"], name)
+                continue
+            inside = {p for p, c in centres[name].items() if q1 - 1e-9 <= c <= q3 + 1e-9}
+            if not inside:
+                inside = {min(centres[name],
+                              key=lambda p: min(abs(centres[name][p] - q1),
+                                                abs(centres[name][p] - q3)))}
+            assert cell == inside, (row["alias"], name, sorted(inside))
+        checked += 1
+    assert checked >= 15
+
+
+def test_survey_rows_name_a_phrase_the_survey_asked_about() -> None:
+    survey_rows = [r for r in rows("aliases.csv") if r["basis"] == "survey"]
+    assert [r["alias"] for r in survey_rows] == ["might"]
+    assert survey_rows[0]["anchor"] == "mauboussin2018:might happen"
+    dist = load_vocabulary("mauboussin2018").distribution("might")
+    np.testing.assert_allclose(dist.percentiles((25, 50, 75)), [0.20, 0.40, 0.50])
+
+
+def test_alias_rows_copy_the_row_they_name() -> None:
+    table = {r["alias"]: r for r in rows("aliases.csv")}
+    for row in table.values():
+        if row["basis"] == "alias":
+            for name in VOCABULARY_NAMES:
+                assert row[name] == table[row["anchor"]][name], (row["alias"], name)
+    assert {r["basis"] for r in table.values()} == {"reasoned", "survey", "mapping", "alias"}
+
+
+@pytest.mark.parametrize("name", VOCABULARY_NAMES)
+def test_every_alias_row_reads_as_its_own_row(name: str) -> None:
+    vocabulary = load_vocabulary(name)
+    own = {normalise_phrase(p) for p in vocabulary.entries}
+    for row in rows("aliases.csv"):
+        if normalise_phrase(row["alias"]) in own:
+            continue
+        targets = tuple(dict.fromkeys(
+            c for t in row[name].split("|") for c in vocabulary.resolve(t.strip())))
+        assert vocabulary.resolve(row["alias"]) == targets, row["alias"]
+
+
+@pytest.mark.parametrize(("written", "means"), [
+    ("I doubt", "doubt"),
+    ("we doubt", "doubt"),
+    ("I don't believe", "I do not believe"),
+    ("We do not believe", "I do not believe"),
+    ("I don\u2019t think", "do not think"),
+    ("is not likely", "not likely"),
+    ("they are not likely", "not likely"),
+    ("they are unlikely to", "unlikely"),
+    ("It is clear that", "it is clear"),
+    ("it's clear", "it is clear"),
+    ("won't", "will not"),
+    ("they cannot", "cannot"),
+    ("can't", "cannot"),
+    ("It is not clear whether", "it is not clear"),
+    ("there is no doubt", "no doubt"),
+    ("they might not", "might not"),
+    ("they are capable of", "capable of"),
+])
+def test_who_holds_the_belief_and_how_it_is_spelled_do_not_matter(written: str, means: str) -> None:
+    for name in VOCABULARY_NAMES:
+        vocabulary = load_vocabulary(name)
+        assert vocabulary.resolve(written) == vocabulary.resolve(means), (written, name)
+
+
+def test_negation_is_understood_not_ignored() -> None:
+    icd = load_vocabulary("icd203")
+    assert icd.resolve("I do not believe") == icd.resolve("doubt") != icd.resolve("believe")
+    assert icd.distribution("will not").bounds == pytest.approx((0.05, 0.20))
+    assert icd.distribution("will").bounds == pytest.approx((0.80, 0.95))
+    assert icd.distribution("not likely").bounds == pytest.approx((0.20, 0.45))
+    # "might not" allows the contrary; "could not" denies the possibility.
+    assert icd.distribution("might not").bounds == pytest.approx((0.45, 0.80))
+    assert icd.distribution("could not").bounds == pytest.approx((0.01, 0.05))
+    for name in VOCABULARY_NAMES:
+        vocabulary = load_vocabulary(name)
+
+        def median(phrase: str, v: Vocabulary = vocabulary) -> float:
+            return float(v.distribution(phrase).ppf(0.5))
+
+        assert median("will not") < 0.5 < median("will"), name
+        assert median("could not") < median("could"), name
+        assert median("might") < 0.5 <= median("might not"), name
+        assert median("I do not believe") < median("believe"), name
+        assert median("it is clear") > median("seems") > median("might"), name
+
+
+@pytest.mark.parametrize(("phrase", "first"), [
+    ("it is evident", "it is clear"),
+    ("it is obvious that", "it is clear"),
+    ("I am inclined to believe", "believe"),
+    ("I do not expect", "will not"),
+    ("they are able to", "capable of"),
+    ("they are not able to", "not capable of"),
+    ("it is doubtful", "doubt"),
+    ("perhaps", "may"),
+    ("it is impossible", "cannot"),
+])
+def test_suggestions_go_by_meaning_first(phrase: str, first: str) -> None:
+    for name in VOCABULARY_NAMES:
+        vocabulary = load_vocabulary(name)
+        with pytest.raises(VocabularyLookupError) as info:
+            vocabulary.resolve(phrase)
+        suggested = re.search(r"did you mean '([^']+)'", str(info.value))
+        assert suggested is not None, (name, phrase)
+        # The first suggestion says what ``first`` says (perceptions: "we believe").
+        assert vocabulary.resolve(suggested.group(1)) == vocabulary.resolve(first), (name, phrase)
+
+
+def test_every_meaning_word_names_a_phrase_every_vocabulary_reads() -> None:
+    table = rows("meanings.csv")
+    assert len(table) >= 30
+    for row in table:
+        assert row["why"].strip(), row
+        for name in VOCABULARY_NAMES:
+            load_vocabulary(name).resolve(row["means"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([r["alias"] for r in rows("aliases.csv")]),
+       st.sampled_from(["I ", "we ", "they ", ""]))
+def test_a_subject_never_changes_what_a_phrase_says(alias: str, subject: str) -> None:
+    written = subject + alias if not alias.lower().startswith(("i ", "it ")) else alias
+    assert phrase_key(written) == phrase_key(alias)
+    assert phrase_key(alias.upper()) == phrase_key(alias)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_has_a_key(text: str) -> None:
+    key = phrase_key(text)
+    assert isinstance(key.negated, bool)
+    assert key.text.startswith("not ") == key.negated
+    assert phrase_key(text) == key

@@ -16,7 +16,11 @@ each vocabulary, its file and how its rows are read:
 ``aliases.csv`` maps the phrases writers use to each vocabulary's own phrases. A cell
 may list several phrases, ``a | b``: a ``range`` vocabulary reads them as one range
 from the lowest low to the highest high; the others as an equal-weight mixture.
-Phrases match case-, underscore- and whitespace-insensitively.
+Phrases match case-, underscore- and whitespace-insensitively, then by their key
+(:mod:`kennan.scenario.hedges`: "I don't believe" is "do not believe", "they are
+unlikely to" is "unlikely"). An unknown phrase is refused with suggestions by meaning
+("it is evident" -> "it is clear", a negation -> the phrase for the negation) and by
+spelling.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import difflib
 import functools
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 
@@ -39,6 +43,7 @@ from kennan.scenario.distributions import (
     fmt,
     mixture,
 )
+from kennan.scenario.hedges import meaning_words, phrase_key
 
 __all__ = [
     "DEFAULT_VOCABULARY",
@@ -67,8 +72,9 @@ def normalise_phrase(phrase: str) -> str:
     return " ".join(phrase.replace("_", " ").casefold().split())
 
 
-def _suggest(word: str, known: list[str], what: str) -> str:
-    close = difflib.get_close_matches(normalise_phrase(word), known, n=4, cutoff=0.6)
+def _suggest(word: str, known: list[str], what: str, first: tuple[str, ...] = ()) -> str:
+    spelled = difflib.get_close_matches(normalise_phrase(word), known, n=4, cutoff=0.6)
+    close = list(dict.fromkeys([*first, *spelled]))[:4]
     if close:
         return "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"
     return f"known {what}: " + ", ".join(f"'{k}'" for k in known)
@@ -89,6 +95,9 @@ class Vocabulary:
     reading: str
     entries: Mapping[str, Distribution]
     names: Mapping[str, tuple[str, ...]]
+    #: phrase key (see :mod:`kennan.scenario.hedges`) -> (alias as written, canonical phrases)
+    keys: Mapping[str, tuple[str, tuple[str, ...]]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def phrases(self) -> list[str]:
         """Every phrase this vocabulary accepts (normalised), sorted."""
@@ -101,12 +110,52 @@ class Vocabulary:
     def resolve(self, phrase: str) -> tuple[str, ...]:
         """The canonical phrase(s) that ``phrase`` stands for; raises on an unknown phrase."""
         key = normalise_phrase(phrase)
-        if key not in self.names:
-            hint = _suggest(phrase, self.phrases(), "phrases")
-            raise VocabularyLookupError(
-                f"estimative phrase '{phrase}' is not in vocabulary {self.name}; {hint}"
-            )
-        return self.names[key]
+        if key in self.names:
+            return self.names[key]
+        found = self.keys.get(phrase_key(phrase).text)
+        if found is not None:
+            return found[1]
+        hint = _suggest(phrase, self.phrases(), "phrases", self.by_meaning(phrase))
+        raise VocabularyLookupError(
+            f"estimative phrase '{phrase}' is not in vocabulary {self.name}; {hint}"
+        )
+
+    def by_meaning(self, phrase: str) -> tuple[str, ...]:
+        """Known phrases that say what ``phrase`` seems to say, best first.
+
+        A known phrase inside it ("am inclined to believe" holds "believe"), or a word
+        of ``meanings.csv`` ("evident" -> "it is clear"), gives the meaning; a negation
+        turns it into the phrase the alias table gives for that negation or, when it has
+        none, the phrase whose median is nearest to one minus the meaning's median.
+        """
+        key = phrase_key(phrase)
+        words = key.words
+        meanings: list[str] = []
+        for size in range(len(words), 0, -1):  # the longest known phrase first
+            for i in range(len(words) - size + 1):
+                part = self.keys.get(" ".join(words[i:i + size]))
+                if part is not None and part[0] not in meanings:
+                    meanings.append(part[0])
+        table = meaning_words()
+        meanings += [table[w] for w in words if w in table and table[w] not in meanings]
+        if not key.negated:
+            return tuple(dict.fromkeys(normalise_phrase(m) for m in meanings))
+        out: list[str] = []
+        for meaning in meanings:
+            negated = self.keys.get("not " + phrase_key(meaning).text)
+            if negated is not None and not phrase_key(meaning).negated:
+                out.append(negated[0])
+            elif meaning in self.names or phrase_key(meaning).text in self.keys:
+                out.append(self._nearest(1.0 - self._median(meaning)))
+        return tuple(dict.fromkeys(normalise_phrase(m) for m in out))
+
+    def _median(self, phrase: str) -> float:
+        return float(self.distribution(phrase).ppf(0.5))
+
+    def _nearest(self, median: float) -> str:
+        # Among the aliases as written: the phrases a writer would recognise.
+        written = [alias for alias, _ in self.keys.values()]
+        return min(written, key=lambda a: (abs(self._median(a) - median), a))
 
     def distribution(
         self, phrase: str, *, scale: tuple[float, float] | None = None
@@ -147,10 +196,13 @@ def _load(name: str) -> Vocabulary:
     reading = row["reading"]
     entries, alternatives = _READERS[reading](_text(row["file"]))
     names: dict[str, tuple[str, ...]] = {}
+    keys: dict[str, tuple[str, tuple[str, ...]]] = {}
     for phrase in entries:
         names[normalise_phrase(phrase)] = (phrase,)
     for alternative, phrase in alternatives.items():
         names.setdefault(normalise_phrase(alternative), (phrase,))
+    for written, targets in names.items():
+        keys.setdefault(phrase_key(written).text, (written, targets))
     for alias_row in _rows("aliases.csv"):
         cell = alias_row.get(name, "").strip()
         if not cell:
@@ -162,13 +214,16 @@ def _load(name: str) -> Vocabulary:
                 raise RuntimeError(f"aliases.csv: '{part}' is not a phrase of {name}")
             targets.extend(names[key])
         # A vocabulary's own phrases win over the alias table.
-        names.setdefault(normalise_phrase(alias_row["alias"]), tuple(dict.fromkeys(targets)))
+        alias = normalise_phrase(alias_row["alias"])
+        names.setdefault(alias, tuple(dict.fromkeys(targets)))
+        keys.setdefault(phrase_key(alias).text, (alias, names[alias]))
     return Vocabulary(
         name=name,
         title=row["title"],
         reading=reading,
         entries=MappingProxyType(entries),
         names=MappingProxyType(names),
+        keys=MappingProxyType(keys),
     )
 
 
