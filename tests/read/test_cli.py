@@ -79,7 +79,7 @@ def test_draft_scenario_validates(runner: CliRunner, tmp_path: Path) -> None:
     check = runner.invoke(app, ["validate", str(out)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["read", str(telegram_208_path()), "--draft-scenario", str(out)])
-    assert again.exit_code == 1 and "exists: expected a new file, or pass --force" in again.stderr
+    assert again.exit_code == 1 and "exists; pass --force to overwrite it" in again.stderr
     forced = runner.invoke(app, ["read", str(telegram_208_path()), "--draft-scenario", str(out),
                                  "--force"])
     assert forced.exit_code == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -13,13 +12,14 @@ from typing import Annotated
 import typer
 
 from kennan.cli.app import command
-from kennan.errors import Location, UsageError
+from kennan.errors import UsageError
 from kennan.read import load_document
 from kennan.read.actors import default_gazetteer, load_gazetteer_file
 from kennan.read.draft import actors_in
 from kennan.read.draft import draft_scenario as make_draft
 from kennan.read.estimative import find_judgments
 from kennan.read.inventory import inventory, render_text
+from kennan.safeio import check_target, write_file
 
 
 def register(app: typer.Typer) -> None:
@@ -77,9 +77,8 @@ def read_document(
     Everything is read and checked before anything is written, so bad input leaves no
     file behind.
     """
-    if draft_scenario is not None and draft_scenario.exists() and not force:
-        raise UsageError(f"{draft_scenario} exists: expected a new file, or pass --force",
-                         Location(str(draft_scenario)))
+    if draft_scenario is not None:
+        check_target(draft_scenario, force=force, what="the draft scenario")
     if start is not None:
         _check_month(start)
     ranges = _ranges(vocabulary)
@@ -95,7 +94,7 @@ def read_document(
         text = make_draft(document, judgments, source_path=Path(rel).as_posix(),
                           gazetteer=gazetteer, start=start,
                           vocabulary=vocabulary if vocabulary != "icd203" else None)
-        _write_atomically(target, text)
+        write_file(target, text, force=force, what="the draft scenario")
         note = (f"wrote {draft_scenario}: {len(actors_in(document, judgments, gazetteer))} "
                 f"actors, {len(judgments)} judgment stubs")
         if as_json:
@@ -129,18 +128,3 @@ def _ranges(vocabulary: str) -> Callable[[str], tuple[float, float] | None]:
 def _check_month(value: str) -> None:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise UsageError(f"--start {value!r}: expected a month as YYYY-MM, e.g. 1951-06")
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}",
-                         Location(str(target))) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

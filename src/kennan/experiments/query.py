@@ -19,6 +19,13 @@ Views (see ``docs/running.md`` for their columns):
 
 The views read only the chunk files present when the connection was made, so a
 folder can be queried while its run is still going on.
+
+A query is read-only and confined to the run folder: one SELECT (or EXPLAIN)
+statement, on a connection that may read the folder's chunk files and nothing
+else (DuckDB's external access off, only those files allowed, no extensions
+installed or loaded, no temporary files, the configuration locked). Reading
+another file, writing any file (COPY, EXPORT) or reaching the network fails with
+a clear error.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import duckdb
 import pandas as pd
 
 from kennan.errors import Location, UsageError
-from kennan.experiments.store import read_manifest, stored_chunks
+from kennan.experiments.store import DRAWS, read_manifest, stored_chunks
 
 VIEWS = ("draws", "chunks", "manifest", "periods")
 _MANIFEST_COLUMNS = ("scenario", "scenario_id", "scenario_sha256", "seed", "draws", "chunk_size",
@@ -38,14 +45,28 @@ _MANIFEST_COLUMNS = ("scenario", "scenario_id", "scenario_sha256", "seed", "draw
                      "started", "finished", "status")
 
 
+#: Rows a query's result may have: it is held in memory to be printed.
+MAX_ROWS = 20_000_000
+#: Statements a query may be: reading, never writing or configuring.
+_READ_ONLY = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
+
+
 def connect(folder: str | Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the views of run folder ``folder``."""
+    """An in-memory DuckDB connection with the views of run folder ``folder``, able to
+    read the folder's chunk files and no other file (see the module doc)."""
     manifest = read_manifest(folder)
-    files = [str(p) for p in stored_chunks(folder)]
+    files = _chunk_files(Path(folder))
     if not files:
         raise UsageError("the run folder holds no chunk files yet", Location(str(folder)))
-    con = duckdb.connect(database=":memory:")
+    con = duckdb.connect(database=":memory:", config={
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
+        # Order matters: the allowed files are set before external access is turned off,
+        # and the lock comes last so that no statement can undo any of it.
+        con.execute("set temp_directory = ''")
+        con.execute("set allowed_paths = ?", [files])
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
         con.read_parquet(files).create_view("draws")
         size = int(manifest["chunk_size"])
         total = int(manifest["draws"])
@@ -74,19 +95,63 @@ def connect(folder: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def query(folder: str | Path, sql: str) -> pd.DataFrame:
+def query(folder: str | Path, sql: str, *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """The result of ``sql`` over the views of run folder ``folder`` (see the module doc).
 
-    Bad SQL raises a UsageError with DuckDB's message."""
+    Bad SQL, SQL that is not one read-only statement, or a result of more than
+    ``max_rows`` rows (it would not fit in memory) raises a UsageError."""
+    if not sql.strip():
+        raise UsageError("no query given; expected one SELECT statement over the views "
+                         f"{', '.join(VIEWS)}, e.g. \"select course, count(*) from draws "
+                         "group by course\"")
     con = connect(folder)
     try:
-        return con.execute(sql).df()
+        statements = con.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type not in _READ_ONLY:
+            kinds = ", ".join(st.type.name for st in statements) or "none"
+            raise UsageError("a query is one read-only SELECT statement over the views "
+                             f"{', '.join(VIEWS)} (got: {kinds}); a run folder cannot be "
+                             "changed, nor other files read, through kennan query")
+        result = con.execute(sql)
+        parts = [result.fetch_df_chunk(32)]  # 32 vectors of 2,048 rows at a time
+        rows = len(parts[0])
+        while len(parts[-1]):
+            parts.append(result.fetch_df_chunk(32))
+            rows += len(parts[-1])
+            if rows > max_rows:
+                raise UsageError(f"the query's result has more than {max_rows:,} rows; "
+                                 "aggregate it (group by), or add a limit, or read the "
+                                 "chunk files with your own tools (DuckDB, pyarrow)")
+        frames = [p for p in parts if len(p)] or parts[:1]
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    except duckdb.PermissionException:
+        raise UsageError("the query tried to reach a file or the network outside the run "
+                         "folder's chunk files; kennan query reads only the views "
+                         f"{', '.join(VIEWS)}") from None
     except duckdb.Error as exc:
-        lines = str(exc).strip().splitlines()
-        message = " ".join(line.strip() for line in lines if line.strip())
-        raise UsageError(f"the query failed: {message}; views: {', '.join(VIEWS)}") from None
+        raise UsageError(f"the query failed: {_one_line(exc)}; views: "
+                         f"{', '.join(VIEWS)}") from None
     finally:
         con.close()
+
+
+def _chunk_files(folder: Path) -> list[str]:
+    """The chunk files, absolute; refuses one that is not a regular file in the folder
+    (a symlink planted to make queries read another file)."""
+    inside = (folder / DRAWS).resolve()
+    files = []
+    for p in stored_chunks(folder):
+        real = p.resolve()
+        if real.parent != inside or not real.is_file():
+            raise UsageError("not a chunk file of this run (a link out of the folder, or not "
+                             "a regular file); remove it", Location(str(p)))
+        files.append(str(real))
+    return files
+
+
+def _one_line(exc: Exception, limit: int = 500) -> str:
+    text = " ".join(line.strip() for line in str(exc).strip().splitlines() if line.strip())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _literal(text: str) -> str:

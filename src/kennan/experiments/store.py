@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -36,6 +36,7 @@ from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
 from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
+from kennan.safeio import atomic_write
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -123,8 +124,8 @@ def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Sum
     meta[SUMMARY_KEY] = summary.to_json().encode()
     table = table.replace_schema_metadata(meta)
     path = chunk_path(folder, index)
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd",
-                                                   write_page_checksum=True))
+    _atomic_write(path, lambda fh: pq.write_table(table, fh, compression="zstd",
+                                                  write_page_checksum=True))
     return path
 
 
@@ -235,7 +236,8 @@ class RunStore:
     def finish(self, summary: Summary) -> None:
         """Record the whole run's summary, mark the run complete and release the folder."""
         try:
-            _atomic_write(self.folder / SUMMARY, lambda tmp: tmp.write_text(summary.to_json()))
+            _atomic_write(self.folder / SUMMARY,
+                          lambda fh: fh.write(summary.to_json().encode()))
         except BaseException:
             self.close("failed")  # every chunk is stored: a resume only writes the summary
             raise
@@ -264,7 +266,7 @@ class RunStore:
 
     def _write_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=2) + "\n"
-        _atomic_write(self.folder / MANIFEST, lambda tmp: tmp.write_text(text))
+        _atomic_write(self.folder / MANIFEST, lambda fh: fh.write(text.encode()))
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
@@ -335,23 +337,16 @@ def _remove_temporaries(folder: Path) -> None:
                     tmp.unlink()
 
 
-def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write ``path`` through ``write(tmp)`` then rename; no partial file under ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _atomic_write(path: Path, write: Callable[[BinaryIO], Any]) -> None:
+    """Write ``path`` through ``write(file)`` then rename; no partial file under ``path``.
+
+    The temporary file has an unpredictable name and is created with O_EXCL
+    (:func:`kennan.safeio.atomic_write`), so nothing planted in the folder is followed."""
     try:
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, write)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise SimulationError(_os_message(exc, f"write {path.name}"),
                               Location(str(path))) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def _guarded(action: Callable[[], Any], what: str, where: Path) -> None:

@@ -20,6 +20,7 @@ from ruamel.yaml.error import YAMLError
 
 from kennan.errors import Location, ReadError
 from kennan.read import lexicon
+from kennan.safeio import read_regular
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,11 @@ def load_gazetteer_file(path: str | Path) -> list[Actor]:
     if p.suffix.lower() in (".yaml", ".yml"):
         return _scenario_actors(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = _read(p)
     except FileNotFoundError:
         raise ReadError("no such file: expected a gazetteer (.tsv)", Location(str(p))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReadError(f"cannot read the gazetteer: {exc}", Location(str(p))) from None
+        raise ReadError(f"cannot read the gazetteer: {_reason(exc)}", Location(str(p))) from None
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     if not lines:
         raise ReadError("the gazetteer is empty: expected a header id, kind, name, aliases",
@@ -129,15 +130,39 @@ def load_gazetteer_file(path: str | Path) -> list[Actor]:
 
 def _scenario_actors(p: Path) -> list[Actor]:
     try:
-        data = YAML(typ="safe", pure=True).load(p.read_text(encoding="utf-8"))
+        data = YAML(typ="safe", pure=True).load(_read(p))
     except FileNotFoundError:
         raise ReadError("no such file: expected a scenario (.yaml)", Location(str(p))) from None
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        raise ReadError(f"cannot read the scenario's actors: {exc}", Location(str(p))) from None
+        raise ReadError(f"cannot read the scenario's actors: {_reason(exc)}",
+                        Location(str(p))) from None
     actors = data.get("actors") if isinstance(data, dict) else None
     if not isinstance(actors, list):
         raise ReadError("expected a scenario with a list of actors", Location(str(p)))
-    rows = [{"id": str(a.get("id", "")), "kind": str(a.get("kind", "")),
-             "name": str(a.get("name") or a.get("id", "")), "aliases": str(a.get("name") or "")}
-            for a in actors if isinstance(a, dict)]
+    # Only text is taken: aliases make a YAML value a shared reference that may expand
+    # to a huge structure if printed ("billion laughs"); such a value is not a name.
+    rows = [{"id": _word(a.get("id")), "kind": _word(a.get("kind")),
+             "name": _word(a.get("name")) or _word(a.get("id")), "aliases": _word(a.get("name"))}
+            for a in actors[:_MAX_ACTORS] if isinstance(a, dict)]
     return actors_from_rows(rows, file=str(p))
+
+
+#: An actors file larger than this is refused unread (the shipped gazetteer is a few KB).
+MAX_BYTES = 2_000_000
+_MAX_ACTORS = 10_000
+
+
+def _read(p: Path) -> str:
+    raw = read_regular(p, max_bytes=MAX_BYTES)
+    if len(raw) > MAX_BYTES:
+        raise OSError(0, f"larger than the limit of {MAX_BYTES:,} bytes")
+    return raw.decode("utf-8-sig")
+
+
+def _reason(exc: Exception) -> str:
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return " ".join(text.split())[:200]
+
+
+def _word(value: object) -> str:
+    return str(value) if isinstance(value, str | int | float) else ""

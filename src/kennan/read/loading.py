@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kennan.errors import Location, ReadError
 from kennan.read.document import Document
+from kennan.safeio import read_regular
 
 #: Files larger than this are refused before being read: a FRUS telegram is a few
 #: kilobytes and a whole FRUS volume a few megabytes.
@@ -63,8 +64,10 @@ def load_document(
             where,
         )
     try:
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = read_regular(p, max_bytes=max_bytes)
+    except FileNotFoundError:
+        raise ReadError("no such file: expected a path to a TEI (.xml) or text file",
+                        where) from None
     except OSError as exc:
         raise ReadError(f"cannot read the file: {exc.strerror or exc}", where) from None
     if len(data) > max_bytes:  # the file grew while we looked

@@ -23,6 +23,7 @@ from kennan.experiments import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
 from kennan.report.ladder import ladder_views
 from kennan.report.source import source_views
+from kennan.safeio import check_target, write_file
 from kennan.scenario.loading import LoadedScenario
 
 
@@ -42,23 +43,21 @@ def render(analysis: Analysis, *, elapsed: float | None = None) -> str:
 
 
 def write_report(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *,
-                 output: str | Path = "report.html", **options: Any) -> Path:
+                 output: str | Path = "report.html", force: bool = False,
+                 **options: Any) -> Path:
     """Analyse ``scenario`` (``options`` as :func:`~kennan.report.build.analyse`) and write
-    the report to ``output``, creating missing folders. Returns the path written."""
+    the report to ``output``, creating missing folders. Returns the path written.
+
+    An existing ``output`` is replaced only with ``force``
+    (see :func:`kennan.safeio.write_file`)."""
     path = Path(output)
     if path.is_dir():
         raise UsageError(f"output '{path}' is a folder; give a file name such as "
                          f"{path / 'report.html'}")
+    check_target(path, force=force, what="the report")  # before minutes of analysis
     started = time.perf_counter()
     html = render(analyse(scenario, **options), elapsed=time.perf_counter() - started)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report to '{path}': {exc.strerror or exc}") from None
-    return path
+    return write_file(path, html, force=force, what="the report", make_parents=True)
 
 
 def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:

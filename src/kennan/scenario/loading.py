@@ -377,7 +377,15 @@ def _show(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return _show(value) if isinstance(value, dict | list) or value is None else f"{value!r}"
+    # What the file holds, never its text: a file that is not a scenario at all
+    # (/etc/passwd reads as one long YAML string) must not be echoed back.
+    if isinstance(value, dict | list) or value is None:
+        return _show(value)
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"text ({len(str(value)):,} characters; is this a scenario file?)"
 
 
 def _allowed_keys(path: PathKey, data: Any) -> list[str]:

@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kennan.errors import Location, Problem, ScenarioError
+from kennan.safeio import read_regular
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -156,21 +157,19 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
     """The text of ``path`` as UTF-8, refusing missing, empty, oversized and binary files."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        raw = read_regular(path, max_bytes=max_bytes)
     except FileNotFoundError:
         raise ScenarioError(f"{what} not found", Location(name)) from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{what} is a directory; expected a YAML file",
+                            Location(name)) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read {what}: {exc.strerror}", Location(name)) from None
-    if path.is_dir():
-        raise ScenarioError(f"{what} is a directory; expected a YAML file", Location(name))
-    if size > max_bytes:
-        raise ScenarioError(
-            f"{what} is {size:,} bytes; the limit is {max_bytes:,} bytes", Location(name)
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read {what}: {exc.strerror}", Location(name)) from None
+        raise ScenarioError(f"cannot read {what}: {exc.strerror or exc}",
+                            Location(name)) from None
+    if len(raw) > max_bytes:
+        size = _size(path, len(raw))
+        raise ScenarioError(f"{what} is {size:,} bytes; the limit is {max_bytes:,} bytes",
+                            Location(name))
     if b"\x00" in raw:
         raise ScenarioError(f"{what} is binary (it contains NUL bytes); expected UTF-8 text",
                             Location(name))
@@ -183,6 +182,13 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
     if not text.strip():
         raise ScenarioError(f"{what} is empty; expected a YAML mapping", Location(name, 1, 1))
     return text
+
+
+def _size(path: Path, at_least: int) -> int:
+    try:
+        return max(path.stat().st_size, at_least)
+    except OSError:
+        return at_least
 
 
 def load_yaml(text: str, file: str) -> YamlDocument:
