@@ -36,6 +36,7 @@ import numpy as np
 
 from kennan.engine import stages
 from kennan.engine.evaluator import Evaluator
+from kennan.engine.evidence import Evidence
 from kennan.engine.exact import fixed_sums
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
@@ -62,6 +63,11 @@ class ChunkResult:
     metrics: dict[str, np.ndarray]
     records: dict[str, np.ndarray]
     trajectories: dict[str, list[list[int]]]
+    #: With evidence: log weight of each draw's history per observation,
+    #: ``(observations, courses, draws)``; and each event's first period fired
+    #: (``(events, courses, draws)``, -1 for never). None otherwise.
+    log_weights: np.ndarray | None = None
+    first_fired: np.ndarray | None = None
 
 
 def simulate(
@@ -72,13 +78,16 @@ def simulate(
     seed: int,
     judgment_uniforms: np.ndarray | None = None,
     forced_events: dict[str, int] | None = None,
+    evidence: Evidence | None = None,
 ) -> ChunkResult:
     """Simulate draws ``start .. start+count-1`` of every compiled course.
 
     ``judgment_uniforms`` (shape ``(count, judgments)``, values in (0, 1)) replaces
     the judgment streams, for designed experiments (Latin hypercube, Saltelli).
     ``forced_events`` maps event ids to the one period each fires in (all others
-    never fire), for historical replay.
+    never fire), for historical replay. ``evidence`` makes every history agree with
+    what was observed and weighs it (:mod:`kennan.engine.evidence`); the result then
+    carries ``log_weights`` and ``first_fired``.
     """
     draws = np.arange(start, start + count, dtype=np.uint64)
     streams = Streams(seed, draws)
@@ -103,12 +112,19 @@ def simulate(
                for name, _ in o.record}
     acc = stages.MetricAccumulators(model, shape)
     traj_rows: list[list[int]] = []
+    log_w = first = None
+    if evidence is not None:
+        log_w = np.zeros((max(evidence.count, 1), *shape))
+        first = np.full((len(model.events), *shape), -1, dtype=np.int16)
 
     for t in range(model.horizon):
         ev.begin_period(t)
-        stages.run_period(model, ev, sim, streams, t, forced)
+        stages.run_period(model, ev, sim, streams, t, forced, evidence, log_w)
+        if first is not None:
+            np.copyto(first, np.int16(t), where=sim.fired & (first < 0))
         live = sim.alive.copy()
-        stages.settle_outcomes(model, ev, sim, streams, t, outcome, time, records)
+        stages.settle_outcomes(model, ev, sim, streams, t, outcome, time, records, evidence,
+                               log_w)
         acc.record(model, ev, live)
         traj_rows.append(fixed_sums(acc.current.reshape(-1, count)))
 
@@ -121,5 +137,5 @@ def simulate(
     return ChunkResult(
         start=start, count=count, courses=model.course_ids, judgments=judgments,
         outcome=outcome, time=time, metrics=acc.finish(model), records=records,
-        trajectories=trajectories,
+        trajectories=trajectories, log_weights=log_w, first_fired=first,
     )

@@ -8,6 +8,7 @@ import numpy as np
 
 from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
+from kennan.engine.evidence import Evidence, weigh_events, weigh_outcome, weigh_states
 from kennan.engine.model import EffectSpec, Model
 from kennan.engine.streams import Streams
 
@@ -62,8 +63,10 @@ def _clip(x: np.ndarray, bounds: tuple[float, float] | None) -> np.ndarray:
 
 
 def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
-               forced: dict[int, int | None] | None) -> None:
-    """Stages 1-7 of period ``t``."""
+               forced: dict[int, int | None] | None, evidence: Evidence | None = None,
+               log_w: np.ndarray | None = None) -> None:
+    """Stages 1-7 of period ``t``; ``evidence`` forces observed events and adds the
+    log probability of each forced step to ``log_w`` (see :mod:`kennan.engine.evidence`)."""
     env = ev.env
     shape = ev.shape
     n_events = len(model.events)
@@ -81,8 +84,12 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     # 3: the policy of each course on its own row.
     _policy(model, ev, sim, t, prob)
     # 4: events fire against one uniform per event and period, then apply their effects.
+    seen = {} if evidence is None else weigh_events(
+        evidence, t, prob, sim.fired, [e.repeat for e in model.events], sim.alive, log_w)
     for k, e in enumerate(model.events):
-        if forced is not None:
+        if k in seen:
+            fire = seen[k]
+        elif forced is not None:
             fire = np.full(shape, forced[k] == t) & sim.alive
         else:
             u = streams(f"event:{e.id}", t)
@@ -193,14 +200,22 @@ def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool 
 
 
 def settle_outcomes(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
-                    outcome: np.ndarray, time: np.ndarray, records: dict) -> None:
-    """Stage 8: absorb draws that reach an outcome this period (first outcome wins)."""
+                    outcome: np.ndarray, time: np.ndarray, records: dict,
+                    evidence: Evidence | None = None, log_w: np.ndarray | None = None) -> None:
+    """Stage 8: absorb draws that reach an outcome this period (first outcome wins).
+
+    With ``evidence``, observed outcomes are forced or held off and weighed, and
+    state readings taken at the end of the period are weighed."""
     for k, o in enumerate(model.outcomes):
+        hazard = None
         if o.when is not None:
             cond = _full(ev(o.when), ev.shape).astype(bool)
         else:
             u = streams(f"outcome:{o.id}", t)
-            cond = u < _full(ev(o.hazard), ev.shape)
+            hazard = _full(ev(o.hazard), ev.shape)
+            cond = u < hazard
+        if evidence is not None:
+            cond = weigh_outcome(evidence, k, t, hazard, cond, sim.alive, log_w)
         new = sim.alive & cond
         if not new.any():
             continue
@@ -209,6 +224,8 @@ def settle_outcomes(model: Model, ev: Evaluator, sim: State, streams: Streams, t
         outcome[new] = k
         time[new] = t
         sim.alive &= ~new
+    if evidence is not None and evidence.states:
+        weigh_states(evidence, t, ev.env, log_w)
 
 
 class MetricAccumulators:
