@@ -158,3 +158,35 @@ def test_weighted_quantiles_of_equal_weights_are_the_median():
     x = np.array([3.0, 1.0, 2.0])
     assert weighted_quantiles(x, np.ones(3), [0.5]) == [2.0]
     assert weighted_quantiles(x, np.array([0.0, 0.0, 1.0]), [0.5]) == [2.0]
+
+
+ROLL = HAZARD.replace("outcomes:", "replay:\n  course: wait\n  events: {signal: 2000-03}\n"
+                      "  actual: {deal: 2000-05}\noutcomes:")
+
+
+def test_rolling_replay_matches_the_closed_form_hazard(tmp_path):
+    from kennan.experiments.rolling import rolling_replay
+
+    loaded = load_scenario_text(ROLL, str(tmp_path / "roll.yaml"))
+    r = rolling_replay(loaded, draws=30_000, seed=2)
+    assert [m.month for m in r.months] == [1, 2, 3, 4, 5] and r.happened == [0, 0, 0, 0, 1]
+    for t, f in enumerate(r.forecast):
+        # P(deal in month t+1 | none in months 1..t) = E[theta (1-theta)^t] / E[(1-theta)^t]
+        exact = (integral(lambda x, t=t: x * (1 - x) ** t, 0, 0.2)
+                 / integral(lambda x, t=t: (1 - x) ** t, 0, 0.2))
+        assert f == pytest.approx(exact, abs=4 * np.sqrt(exact / 30_000))
+        assert r.prior[t] == pytest.approx(0.1, abs=4 * np.sqrt(0.1 / 30_000))
+    assert r.scores()["brier"] < r.scores("prior")["brier"] + 0.01
+
+
+def test_the_documented_observations_file_is_valid():
+    import re
+    from pathlib import Path
+
+    from kennan.scenario.loading import load_scenario
+    from kennan.scenario.observations import observations_from_text
+
+    doc = Path(__file__).parents[2] / "docs" / "updating.md"
+    block = re.search(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)[1]
+    obs = observations_from_text(block, str(doc), load_scenario("korea-1952"))
+    assert [o.kind for o in obs.items] == ["event", "event", "outcome", "state"]

@@ -68,6 +68,9 @@ def _register() -> None:
     from kennan.cli import replay_commands
 
     replay_commands.register(app)
+    from kennan.cli import update_commands
+
+    update_commands.register(app)
     from kennan.cli import read_commands
 
     read_commands.register(app)

@@ -23,10 +23,17 @@ def replay(
     draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws."),
     seed: int = typer.Option(0, "--seed", help="Root seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    rolling: bool = typer.Option(False, "--rolling", help="Month by month: forecast from "
+                                 "what was known at the month's start, update, and score "
+                                 "the forecasts against what happened."),
 ) -> None:
     """Fix the events that happened and the course taken; print the model's monthly
     probability of each outcome next to the actual date."""
     from kennan.experiments.replay import replay as run_replay
+
+    if rolling:
+        _rolling(scenario, draws=draws, seed=seed, as_json=as_json)
+        return
 
     r = run_replay(scenario, draws=draws, seed=seed)
     if as_json:
@@ -57,3 +64,29 @@ def replay(
             console.print(f"{o}: actual {r.actual[o]:%Y-%m-%d}; the model gave "
                           f"{r.cumulative(o)[t]:.1%} by the end of that month "
                           f"and {r.monthly(o)[t]:.1%} for that month itself.")
+
+
+def _rolling(scenario: str, *, draws: int, seed: int, as_json: bool) -> None:
+    from kennan.experiments.rolling import rolling_replay
+
+    r = rolling_replay(scenario, draws=draws, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(r.to_json(), indent=2))
+        return
+    console = Console()
+    console.print(f"[bold]{r.scenario}[/bold]: rolling replay of course [bold]{r.course}"
+                  f"[/bold]; each month's chance of {r.outcome}, forecast from what was "
+                  "known at its start")
+    table = Table()
+    for col in ("month", "updated forecast", "without updating", "effective draws", "actual"):
+        table.add_column(col, justify="left" if col in ("month", "actual") else "right")
+    for m, f, p, e, h in zip(r.months, r.forecast, r.prior, r.effective, r.happened,
+                             strict=True):
+        table.add_row(f"{m:%Y-%m}", f"{f:.3f}", f"{p:.3f}", f"{e:,.0f}",
+                      f"{r.outcome} {r.actual:%Y-%m-%d}" if h else "",
+                      style="bold" if h else None)
+    console.print(table)
+    for which, name in (("forecast", "updated"), ("prior", "without updating")):
+        s = r.scores(which)
+        console.print(f"{name}: Brier {s['brier']:.4f}, log score {s['log']:.4f} "
+                      f"(mean per month over {len(r.months)} months)")

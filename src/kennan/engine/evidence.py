@@ -53,6 +53,9 @@ class Evidence:
     outcome_obs: np.ndarray  # (outcomes, horizon) int
     states: tuple[StateObservation, ...]
     count: int
+    #: False: observed events are imposed (as ``kennan replay`` does) but not weighed,
+    #: so only outcomes and states inform the weights.
+    learn_from_events: bool = True
 
     @classmethod
     def empty(cls, n_events: int, n_outcomes: int, horizon: int) -> Evidence:
@@ -82,10 +85,12 @@ def weigh_events(evidence: Evidence, t: int, prob: np.ndarray, fired: np.ndarray
         if evidence.events[k, t] == FORCE:
             out[k] = can
             # A non-repeating event that already fired cannot be seen firing again.
-            log_w[obs] += np.where(alive, np.where(can, _log(p), -np.inf), 0.0)
+            if evidence.learn_from_events:
+                log_w[obs] += np.where(alive, np.where(can, _log(p), -np.inf), 0.0)
         else:
             out[k] = np.zeros_like(alive)
-            log_w[obs] += np.where(can, _log(1.0 - p), 0.0)
+            if evidence.learn_from_events:
+                log_w[obs] += np.where(can, _log(1.0 - p), 0.0)
     return out
 
 
@@ -123,7 +128,8 @@ def weigh_states(evidence: Evidence, t: int, env: dict,
         log_w[s.index] += -0.5 * z * z - np.log(s.sd * np.sqrt(2.0 * np.pi))
 
 
-def build_evidence(model: Model, observations: Observations) -> Evidence:
+def build_evidence(model: Model, observations: Observations, *, learn_from_events: bool = True
+                   ) -> Evidence:
     """Lay ``observations`` out as per-period codes for ``model``'s events and outcomes.
 
     An event seen ``in`` a period fires there (and, unless it repeats, not before);
@@ -163,4 +169,4 @@ def build_evidence(model: Model, observations: Observations) -> Evidence:
         else:
             states.append(StateObservation(o.target, t, float(o.value), float(o.sd), i))
     return Evidence(e.events, e.outcomes, e.event_obs, e.outcome_obs, tuple(states),
-                    len(observations.items))
+                    len(observations.items), learn_from_events)

@@ -234,3 +234,19 @@ def _contradictions(items: list[Observation], doc: YamlDocument,
 def _hint(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def resolve_observations_path(name_or_path: str | Path, loaded: LoadedScenario) -> Path:
+    """The observations file ``name_or_path`` names: a path, or the name of one shipped
+    with a built-in scenario (``data/observations/<scenario>/<name>.yaml``)."""
+    from importlib import resources
+
+    path = Path(str(name_or_path))
+    if path.exists() or "/" in str(name_or_path):
+        return path
+    folder = resources.files("kennan") / "data" / "observations" / loaded.id
+    for candidate in (path.name, f"{path.name}.yaml"):
+        shipped = folder / candidate
+        if shipped.is_file():
+            return Path(str(shipped))
+    return path
