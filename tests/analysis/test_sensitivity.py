@@ -31,7 +31,7 @@ def test_sobol_rows_carry_their_grounds():
     t = s.table.set_index("judgment")
     assert t.at["balance", "paragraph"] == 1
     assert t.at["balance", "quote"] == "balance is probably close"
-    assert t.at["balance", "grounds"].startswith("¶1 ")
+    assert t.at["balance", "grounds"].startswith("¶1: ")
     assert s.target == "probability of deal by the horizon under squeeze"
 
 

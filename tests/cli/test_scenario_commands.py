@@ -98,6 +98,28 @@ def test_judgments_table(runner: CliRunner) -> None:
         assert text in out, text
 
 
+def test_judgments_show_a_citation_and_an_assumption_together(runner: CliRunner,
+                                                              tmp_path: Path) -> None:
+    text = (FIXTURES / "toy.yaml").read_text(encoding="utf-8").replace(
+        'assumption: "a round figure for the test"',
+        'assumption: "a round figure for the test"\n'
+        '    cite: {source: src, paragraph: 3, quote: "abrupt steps would risk", '
+        'supports: existence}')
+    (tmp_path / "source.txt").write_text((FIXTURES / "source.txt").read_text("utf-8"), "utf-8")
+    path = tmp_path / "both.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["judgments", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "src ¶3 (existence): “abrupt steps would risk”" in result.stdout
+    assert "assumption: a round figure for the test" in result.stdout
+    assert "Size from the text: 2; from the modeller: 1 (1 of them citing the text" \
+        in " ".join(result.stdout.split())
+    rows = json.loads(runner.invoke(app, ["judgments", str(path), "--json"]).stdout)
+    hazard = rows["judgments"][1]
+    assert hazard["cite"]["supports"] == "existence" and hazard["size_from"] == "modeller"
+    assert hazard["assumption"] == "a round figure for the test"
+
+
 def test_judgments_table_narrow(runner: CliRunner) -> None:
     result = runner.invoke(app, ["judgments", TOY], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
@@ -114,8 +136,11 @@ def test_judgments_json(runner: CliRunner) -> None:
     assert first["distribution"] == "beta(a=5, b=5)"
     assert first["p5"] == pytest.approx(0.2514, abs=1e-4) and first["p50"] == 0.5
     assert first["cite"] == {"source": "src", "paragraph": 1,
-                             "quote": "balance is probably close"}
+                             "quote": "balance is probably close", "supports": "magnitude"}
+    assert first["size_from"] == "text"
     assert second["cite"] is None and second["assumption"] == "a round figure for the test"
+    assert second["size_from"] == "modeller"
+    assert payload["size_from"] == {"text": 2, "modeller": 1, "modeller_cited": 0}
     assert third["kind"] == "phrase" and 0.8 <= third["p5"] < third["p95"] <= 0.99
 
 
@@ -124,7 +149,9 @@ def test_judgments_of_korea_cite_every_judgment(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["judgments"]
     assert len(rows) >= 20
-    assert all((r["cite"] is None) != (r["assumption"] is None) for r in rows)
+    assert all(r["cite"] is not None or r["assumption"] is not None for r in rows)
+    # The size rests on exactly one of the text and the modeller.
+    assert all((r["size_from"] == "text") == (r["assumption"] is None) for r in rows)
     assert all(r["p5"] <= r["p50"] <= r["p95"] for r in rows)
 
 

@@ -65,6 +65,20 @@ def test_long_sentences_are_cut_to_the_clause(t208: Document) -> None:
     assert "probably" in short and short in j.sentence and len(short) <= 30
 
 
+def test_a_clause_of_one_word_is_widened_to_words_around_the_phrase() -> None:
+    from kennan.read.estimative import EstimativeSentence
+
+    sentence = ("The government, surely, will hold its line on the border for as long as the "
+                "harvest lasts and the credits flow, " + "and so on " * 20).strip()
+    a = sentence.index("surely")
+    j = EstimativeSentence(paragraph=1, sentence=sentence, start=0, end=len(sentence),
+                           phrase="surely", matched="surely", phrase_start=a,
+                           phrase_end=a + len("surely"), actors=())
+    quote = quote_for(j)
+    assert "surely" in quote and quote in sentence and len(quote) <= 200
+    assert len(quote.split()) >= 3
+
+
 def test_relative_source_path(tmp_path: Path) -> None:
     src = tmp_path / "docs" / "t.txt"
     src.parent.mkdir()

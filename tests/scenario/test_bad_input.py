@@ -191,7 +191,7 @@ CASES = [
     case("judgment with neither cite nor assumption", """\
         judgments:
           - {id: j, value: 0.5}
-        """ + WAIT, "needs exactly one of cite and assumption; got neither", 6, 5),
+        """ + WAIT, "needs grounds: a cite, an assumption, or both; got neither", 6, 5),
     case("quote not in its paragraph", """\
         judgments:
           - id: j
@@ -200,11 +200,34 @@ CASES = [
         """ + WAIT,
         "judgment 'j': quote not found in paragraph 1 of 'src'; it occurs in paragraph 2", 9, 47,
         head=HEAD + SRC),
+    case("a one-character quote", """\
+        judgments:
+          - id: j
+            value: 0.5
+            cite: {source: src, paragraph: 1, quote: "."}
+        """ + WAIT, "cite quote must have at least 3 words", 9, 46, head=HEAD + SRC),
+    case("what a quote supports, misspelt", """\
+        judgments:
+          - id: j
+            value: 0.5
+            assumption: a guess
+            cite: {source: src, paragraph: 1, quote: "balance is probably close",
+                   supports: size}
+        """ + WAIT, "expected 'existence', 'direction' or 'magnitude', got 'size'", 11, 22,
+        head=HEAD + SRC),
+    case("a quote that supports the direction, and no size", """\
+        judgments:
+          - id: j
+            value: 0.5
+            cite: {source: src, paragraph: 1, quote: "balance is probably close",
+                   supports: direction}
+        """ + WAIT, "its citation supports only the direction; add an assumption", 7, 5,
+        head=HEAD + SRC),
     case("paragraph past the end of the source", """\
         judgments:
           - id: j
             value: 0.5
-            cite: {source: src, paragraph: 9, quote: "balance"}
+            cite: {source: src, paragraph: 9, quote: "balance is probably"}
         """ + WAIT, "judgment 'j' cites paragraph 9 of 'src', which has 3 paragraphs", 9, 36,
         head=HEAD + SRC),
     case("unknown source path", """\
@@ -212,7 +235,7 @@ CASES = [
         """ + WAIT, "source 'src': cannot read 'lost.txt'", 5, 40),
     case("cites an unknown source", """\
         judgments:
-          - {id: j, value: 0.5, cite: {source: scr, paragraph: 1, quote: balance}}
+          - {id: j, value: 0.5, cite: {source: scr, paragraph: 1, quote: balance is close}}
         """ + WAIT, "judgment 'j' cites unknown source 'scr' (did you mean 'src'?)", 7, 40,
         head=HEAD + SRC),
     # -- ids and references ----------------------------------------------------------------

@@ -194,7 +194,7 @@ judgments:
 
 # -- bad input: every rule, its location and its message --------------------------------------
 
-CITE = {"source": "t208", "paragraph": 1, "quote": "two-edged sword"}
+CITE = {"source": "t208", "paragraph": 1, "quote": "for Russia two-edged sword"}
 
 BAD_CASES = [
     # distribution parameters
@@ -342,12 +342,28 @@ def test_bad_judgment_is_a_validation_error_naming_the_rule(
 
 
 GROUND_CASES = [
-    ({"id": "j", "value": 1}, (), "needs exactly one of cite and assumption; got neither"),
+    ({"id": "j", "value": 1}, (), "needs grounds: a cite, an assumption, or both; got neither"),
     (
-        {"id": "j", "value": 1, "assumption": "a", "cite": CITE},
+        {"id": "j", "value": 1, "assumption": "a", "cite": {**CITE, "supports": "magnitude"}},
         (),
-        "needs exactly one of cite and assumption; got cite and assumption",
+        "its citation supports the magnitude, so there is no size left to assume",
     ),
+    (
+        {"id": "j", "value": 1, "cite": {**CITE, "supports": "direction"}},
+        (),
+        "its citation supports only the direction; add an assumption",
+    ),
+    (
+        {"id": "j", "value": 1, "cite": {**CITE, "supports": "size"}},
+        ("cite", "supports"),
+        "'existence', 'direction' or 'magnitude'",
+    ),
+    ({"id": "j", "value": 1, "cite": {**CITE, "quote": "."}}, ("cite", "quote"),
+     "cite quote must have at least 3 words, so that it shows what the text says; got 0"),
+    ({"id": "j", "value": 1, "cite": {**CITE, "quote": "two-edged sword"}}, ("cite", "quote"),
+     "got 2 ('two-edged sword')"),
+    ({"id": "j", "value": 1, "cite": {**CITE, "quote": "sword . , -"}}, ("cite", "quote"),
+     "got 1"),
     ({"id": "j", "value": 1, "assumption": ""}, ("assumption",), "assumption must not be empty"),
     (
         {"id": "j", "value": 1, "cite": {**CITE, "paragraph": 0}},
@@ -397,6 +413,46 @@ def test_bad_grounds_and_ids(data: dict, loc: tuple, message: str) -> None:
         Judgment.model_validate(data)
     errors = info.value.errors()
     assert any(e["loc"] == loc and message in e["msg"] for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("supports", "assumption", "effective", "size_from", "grounds"),
+    [
+        (None, None, "magnitude", "text", 't208 \u00b61: \u201cfor Russia two-edged sword\u201d'),
+        (None, "a guess", "direction", "modeller",
+         't208 \u00b61 (direction): \u201cfor Russia two-edged sword\u201d; assumption: a guess'),
+        ("existence", "a guess", "existence", "modeller", None),
+        ("magnitude", None, "magnitude", "text", None),
+    ],
+)
+def test_a_citation_says_what_it_supports(supports: str | None, assumption: str | None,
+                                          effective: str, size_from: str,
+                                          grounds: str | None) -> None:
+    cite = CITE if supports is None else {**CITE, "supports": supports}
+    data = {"id": "j", "value": 1, "cite": cite}
+    if assumption is not None:
+        data["assumption"] = assumption
+    j = Judgment.model_validate(data)
+    assert j.supports == effective and j.size_from == size_from
+    if grounds is not None:
+        assert j.grounds == grounds
+
+
+def test_an_assumption_alone_is_the_modellers() -> None:
+    j = Judgment.model_validate({"id": "j", "value": 1, "assumption": "a guess"})
+    assert j.supports is None and j.size_from == "modeller"
+    assert j.grounds == "assumption: a guess"
+
+
+@given(st.text(max_size=30))
+def test_a_quote_is_refused_exactly_when_it_has_fewer_than_three_words(quote: str) -> None:
+    words = [w for w in quote.split() if any(c.isalnum() or c == "_" for c in w)]
+    data = {"id": "j", "value": 1, "cite": {**CITE, "quote": quote}}
+    if len(words) >= 3:
+        assert Judgment.model_validate(data).cite.quote == quote
+    else:
+        with pytest.raises(ValidationError):
+            Judgment.model_validate(data)
 
 
 def test_judgments_are_frozen() -> None:

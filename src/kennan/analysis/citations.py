@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kennan.scenario.judgments import describe_grounds
 from kennan.scenario.loading import LoadedScenario
 
 
 @dataclass(frozen=True)
 class JudgmentInfo:
-    """A judgment's id, distribution, percentiles and grounds (a citation or an assumption)."""
+    """A judgment's id, distribution, percentiles and grounds (a citation, an assumption or
+    both; ``supports`` says what the quote supports, ``size_from`` whose the size is)."""
 
     id: str
     distribution: str
@@ -25,13 +27,16 @@ class JudgmentInfo:
     quote: str | None = None
     assumption: str | None = None
     note: str | None = None
+    supports: str | None = None
+    size_from: str = "modeller"
 
     @property
     def grounds(self) -> str:
-        """``¶7 "quote"`` for a citation, ``assumption: reason`` otherwise."""
-        if self.paragraph is not None:
-            return f"¶{self.paragraph} \u201c{self.quote}\u201d"
-        return f"assumption: {self.assumption}"
+        """``¶7 "quote"``, ``¶7 (direction): "quote"; assumption: reason`` or
+        ``assumption: reason``."""
+        cite = None if self.source is None else (self.source, self.paragraph, self.quote)
+        return describe_grounds(cite, self.supports, self.assumption,  # type: ignore[arg-type]
+                                with_source=False)
 
     @property
     def spread(self) -> str:
@@ -57,6 +62,6 @@ def judgment_infos(loaded: LoadedScenario) -> dict[str, JudgmentInfo]:
             source_title=titles.get(cite.source) if cite else None,
             paragraph=cite.paragraph if cite else None,
             quote=cite.quote if cite else None,
-            assumption=j.assumption, note=j.note,
+            assumption=j.assumption, note=j.note, supports=j.supports, size_from=j.size_from,
         )
     return out

@@ -43,14 +43,17 @@ def judgments(
     scenario: Annotated[str, typer.Argument(help=_SCENARIO_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List every judgment: distribution, 5/50/95 percentiles, and its citation or assumption."""
+    """List every judgment: distribution, 5/50/95 percentiles, its citation (and what the
+    quote supports) and its assumption, and how many take their size from the text."""
     from kennan.scenario.loading import load_scenario
-    from kennan.scenario.summary import judgment_rows
+    from kennan.scenario.summary import describe_grounds_counts, grounds_counts, judgment_rows
 
     loaded = load_scenario(scenario)
     rows = judgment_rows(loaded)
+    counts = grounds_counts(rows)
     if as_json:
-        payload = {"scenario": loaded.id, "judgments": [r.as_json() for r in rows]}
+        payload = {"scenario": loaded.id, "judgments": [r.as_json() for r in rows],
+                   "size_from": counts}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -60,7 +63,8 @@ def judgments(
     console = Console(highlight=False)
     # On a narrow terminal the distribution goes under the id, leaving room for the quote.
     wide = console.width >= 140
-    table = Table(title=f"Judgments of {loaded.id} ({len(rows)})", show_lines=not wide)
+    table = Table(title=f"Judgments of {loaded.id} ({len(rows)})", show_lines=not wide,
+                  caption=describe_grounds_counts(counts))
     table.add_column("id" if wide else "judgment")
     if wide:
         table.add_column("distribution")
@@ -70,7 +74,7 @@ def judgments(
     for r in rows:
         head = [Text(r.id, style="bold"), r.distribution] if wide else \
             [Text.assemble((r.id, "bold"), "\n", r.distribution)]
-        table.add_row(*head, _num(r.p5), _num(r.p50), _num(r.p95), r.grounds)
+        table.add_row(*head, _num(r.p5), _num(r.p50), _num(r.p95), r.grounds_text("\n"))
     console.print(table)
 
 

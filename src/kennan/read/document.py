@@ -19,6 +19,16 @@ from kennan.errors import Location, ReadError
 from kennan.read.telegraphese import Expansion, expand
 
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w")
+
+#: The fewest words a quote cited as a judgment's ground may have: one or two words
+#: ("surely", ".") can be found almost anywhere and show nothing of what a text says.
+MIN_QUOTE_WORDS = 3
+
+
+def quote_words(text: str) -> int:
+    """How many words ``text`` has: runs between whitespace holding a letter or digit."""
+    return sum(1 for w in text.split() if _WORD.search(w))
 
 
 def normalise_space(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from kennan.read.actors import Gazetteer, default_gazetteer
-from kennan.read.document import Document
+from kennan.read.document import MIN_QUOTE_WORDS, Document, quote_words
 from kennan.read.estimative import EstimativeSentence
 
 #: Quotes longer than this are cut to the clause around the phrase.
@@ -101,6 +101,9 @@ def quote_for(j: EstimativeSentence, limit: int = MAX_QUOTE) -> str:
     left = marks[-1] if marks else 0
     m = re.search(r"\s*[,;:\u2014()]", s[b:])
     right = b + m.start() if m else len(s)
+    # A clause of a word or two ("surely,") is no citation: take words around the phrase.
+    if quote_words(s[left:right]) < MIN_QUOTE_WORDS:
+        left, right = 0, len(s)
     if right - left > limit:
         left = max(left, a - limit // 3)
         right = min(right, left + limit)

@@ -2,8 +2,9 @@
 
 A judgment is a number (``value``), a named distribution (``beta``, ``uniform``,
 ``triangular``, ``normal``, ``truncnormal``, ``lognormal``, ``discrete``) or an
-estimative ``phrase`` read through a vocabulary, and it carries either a ``cite``
-(source, paragraph, quote) or an ``assumption`` stating the modeller's reason.
+estimative ``phrase`` read through a vocabulary, and it rests on a ``cite`` (source,
+paragraph, quote, and what the quoted words ``supports``), an ``assumption`` stating
+the modeller's reason, or both: the text may give the direction, the modeller the size.
 
 The models are strict (no coercion: ``true`` is not a number, ``"3"`` is not a
 number) and refuse unknown keys. Every rule's message names the parameter, the
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import keyword
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from kennan.read.document import MIN_QUOTE_WORDS, quote_words
 from kennan.scenario.distributions import Constant, Discrete, Distribution, ScipyDistribution, fmt
 from kennan.scenario.vocabularies import (
     DEFAULT_VOCABULARY,
@@ -33,6 +35,8 @@ __all__ = [
     "MAX_SIGMA",
     "MAX_TRUNCATION_SDS",
     "MIN_BETA_SHAPE",
+    "MIN_QUOTE_WORDS",
+    "SUPPORTS",
     "VOCABULARY_NAMES",
     "BetaParams",
     "Citation",
@@ -42,11 +46,13 @@ __all__ = [
     "LogNormalParams",
     "NormalParams",
     "Scale",
+    "Supports",
     "TriangularParams",
     "TruncNormalParams",
     "UniformParams",
     "Vocabulary",
     "VocabularyLookupError",
+    "describe_grounds",
     "load_vocabulary",
 ]
 
@@ -74,6 +80,10 @@ MAX_SIGMA = 10.0
 MIN_BETA_SHAPE = 1e-6
 #: How far (in sd) a truncnormal's interval may lie from its mean.
 MAX_TRUNCATION_SDS = 100.0
+#: What a citation's quoted words support: that the thing exists or matters at all, which
+#: way it points, or its size.
+Supports = Literal["existence", "direction", "magnitude"]
+SUPPORTS: tuple[str, ...] = ("existence", "direction", "magnitude")
 
 
 def _check(ok: bool, message: str) -> None:
@@ -297,18 +307,49 @@ class Scale(BaseModel):
 
 
 class Citation(BaseModel):
-    """Where a judgment comes from: a source id, a 1-based paragraph, a verbatim quote."""
+    """Where a judgment comes from: a source id, a 1-based paragraph, a verbatim quote, and
+    what the quote supports (``existence``, ``direction`` or ``magnitude``; when not given,
+    ``magnitude`` for a judgment without an assumption, ``direction`` for one with)."""
 
     model_config = _STRICT
     source: str = Field(min_length=1)
     paragraph: int = Field(ge=1)
     quote: str
+    supports: Supports | None = None
 
     @field_validator("quote")
     @classmethod
     def _quote(cls, v: str) -> str:
         _check(bool(v.strip()), "cite quote must not be empty")
+        words = quote_words(v)
+        _check(
+            words >= MIN_QUOTE_WORDS,
+            f"cite quote must have at least {MIN_QUOTE_WORDS} words, so that it shows what "
+            f"the text says; got {words} ({v.strip()[:40]!r}): quote the clause",
+        )
         return v
+
+
+def describe_grounds(
+    cite: tuple[str, int, str] | None, supports: str | None, assumption: str | None,
+    *, with_source: bool = True, sep: str = "; ",
+) -> str:
+    """A judgment's grounds in one line: ``t208 ¶2 (direction): "quote"; assumption: why``.
+
+    ``cite`` is (source, paragraph, quote). The citation says what it supports unless
+    that is the magnitude alone (the plain form of ``kennan: 1`` files before
+    ``supports``); ``with_source`` False leaves the source id out; ``sep`` goes between
+    the citation and the assumption.
+    """
+    parts = []
+    if cite is not None:
+        source, paragraph, quote = cite
+        where = f"{source} \u00b6{paragraph}" if with_source else f"\u00b6{paragraph}"
+        what = "" if supports == "magnitude" and assumption is None else f" ({supports})"
+        parts.append(f"{where}{what}: \u201c{quote}\u201d")
+    if assumption is not None:
+        parts.append(f"assumption: {assumption}")
+    return sep.join(parts)
 
 
 class Judgment(BaseModel):
@@ -379,13 +420,53 @@ class Judgment(BaseModel):
                 )
         elif self.vocabulary is not None:
             load_vocabulary(self.vocabulary).resolve(self.phrase)
-        grounds = [k for k in ("cite", "assumption") if getattr(self, k) is not None]
-        _check(
-            len(grounds) == 1,
-            f"judgment '{self.id}' needs exactly one of cite and assumption; got "
-            + (" and ".join(grounds) if grounds else "neither"),
-        )
+        self._check_grounds()
         return self
+
+    def _check_grounds(self) -> None:
+        """A citation, an assumption, or both; the size rests on exactly one of them."""
+        cite, assumption = self.cite, self.assumption
+        _check(
+            cite is not None or assumption is not None,
+            f"judgment '{self.id}' needs grounds: a cite, an assumption, or both; got neither",
+        )
+        if cite is None or cite.supports is None:
+            return
+        if cite.supports == "magnitude":
+            _check(
+                assumption is None,
+                f"judgment '{self.id}': its citation supports the magnitude, so there is no "
+                "size left to assume; drop the assumption (a remark goes in note) or say "
+                "what the quote supports (existence or direction)",
+            )
+        else:
+            _check(
+                assumption is not None,
+                f"judgment '{self.id}': its citation supports only the {cite.supports}; add "
+                "an assumption saying where the size comes from, or say supports: magnitude",
+            )
+
+    @property
+    def supports(self) -> str | None:
+        """What the citation supports (its default filled in), or None without one."""
+        if self.cite is None:
+            return None
+        if self.cite.supports is not None:
+            return self.cite.supports
+        return "magnitude" if self.assumption is None else "direction"
+
+    @property
+    def size_from(self) -> Literal["text", "modeller"]:
+        """Whose is the judgment's size: the ``text`` (a citation of its magnitude) or the
+        ``modeller`` (an assumption)."""
+        return "text" if self.supports == "magnitude" else "modeller"
+
+    @property
+    def grounds(self) -> str:
+        """The grounds in one line (see :func:`describe_grounds`)."""
+        cite = self.cite
+        where = None if cite is None else (cite.source, cite.paragraph, cite.quote)
+        return describe_grounds(where, self.supports, self.assumption)
 
     @property
     def kind(self) -> str:

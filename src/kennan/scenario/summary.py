@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from kennan.scenario.judgments import describe_grounds
 from kennan.scenario.loading import LoadedScenario
 
 #: Entity lists in the order a summary names them, with singular and plural nouns.
@@ -62,22 +64,52 @@ class JudgmentRow:
     source: str | None
     paragraph: int | None
     quote: str | None
+    supports: str | None
     assumption: str | None
     note: str | None
+    size_from: str
 
     @property
     def grounds(self) -> str:
-        """``src ¶2: "quote"`` for a citation, ``assumption: reason`` otherwise."""
-        if self.source is not None:
-            return f"{self.source} \u00b6{self.paragraph}: \u201c{self.quote}\u201d"
-        return f"assumption: {self.assumption}"
+        """``src ¶2: "quote"``, ``src ¶2 (direction): "quote"; assumption: reason``, or
+        ``assumption: reason``."""
+        return self.grounds_text()
+
+    def grounds_text(self, sep: str = "; ") -> str:
+        """The grounds with ``sep`` between the citation and the assumption."""
+        cite = None if self.source is None else (self.source, self.paragraph, self.quote)
+        return describe_grounds(cite, self.supports, self.assumption,  # type: ignore[arg-type]
+                                sep=sep)
 
     def as_json(self) -> dict[str, Any]:
         """A plain mapping for ``--json``: the fields, with the citation nested."""
         out = asdict(self)
-        cite = {k: out.pop(k) for k in ("source", "paragraph", "quote")}
+        cite = {k: out.pop(k) for k in ("source", "paragraph", "quote", "supports")}
         out["cite"] = cite if cite["source"] is not None else None
         return out
+
+
+class _Grounded(Protocol):
+    source: str | None
+    size_from: str
+
+
+def grounds_counts(rows: Sequence[_Grounded]) -> dict[str, int]:
+    """How many judgments take their size from the text, and how many from the modeller
+    (of those, how many still cite the text for their existence or direction)."""
+    modeller = [r for r in rows if r.size_from == "modeller"]
+    return {"text": len(rows) - len(modeller), "modeller": len(modeller),
+            "modeller_cited": sum(1 for r in modeller if r.source is not None)}
+
+
+def describe_grounds_counts(counts: dict[str, int]) -> str:
+    """``Size from the text: 30; from the modeller: 12 (5 of them citing the text for
+    existence or direction).``"""
+    text = f"Size from the text: {counts['text']}; from the modeller: {counts['modeller']}"
+    if counts["modeller_cited"]:
+        text += (f" ({counts['modeller_cited']} of them citing the text for existence or "
+                 "direction)")
+    return text + "."
 
 
 def judgment_rows(loaded: LoadedScenario) -> list[JudgmentRow]:
@@ -90,6 +122,7 @@ def judgment_rows(loaded: LoadedScenario) -> list[JudgmentRow]:
         rows.append(JudgmentRow(
             id=j.id, kind=j.kind, distribution=dist.describe(), p5=p5, p50=p50, p95=p95,
             source=cite.source if cite else None, paragraph=cite.paragraph if cite else None,
-            quote=cite.quote if cite else None, assumption=j.assumption, note=j.note,
+            quote=cite.quote if cite else None, supports=j.supports,
+            assumption=j.assumption, note=j.note, size_from=j.size_from,
         ))
     return rows
