@@ -31,7 +31,9 @@ question: {outcome: good, within: 12}
 def test_the_telling_event_is_the_top_signpost_and_noise_is_worth_nothing(tmp_path):
     loaded = load_scenario_text(TELL, str(tmp_path / "tell.yaml"))
     result = find_signposts(loaded, draws=20_000, seed=1, top=50)
-    top = result.signposts[0]
+    # The event and the state it sets (s above 0) tell the same thing.
+    assert {s.event for s in result.signposts[:2]} == {"tell", "s"}
+    top = next(s for s in result.signposts if s.event == "tell")
     assert (top.event, top.best_if_seen, top.best_if_not) == ("tell", "a", "b")
     # Watched under b, the best now (0.5 (1 - 0.7^12) + 0.5 x 0.3 against 0.5 (1 - 0.7^11)):
     # open at the end of month 3 with chance 0.7 if told, 0.7^3 if not.
@@ -41,4 +43,4 @@ def test_the_telling_event_is_the_top_signpost_and_noise_is_worth_nothing(tmp_pa
     assert "If 'tell' (tell) is seen by 2000-03, a becomes the best course" in top.trigger
     noise = [s for s in result.signposts if s.event == "noise"]
     assert noise and all(abs(s.value) < 0.02 for s in noise)
-    assert result.to_json()["signposts"][0]["event"] == "tell"
+    assert result.to_json()["signposts"][0]["event"] in {"tell", "s"}

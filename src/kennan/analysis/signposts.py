@@ -1,7 +1,9 @@
 """Signposts: the observable indicators that, seen by a date, would most change the answer.
 
-An indicator is "event E has happened by the end of period d" under the course being
-followed, among the draws whose story is still open at d (no outcome yet). For each
+An indicator is something observable under the course being followed, among the draws
+whose story is still open at the end of period d (no outcome yet): "event E has happened
+by d"; "decision D has come out as option O in some period by d"; "state variable X is
+above a level at d" (levels at the quartiles of X at d, so each split is informative). For each
 indicator the draws split in two; the question's answer for every course is computed
 on each side, and the *value of seeing* the indicator is the expected gain in the
 question's answer from choosing the course after seeing it rather than now::
@@ -115,35 +117,48 @@ def find_signposts(scenario: str | Path | LoadedScenario, *, course: str | None 
     model = build_model(loaded)
     outcome_id, within, text = _question(loaded, model)
     k = [o.id for o in model.outcomes].index(outcome_id)
-    h = simulate_histories(model, Evidence.empty(len(model.events), len(model.outcomes),
-                                                 model.horizon),
-                           draws=draws, replications=1, seed=seed)
-    q = ((h.outcome == k) & (h.time >= 0) & (h.time < within)).astype(np.float64)
-    means = q.mean(axis=1)
-    best = int(np.argmax(means))
     ids = model.course_ids
     if course is not None and course not in ids:
         raise UsageError(f"unknown course '{course}'; courses: {', '.join(ids)}")
+    empty = Evidence.empty(len(model.events), len(model.outcomes), model.horizon)
+    # Which course is watched is known only after a first look when none is named.
+    probe = simulate_histories(model, empty, draws=draws, replications=1, seed=seed)
+    q = ((probe.outcome == k) & (probe.time >= 0) & (probe.time < within)).astype(np.float64)
+    means = q.mean(axis=1)
+    best = int(np.argmax(means))
     c0 = ids.index(course) if course is not None else best
+    variables = _watchable(loaded, model)
+    h = simulate_histories(model, empty, draws=draws, replications=1, seed=seed,
+                           watch=tuple(v for v, _ in variables), watch_course=c0)
     half = (np.arange(q.shape[1]) % 2).astype(bool)
     grounds = _event_grounds(loaded)
     labels = {e.id: e.label for e in loaded.model.events}
+    options = {o for d in model.decisions for o in d.options}
     found = []
     for t in range(every - 1, min(within, model.horizon) - 1, every):
         open_ = (h.time[c0] < 0) | (h.time[c0] > t)
-        for e, spec in enumerate(model.events):
-            seen = (h.first_fired[e, c0] >= 0) & (h.first_fired[e, c0] <= t)
+        date = f"{model.periods[t]:%Y-%m}"
+        candidates = [(e.id, f"'{labels[e.id]}' ({e.id}) is seen by {date}",
+                       (h.first_fired[i, c0] >= 0) & (h.first_fired[i, c0] <= t))
+                      for i, e in enumerate(model.events)]
+        for n, (name, label) in enumerate(variables):
+            x = h.watched[n]
+            if name in options:
+                candidates.append((name, f"{label} in some month by {date}",
+                                   (x[:t + 1] > 0.5).any(axis=0)))
+                continue
+            levels = np.unique(np.quantile(x[t][open_], [0.25, 0.5, 0.75]))
+            candidates += [(name, f"{label} is above {v:.3g} at the end of {date}", x[t] > v)
+                           for v in levels]
+        for name, label, seen in candidates:
             s = _split(q, open_, seen, half, ids)
             if s is None:
                 continue
             chance, value, a_seen, a_not = s
-            b_seen = max(a_seen, key=a_seen.get)
-            b_not = max(a_not, key=a_not.get)
-            date = model.periods[t]
-            label = f"'{labels[spec.id]}' ({spec.id}) is seen by {date:%Y-%m}"
-            found.append(Signpost(spec.id, t, label, chance, value,
-                                  a_seen[ids[best]] - a_not[ids[best]], b_seen, b_not,
-                                  a_seen, a_not, grounds.get(spec.id, [])))
+            found.append(Signpost(name, t, label, chance, value,
+                                  a_seen[ids[best]] - a_not[ids[best]],
+                                  max(a_seen, key=a_seen.get), max(a_not, key=a_not.get),
+                                  a_seen, a_not, grounds.get(name, [])))
     found.sort(key=lambda s: (-s.value, -abs(s.swing), s.period, s.event))
     return Signposts(loaded.id, text, ids[c0], ids[best], float(means[best]), found[:top],
                      model.periods)
@@ -167,6 +182,18 @@ def _split(q: np.ndarray, open_: np.ndarray, seen: np.ndarray, half: np.ndarray,
         value += gain / 2
     return (chance, float(value), dict(zip(ids, q[:, a].mean(axis=1).tolist(), strict=True)),
             dict(zip(ids, q[:, b].mean(axis=1).tolist(), strict=True)))
+
+
+def _watchable(loaded: LoadedScenario, model: Model) -> list[tuple[str, str]]:
+    """State variables and decision options an observer could follow, with labels."""
+    names = {v.id: v.id if v.label == v.id else f"'{v.label}' ({v.id})"
+             for v in loaded.model.state}
+    out = [(st.id, names[st.id]) for st in model.stocks]
+    out += [(d.id, names[d.id]) for d in model.derived]
+    labels = {d.id: d.label for d in loaded.model.decisions}
+    out += [(o, f"'{labels[d.id]}' ({d.id}) comes out as {o}") for d in model.decisions
+            for o in d.options]
+    return out
 
 
 def _question(loaded: LoadedScenario, model: Model) -> tuple[str, int, str]:

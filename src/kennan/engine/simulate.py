@@ -68,6 +68,9 @@ class ChunkResult:
     #: (``(events, courses, draws)``, -1 for never). None otherwise.
     log_weights: np.ndarray | None = None
     first_fired: np.ndarray | None = None
+    #: With ``watch``: each watched variable's value at the end of every period on
+    #: the watched course's row, ``(variables, horizon, draws)`` float32.
+    watched: np.ndarray | None = None
 
 
 def simulate(
@@ -79,6 +82,8 @@ def simulate(
     judgment_uniforms: np.ndarray | None = None,
     forced_events: dict[str, int] | None = None,
     evidence: Evidence | None = None,
+    watch: tuple[str, ...] = (),
+    watch_course: int = 0,
 ) -> ChunkResult:
     """Simulate draws ``start .. start+count-1`` of every compiled course.
 
@@ -87,7 +92,9 @@ def simulate(
     ``forced_events`` maps event ids to the one period each fires in (all others
     never fire), for historical replay. ``evidence`` makes every history agree with
     what was observed and weighs it (:mod:`kennan.engine.evidence`); the result then
-    carries ``log_weights`` and ``first_fired``.
+    carries ``log_weights`` and ``first_fired``. ``watch`` names state variables or
+    decision options whose value at the end of every period on course ``watch_course``
+    is kept (``watched``).
     """
     draws = np.arange(start, start + count, dtype=np.uint64)
     streams = Streams(seed, draws)
@@ -112,6 +119,7 @@ def simulate(
                for name, _ in o.record}
     acc = stages.MetricAccumulators(model, shape)
     traj_rows: list[list[int]] = []
+    watched = np.zeros((len(watch), model.horizon, count), np.float32) if watch else None
     log_w = first = None
     if evidence is not None:
         log_w = np.zeros((max(evidence.count, 1), *shape))
@@ -125,6 +133,8 @@ def simulate(
         live = sim.alive.copy()
         stages.settle_outcomes(model, ev, sim, streams, t, outcome, time, records, evidence,
                                log_w)
+        for n, name in enumerate(watch):
+            watched[n, t] = np.broadcast_to(ev.env[name], shape)[watch_course]
         acc.record(model, ev, live)
         traj_rows.append(fixed_sums(acc.current.reshape(-1, count)))
 
@@ -137,5 +147,5 @@ def simulate(
     return ChunkResult(
         start=start, count=count, courses=model.course_ids, judgments=judgments,
         outcome=outcome, time=time, metrics=acc.finish(model), records=records,
-        trajectories=trajectories, log_weights=log_w, first_fired=first,
+        trajectories=trajectories, log_weights=log_w, first_fired=first, watched=watched,
     )

@@ -66,6 +66,7 @@ class Histories:
     outcome: np.ndarray
     time: np.ndarray
     first_fired: np.ndarray
+    watched: np.ndarray | None = None  # (variables, horizon, histories) on the watched course
 
     @property
     def draws(self) -> int:
@@ -83,14 +84,16 @@ class Histories:
 
 
 def simulate_histories(model: Model, evidence: Evidence, *, draws: int, replications: int,
-                       seed: int, chunk_size: int = DEFAULT_CHUNK) -> Histories:
+                       seed: int, chunk_size: int = DEFAULT_CHUNK, watch: tuple[str, ...] = (),
+                       watch_course: int = 0) -> Histories:
     """Simulate ``draws`` judgment draws x ``replications`` histories under ``evidence``.
 
     History ``i`` has the judgments of draw ``i // replications`` (the same values
     ``kennan run`` gives that draw) and the chance streams of global draw ``i``, so
-    results do not depend on ``chunk_size``.
+    results do not depend on ``chunk_size``. ``watch`` keeps the values of those state
+    variables or decision options on course ``watch_course`` in every period.
     """
-    _check_size(model, evidence, draws, replications)
+    _check_size(model, evidence, draws, replications, len(watch))
     order = [jid for jid, _ in model.judgments]
     parts: list[Any] = []
     for first, count in chunk_plan(draws * replications, chunk_size):
@@ -99,7 +102,8 @@ def simulate_histories(model: Model, evidence: Evidence, *, draws: int, replicat
         u = np.column_stack([streams(f"judgment:{jid}") for jid in order]) if order \
             else np.zeros((count, 0))
         parts.append(simulate(model, start=first, count=count, seed=seed,
-                              judgment_uniforms=u, evidence=evidence))
+                              judgment_uniforms=u, evidence=evidence, watch=watch,
+                              watch_course=watch_course))
     first_of_draw = slice(None, None, replications)
     return Histories(
         replications=replications,
@@ -109,16 +113,19 @@ def simulate_histories(model: Model, evidence: Evidence, *, draws: int, replicat
         outcome=np.concatenate([p.outcome for p in parts], axis=-1),
         time=np.concatenate([p.time for p in parts], axis=-1),
         first_fired=np.concatenate([p.first_fired for p in parts], axis=-1),
+        watched=np.concatenate([p.watched for p in parts], axis=-1) if watch else None,
     )
 
 
-def _check_size(model: Model, evidence: Evidence, draws: int, replications: int) -> None:
+def _check_size(model: Model, evidence: Evidence, draws: int, replications: int,
+                watched: int = 0) -> None:
     if replications < 1:
         raise UsageError(f"replications must be at least 1, got {replications}")
     if draws < 1:
         raise UsageError(f"draws must be at least 1, got {draws}")
     n = draws * replications
-    per = len(model.courses) * (8 * max(evidence.count, 1) + 3 + 2 * len(model.events))
+    per = len(model.courses) * (8 * max(evidence.count, 1) + 3 + 2 * len(model.events)) \
+        + 4 * watched * model.horizon
     need = n * per + 8 * n * len(model.judgments)
     if need > MAX_BYTES:
         raise UsageError(
