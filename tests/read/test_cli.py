@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from kennan.cli.app import app
 
 from .conftest import FIXTURES, telegram_208_path
+from .test_estimative import JUDGMENTS_208
 
 JSON_KEYS = ["id", "number", "series", "from", "to", "place", "date", "classification",
              "precedence", "references", "footnotes", "paragraphs", "judgments"]
@@ -28,8 +29,8 @@ def test_summary_of_208(runner: CliRunner) -> None:
     assert "telegram:       208" in out and "classification: top secret" in out
     assert "[1] (p. 430) 208. Kentel. Deptel 101, July 29. Immed sitn" in out
     assert "[19] (p. 435) Admittedly" in out
-    assert "Judgments: 25" in out
-    assert "must assume [0.80-0.95] (soviet_union, china)" in out
+    assert f"Judgments: {len(JUDGMENTS_208)}" in out
+    assert "must assume [0.80-0.95] about soviet_union (soviet_union, china)" in out
 
 
 def test_expand(runner: CliRunner) -> None:
@@ -55,7 +56,7 @@ def test_json_layout_is_stable(runner: CliRunner) -> None:
     assert [p["n"] for p in data["paragraphs"]] == list(range(1, 20))
     assert data["paragraphs"][3]["pages"] == [430, 431]
     assert list(data["judgments"][0]) == ["paragraph", "sentence", "phrase", "low", "high",
-                                          "actors"]
+                                          "actors", "actor", "condition"]
     first = data["judgments"][1]
     assert (first["paragraph"], first["phrase"], first["low"], first["high"]) == (
         2, "must assume", 0.8, 0.95)
@@ -75,7 +76,7 @@ def test_draft_scenario_validates(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["read", str(telegram_208_path()), "--draft-scenario", str(out),
                                  "--start", "1952-08"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"wrote {out}: 17 actors, 25 judgment stubs")
+    assert result.stdout.startswith(f"wrote {out}: 17 actors, {len(JUDGMENTS_208)} judgment stubs")
     check = runner.invoke(app, ["validate", str(out)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["read", str(telegram_208_path()), "--draft-scenario", str(out)])
@@ -101,8 +102,9 @@ def test_extra_actors(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["read", str(telegram_208_path()), "--json", "--actors",
                                  str(extra)])
     assert result.exit_code == 0, result.output
-    last = json.loads(result.stdout)["judgments"][-1]
-    assert last["actors"][0] == "ruling_group"
+    ruling = next(j for j in json.loads(result.stdout)["judgments"]
+                  if j["sentence"].startswith("Ruling group here"))
+    assert ruling["actors"][0] == "ruling_group" and ruling["actor"] == "ruling_group"
 
 
 @pytest.mark.parametrize(("data", "name", "message"), [
@@ -150,6 +152,8 @@ def test_actors_from_a_scenario(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["read", str(telegram_208_path()), "--json", "--actors",
                                  str(scenario), "--draft-scenario", str(tmp_path / "d.yaml")])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["judgments"][-1]["actors"][0] == "ruling_group"
+    ruling = next(j for j in json.loads(result.stdout)["judgments"]
+                  if j["sentence"].startswith("Ruling group here"))
+    assert ruling["actors"][0] == "ruling_group"
     assert "ruling_group" not in (tmp_path / "d.yaml").read_text(encoding="utf-8").split(
         "judgments:")[0]

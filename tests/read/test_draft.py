@@ -13,6 +13,7 @@ from kennan.read.estimative import find_judgments
 from kennan.scenario.loading import load_scenario
 
 from .conftest import FIXTURES, telegram_208_path
+from .test_estimative import JUDGMENTS_208
 
 
 def _draft(doc: Document, tmp_path: Path, **kw) -> Path:
@@ -30,7 +31,7 @@ def test_draft_of_208_loads_and_validates(t208: Document, tmp_path: Path) -> Non
     assert data["time"] == {"start": "2030-05", "period": "month", "horizon": 12}
     assert "# The document gives no date" in path.read_text(encoding="utf-8")
     ids = [j["id"] for j in data["judgments"]]
-    assert len(ids) == len(set(ids)) == 25
+    assert len(ids) == len(set(ids)) == len(JUDGMENTS_208)
     assert ids[:3] == ["p1_scarcely_1", "p2_must_assume_1", "p2_probably_1"]
     assert {"soviet_union", "china", "united_states", "stalin", "molotov", "politburo"} <= {
         a["id"] for a in data["actors"]}
@@ -39,7 +40,7 @@ def test_draft_of_208_loads_and_validates(t208: Document, tmp_path: Path) -> Non
         assert j["cite"]["quote"] in para.text  # verbatim
         assert len(j["cite"]["quote"]) <= 200
     loaded = load_scenario(path)  # the scenario language accepts it as it stands
-    assert len(loaded.model.judgments) == 25
+    assert len(loaded.model.judgments) == len(JUDGMENTS_208)
 
 
 def test_start_from_the_document_date(tmp_path: Path) -> None:

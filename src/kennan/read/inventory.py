@@ -5,11 +5,14 @@ The JSON layout is stable for scripts (fields the document lacks are null)::
     {"id", "number", "series", "from", "to", "place", "date", "classification",
      "precedence", "references": [{"series", "number", "date"}],
      "footnotes": [{"n", "text"}], "paragraphs": [{"n", "text", "expanded", "pages"}],
-     "judgments": [{"paragraph", "sentence", "phrase", "low", "high", "actors"}]}
+     "judgments": [{"paragraph", "sentence", "phrase", "low", "high", "actors", "actor",
+                    "condition"}]}
 
 ``date`` is ISO 8601 as far as known; a footnote's ``n`` is a number when the marker
 is one (a string otherwise); ``low``/``high`` bound the probability the phrase stands
-for under the chosen vocabulary (null when the vocabulary lacks the phrase).
+for under the chosen vocabulary (null when the vocabulary lacks the phrase); ``actor``
+is the actor the judgment is about and ``condition`` the "if ..." it depends on (null
+when none).
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ def inventory(
             "low": None if bounds is None else round(float(bounds[0]), 6),
             "high": None if bounds is None else round(float(bounds[1]), 6),
             "actors": list(j.actors),
+            "actor": j.actor,
+            "condition": j.condition,
         })
     return out
 
@@ -92,5 +97,8 @@ def render_text(data: dict[str, Any], *, expanded: bool = False) -> str:
     for j in data["judgments"]:
         rng = "" if j["low"] is None else f" [{j['low']:.2f}-{j['high']:.2f}]"
         actors = f" ({', '.join(j['actors'])})" if j["actors"] else ""
-        lines.append(f"  {j['paragraph']:>3}  {j['phrase']}{rng}{actors}: {j['sentence']}")
+        about = f" about {j['actor']}" if j.get("actor") else ""
+        cond = f" [condition: {j['condition']}]" if j.get("condition") else ""
+        lines.append(f"  {j['paragraph']:>3}  {j['phrase']}{rng}{about}{actors}{cond}: "
+                     f"{j['sentence']}")
     return "\n".join(lines).rstrip() + "\n"

@@ -42,3 +42,12 @@ def precedence_rank() -> Mapping[str, int]:
     table = read_table("classification.tsv")
     rows = [r["phrase"].lower() for r in table if r["kind"] == "precedence"]
     return MappingProxyType({p: len(rows) - i for i, p in enumerate(rows)})
+
+
+@functools.cache
+def vocabulary_aliases() -> tuple[str, ...]:
+    """The aliases of the estimative vocabularies (``data/vocabularies/aliases.csv``), in
+    file order: the phrases the reader detects and the scenario language reads."""
+    text = resources.files("kennan").joinpath("data", "vocabularies", "aliases.csv").read_text(
+        "utf-8")
+    return tuple(r["alias"].strip() for r in csv.DictReader(text.splitlines()))
