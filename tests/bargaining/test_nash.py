@@ -87,6 +87,14 @@ def test_properties(table, utility, rnd) -> None:
     assert again == pytest.approx(out, abs=1e-9)
 
 
+def test_a_subnormal_weight_still_settles_on_its_actor() -> None:
+    # Found by hypothesis: capability 2.2e-313 made every slope underflow to zero.
+    for utility in ("quadratic", "linear"):
+        out = settle("nash", np.array([0.0, 14.0]), np.array([1.0, 0.0]),
+                     np.array([2.2e-313, 0.0]), utility=utility).outcome[0]
+        assert out == pytest.approx(0.0, abs=1e-9)
+
+
 def test_batched_equals_one_at_a_time() -> None:
     rng = np.random.default_rng(2)
     x = rng.uniform(0, 100, (30, 5))

@@ -66,6 +66,10 @@ def nash(
     empty = w.sum(axis=1) == 0
     if empty.any():
         w = np.where(empty[:, None], 1.0, w)
+    # Only the weights' ratios matter; scaling each draw's largest to 1 keeps a tiny
+    # (even subnormal) weight from underflowing the slope to zero, which would stop the
+    # bisection short of the solution.
+    w = w / w.max(axis=1, keepdims=True)
     active = w > 0
     if reference is None or disagreement == "worst":
         lo = x.min(axis=1, keepdims=True)
