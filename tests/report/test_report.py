@@ -145,3 +145,41 @@ def test_the_report_counts_whose_size_each_judgment_is(toy_report):
     text = " ".join(re.sub(r"<[^>]+>", "", toy_report.read_text(encoding="utf-8")).split())
     assert ("3 judgments. 2 take their size from the text (a quote that supports the "
             "magnitude); 1 takes it from the modeller (an assumption).") in text
+
+
+def test_ladders_show_conditional_rungs_and_tracks():
+    from kennan.report.render import environment
+    from kennan.scenario.loading import load_scenario_text
+
+    loaded = load_scenario_text("""\
+kennan: 1
+id: t
+title: T
+time: {start: 2000-01, horizon: 6}
+state: [{id: blocked, initial: 0}]
+policies:
+  - id: firm
+    tracks:
+      - id: talks
+        name: Diplomatic track
+        ladder: [{id: note}, {id: envoy}]
+      - id: force
+        halt: blocked > 2
+        ladder: [{id: convoy, when: blocked > 0}]
+  - id: mixed
+    ladder: [{id: protest}, {id: airlift, when: blocked > 0}]
+""", "t.yaml")
+    firm, mixed = ladder_views(loaded.model, ["firm", "mixed"])
+    assert firm.rungs == [] and [t.id for t in firm.tracks] == ["talks", "force"]
+    talks, force = firm.tracks
+    assert talks.schedule == "climbs one rung every month from 2000-01"
+    assert force.schedule == "each rung is entered when its condition holds"
+    assert force.rungs[0].when == "blocked > 0" and force.halt == "blocked > 2"
+    assert mixed.schedule.endswith("a conditional rung is entered when its condition holds "
+                                   "instead")
+    html = environment().get_template("ladders.html.j2").render(
+        ladders=[firm, mixed], colours={"firm": "#123456", "mixed": "#654321"})
+    assert 'data-track="talks"' in html and 'data-track="force"' in html
+    assert "Track: Diplomatic track" in html
+    assert html.count('class="rung conditional"') == 2
+    assert "if <code>blocked &gt; 0</code>" in html

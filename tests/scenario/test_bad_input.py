@@ -302,6 +302,31 @@ CASES = [
     case("an unknown course in baseline", """\
         baseline: wiat
         """ + WAIT, "unknown policy (course of action) 'wiat' (did you mean 'wait'?)", 5, 11),
+    # -- contingent courses ----------------------------------------------------------------
+    case("a when step reading a name that does not exist", """\
+        state: [{id: blocked, initial: 0}]
+        policies:
+          - id: firm
+            ladder:
+              - id: force
+                when: "blockd > 0"
+        """, "when of step 'force': unknown name 'blockd' (did you mean 'blocked'?)", 10, 16),
+    case("tracks beside a ladder", """\
+        policies:
+          - id: firm
+            ladder: [{id: protest}]
+            tracks: [{id: military, ladder: [{id: force}]}]
+        """, "give either 'tracks' or a single ladder (ladder), not both", 6, 5),
+    case("two tracks with one id", """\
+        policies:
+          - id: firm
+            tracks:
+              - {id: talks, ladder: [{id: note}]}
+              - {id: talks, ladder: [{id: force}]}
+        """, "duplicate track id 'talks' in policy 'firm': already track 1", 9, 14),
+    case("once without when", """\
+        events: [{id: e, hazard: 0.1, once: true}]
+        """ + WAIT, "'once' gives a 'when' event one chance; this event has no 'when'", 5, 10),
     # -- the file and its YAML ------------------------------------------------------------
     case("malformed YAML", "policies: [{id: wait}\n",
          "YAML syntax: expected ',' or ']'", 6, 1),

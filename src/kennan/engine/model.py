@@ -45,18 +45,32 @@ class StepSpec:
     on_enter: tuple[EffectSpec, ...]
     risks: tuple[tuple[int, Site], ...]  # (event index, hazard)
     not_before: int  # period index
+    when: Site | None = None  # a conditional step: climbed onto when this holds
+
+
+@dataclass(frozen=True)
+class TrackSpec:
+    """One ladder of a course: its steps, schedule, halt and step-down."""
+
+    id: str
+    steps: tuple[StepSpec, ...]
+    start: int
+    every: int
+    halt: Site | None
+    step_down: Site | None
 
 
 @dataclass(frozen=True)
 class CourseSpec:
     id: str
     label: str
-    steps: tuple[StepSpec, ...]
-    start: int
-    every: int
-    halt: Site | None
-    step_down: Site | None
+    tracks: tuple[TrackSpec, ...]  # parallel ladders; one for a policy without tracks
     forbid: tuple[str, ...]
+
+    @property
+    def steps(self) -> tuple[StepSpec, ...]:
+        """Every step of every track."""
+        return tuple(st for tr in self.tracks for st in tr.steps)
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class EventSpec:
     probability: Site
     effects: tuple[EffectSpec, ...]
     repeat: bool
+    once: bool = False  # a 'when' event's single chance, the first period it holds
 
 
 @dataclass(frozen=True)
@@ -204,27 +219,35 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
     for i, p in enumerate(s.policies):
         if p.id not in chosen:
             continue
-        steps = []
-        for k, st in enumerate(p.ladder):
-            base = ("policies", i, "ladder", k)
-            steps.append(StepSpec(
-                id=st.id, tags=tuple(st.tags),
-                effects=effects((*base, "effects"), st.effects, f"step '{st.id}'"),
-                on_enter=effects((*base, "on_enter"), st.on_enter, f"step '{st.id}'"),
-                risks=tuple((event_index[r.event], site((*base, "risks", n, "hazard"),
-                                                        f"risk of step '{st.id}'"))
-                            for n, r in enumerate(st.risks)),
-                not_before=0 if st.not_before is None else period_index(start, st.not_before),
+        tracks = []
+        for lane, lad in p.lanes():
+            steps = []
+            for k, st in enumerate(lad.ladder):
+                base = ("policies", i, *lane, "ladder", k)
+                steps.append(StepSpec(
+                    id=st.id, tags=tuple(st.tags),
+                    effects=effects((*base, "effects"), st.effects, f"step '{st.id}'"),
+                    on_enter=effects((*base, "on_enter"), st.on_enter, f"step '{st.id}'"),
+                    risks=tuple((event_index[r.event], site((*base, "risks", n, "hazard"),
+                                                            f"risk of step '{st.id}'"))
+                                for n, r in enumerate(st.risks)),
+                    not_before=0 if st.not_before is None else period_index(start, st.not_before),
+                    when=(site((*base, "when"), f"when of step '{st.id}'")
+                          if st.when is not None else None),
+                ))
+            sched = lad.schedule
+            owner = f"'{p.id}'" if not lane else f"track '{lad.id}' of '{p.id}'"
+            tracks.append(TrackSpec(
+                id=lad.id, steps=tuple(steps),
+                start=0 if sched.start is None else period_index(start, sched.start),
+                every=sched.every,
+                halt=(site(("policies", i, *lane, "halt"), f"halt of {owner}")
+                      if lad.halt is not None else None),
+                step_down=(site(("policies", i, *lane, "step_down"), f"step_down of {owner}")
+                           if lad.step_down is not None else None),
             ))
-        sched_start = 0 if p.schedule.start is None else period_index(start, p.schedule.start)
-        course_specs.append(CourseSpec(
-            id=p.id, label=p.label, steps=tuple(steps), start=sched_start,
-            every=p.schedule.every,
-            halt=site(("policies", i, "halt"), f"halt of '{p.id}'") if p.halt is not None else None,
-            step_down=(site(("policies", i, "step_down"), f"step_down of '{p.id}'")
-                       if p.step_down is not None else None),
-            forbid=tuple(p.forbid),
-        ))
+        course_specs.append(CourseSpec(id=p.id, label=p.label, tracks=tuple(tracks),
+                                       forbid=tuple(p.forbid)))
     course_specs.sort(key=lambda c: chosen.index(c.id))
 
     factions: dict[str, list[tuple[str, Site]]] = {}
@@ -245,7 +268,7 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
             when=site(("events", i, "when"), f"when of '{e.id}'") if e.when is not None else None,
             probability=site(("events", i, "probability"), f"probability of '{e.id}'"),
             effects=effects(("events", i, "effects"), e.effects, f"event '{e.id}'"),
-            repeat=e.repeat,
+            repeat=e.repeat, once=e.once,
         ))
     outcomes = [OutcomeSpec(
         id=o.id, label=o.label,

@@ -9,9 +9,11 @@ Each period runs these stages in this order:
 1. **scheduled events** whose date falls in the period get their probability;
 2. **hazards and triggers**: events with a per-period hazard, or whose ``when``
    condition holds;
-3. **policy**: each course's ladder climbs one rung on its schedule unless
-   ``halt`` holds, or steps down one rung while ``step_down`` holds (a rung's
-   ``not_before`` date is respected); entered rungs apply ``on_enter`` effects;
+3. **policy**: each track of each course (one for a plain ladder) climbs one rung
+   on its schedule, or onto a conditional rung in a period its ``when`` holds,
+   unless ``halt`` holds, or steps down one rung while ``step_down`` holds (a rung's
+   ``not_before`` date is respected); every track moves on the state as the stage
+   began; entered rungs apply ``on_enter`` effects;
    every active rung applies its per-period ``effects`` and adds its risks to the
    probability of their events;
 4. **event effects**: each event fires with its combined probability against one

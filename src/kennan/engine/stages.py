@@ -9,7 +9,7 @@ import numpy as np
 from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence, weigh_events, weigh_outcome, weigh_states
-from kennan.engine.model import EffectSpec, Model
+from kennan.engine.model import EffectSpec, Model, TrackSpec
 from kennan.engine.streams import Streams
 
 
@@ -22,8 +22,9 @@ class State:
     """Mutable arrays of one block: stocks and derived values live in ``ev.env``."""
 
     alive: np.ndarray  # (courses, draws) bool: not yet absorbed by an outcome
-    level: np.ndarray  # (courses, draws) int: rungs climbed on the course's ladder
+    level: np.ndarray  # (tracks, courses, draws) int: rungs climbed on each track's ladder
     fired: np.ndarray  # (events, courses, draws) bool: fired at least once
+    tried: np.ndarray  # (events, courses, draws) bool: a 'once' event's chance was taken
 
     @classmethod
     def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int]) -> State:
@@ -33,8 +34,11 @@ class State:
             env[st.id] = _clip(np.array(_full(ev(st.initial), shape)), st.bounds)
         for d in model.derived:
             env[d.id] = np.zeros(shape)
-        state = cls(alive=np.ones(shape, dtype=bool), level=np.zeros(shape, dtype=np.int64),
-                    fired=np.zeros((len(model.events), *shape), dtype=bool))
+        tracks = max((len(c.tracks) for c in model.courses), default=1)
+        events = (len(model.events), *shape)
+        state = cls(alive=np.ones(shape, dtype=bool),
+                    level=np.zeros((tracks, *shape), dtype=np.int64),
+                    fired=np.zeros(events, dtype=bool), tried=np.zeros(events, dtype=bool))
         for k, e in enumerate(model.events):
             env[f"fired:{e.id}"] = state.fired[k]
         for tag in model.tags:
@@ -80,6 +84,9 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
             prob[k] = _full(ev(e.hazard), shape)
         elif e.when is not None:
             cond = _full(ev(e.when), shape).astype(bool)
+            if e.once:  # one chance: the first period the condition holds
+                cond = cond & ~sim.tried[k]
+                sim.tried[k] |= cond
             prob[k] = np.where(cond, _full(ev(e.probability), shape), 0.0)
     # 3: the policy of each course on its own row.
     _policy(model, ev, sim, t, prob)
@@ -134,44 +141,68 @@ def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: n
 def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
     env = ev.env
     for c, course in enumerate(model.courses):
-        n_steps = len(course.steps)
-        if n_steps == 0:
+        if not course.steps:
             continue
         row = ev.row_env(c)
         alive = sim.alive[c]
-        old = sim.level[c].copy()
-        new = old.copy()
-        if t >= course.start and (t - course.start) % course.every == 0:
-            can = old < n_steps
-            if course.halt is not None:
-                can &= ~np.broadcast_to(ev(course.halt, row, course=c), old.shape).astype(bool)
-            not_before = np.array([s.not_before for s in course.steps])
-            can &= not_before[np.minimum(old, n_steps - 1)] <= t
-            new = np.where(can, old + 1, old)
-        if course.step_down is not None:
-            down = np.broadcast_to(ev(course.step_down, row, course=c), old.shape).astype(bool)
-            new = np.where(down, np.maximum(old - 1, 0), new)
-        np.copyto(sim.level[c], new, where=alive)
-        level = sim.level[c]
+        # Every track moves on the state as the period began, before any step acts.
+        old = [sim.level[j, c].copy() for j in range(len(course.tracks))]
+        for j, track in enumerate(course.tracks):
+            if track.steps:
+                new = _climb(ev, track, row, c, t, old[j])
+                np.copyto(sim.level[j, c], new, where=alive)
         # Ladder indicators first, so this period's effects see the rungs now held.
         for tag in model.tags:
             env[f"tagged:{tag}"][c] = 0.0
-        for k, step in enumerate(course.steps):
-            active = (level > k).astype(np.float64)
-            env[f"active:{step.id}"][c] = active
-            for tag in step.tags:
-                np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
+        for j, track in enumerate(course.tracks):
+            level = sim.level[j, c]
+            for k, step in enumerate(track.steps):
+                active = (level > k).astype(np.float64)
+                env[f"active:{step.id}"][c] = active
+                for tag in step.tags:
+                    np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
         row = ev.row_env(c)
-        for k, step in enumerate(course.steps):
-            active = (level > k) & alive
-            entered = active & (old <= k)
-            if step.on_enter and entered.any():
-                _apply(model, ev, step.on_enter, entered, row, row=c)
-            if step.effects and active.any():
-                _apply(model, ev, step.effects, active, row, row=c)
-            for event_k, hazard in step.risks:
-                h = np.where(active, np.broadcast_to(ev(hazard, row, course=c), active.shape), 0.0)
-                prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+        for j, track in enumerate(course.tracks):
+            level = sim.level[j, c]
+            for k, step in enumerate(track.steps):
+                active = (level > k) & alive
+                entered = active & (old[j] <= k)
+                if step.on_enter and entered.any():
+                    _apply(model, ev, step.on_enter, entered, row, row=c)
+                if step.effects and active.any():
+                    _apply(model, ev, step.effects, active, row, row=c)
+                for event_k, hazard in step.risks:
+                    h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
+                                                         active.shape), 0.0)
+                    prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+
+
+def _climb(ev: Evaluator, track: TrackSpec, row: dict, c: int, t: int,
+           old: np.ndarray) -> np.ndarray:
+    """The level of one track after this period's climb and step-down.
+
+    The next rung is climbed on the schedule, or, for a conditional rung, in any
+    period its ``when`` holds; ``halt`` stops either, and ``not_before`` holds.
+    """
+    n_steps = len(track.steps)
+    nxt = np.minimum(old, n_steps - 1)
+    on_schedule = t >= track.start and (t - track.start) % track.every == 0
+    if any(st.when is not None for st in track.steps):
+        gates = [np.broadcast_to(ev(st.when, row, course=c), old.shape).astype(bool)
+                 if st.when is not None else np.full(old.shape, on_schedule)
+                 for st in track.steps]
+        can = (old < n_steps) & np.take_along_axis(np.stack(gates), nxt[None, :], 0)[0]
+    else:
+        can = (old < n_steps) & on_schedule
+    if track.halt is not None and can.any():
+        can &= ~np.broadcast_to(ev(track.halt, row, course=c), old.shape).astype(bool)
+    not_before = np.array([s.not_before for s in track.steps])
+    can &= not_before[nxt] <= t
+    new = np.where(can, old + 1, old)
+    if track.step_down is not None:
+        down = np.broadcast_to(ev(track.step_down, row, course=c), old.shape).astype(bool)
+        new = np.where(down, np.maximum(old - 1, 0), new)
+    return new
 
 
 def _derive(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:

@@ -1,12 +1,13 @@
 """Each course of action's ladder as data for a diagram: its rungs in order, each with
-tags, timing, effects and risks; the schedule; the halt and step-down conditions; the
-tags it forbids."""
+tags, timing, the condition a conditional rung is entered on, effects and risks; the
+schedule; the halt and step-down conditions; the tags it forbids. A course with
+parallel tracks has one such ladder per track."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kennan.scenario.schema import Effects, Policy, Scenario
+from kennan.scenario.schema import Effects, Ladder, Policy, Scenario
 
 
 @dataclass
@@ -20,11 +21,25 @@ class RungView:
     effects: list[str]
     on_enter: list[str]
     risks: list[str]
+    when: str | None = None  # a conditional rung: entered when this holds
+
+
+@dataclass
+class TrackView:
+    """One of a course's parallel ladders."""
+
+    id: str
+    label: str
+    note: str | None
+    schedule: str
+    halt: str | None
+    step_down: str | None
+    rungs: list[RungView] = field(default_factory=list)
 
 
 @dataclass
 class LadderView:
-    """One course of action's ladder."""
+    """One course of action's ladder (``tracks`` empty), or its parallel ``tracks``."""
 
     id: str
     label: str
@@ -34,6 +49,7 @@ class LadderView:
     step_down: str | None
     forbid: list[str]
     rungs: list[RungView] = field(default_factory=list)
+    tracks: list[TrackView] = field(default_factory=list)
 
 
 def _month(d: object) -> str | None:
@@ -49,22 +65,44 @@ def _effects(eff: Effects | None) -> list[str]:
     return out
 
 
-def ladder_view(policy: Policy, start: str) -> LadderView:
-    """The diagram data of one policy (``start`` is the scenario's first month)."""
-    sched = policy.schedule
+def _schedule(lad: Ladder, start: str) -> str:
+    sched = lad.schedule
     every = "every month" if sched.every == 1 else f"every {sched.every} months"
-    schedule = (f"climbs one rung {every} from {_month(sched.start) or start}"
-                if policy.ladder else "no rungs: nothing is done")
-    rungs = [RungView(
+    conditional = sum(st.when is not None for st in lad.ladder)
+    if not lad.ladder:
+        return "no rungs: nothing is done"
+    if conditional == len(lad.ladder):
+        return "each rung is entered when its condition holds"
+    text = f"climbs one rung {every} from {_month(sched.start) or start}"
+    if conditional:
+        text += "; a conditional rung is entered when its condition holds instead"
+    return text
+
+
+def _rungs(lad: Ladder) -> list[RungView]:
+    return [RungView(
         id=st.id, label=st.label, tags=list(st.tags), not_before=_month(st.not_before),
         effects=_effects(st.effects), on_enter=_effects(st.on_enter),
         risks=[f"{r.event} at hazard {r.hazard}" for r in st.risks],
-    ) for st in policy.ladder]
+        when=None if st.when is None else str(st.when),
+    ) for st in lad.ladder]
+
+
+def _cond(x: object) -> str | None:
+    return None if x is None else str(x)
+
+
+def ladder_view(policy: Policy, start: str) -> LadderView:
+    """The diagram data of one policy (``start`` is the scenario's first month)."""
+    tracks = [TrackView(id=tr.id, label=tr.label, note=tr.note, schedule=_schedule(tr, start),
+                        halt=_cond(tr.halt), step_down=_cond(tr.step_down), rungs=_rungs(tr))
+              for tr in policy.tracks]
+    schedule = (f"{len(tracks)} parallel tracks, each on its own schedule" if tracks
+                else _schedule(policy, start))
     return LadderView(
         id=policy.id, label=policy.label, note=policy.note, schedule=schedule,
-        halt=None if policy.halt is None else str(policy.halt),
-        step_down=None if policy.step_down is None else str(policy.step_down),
-        forbid=list(policy.forbid), rungs=rungs,
+        halt=_cond(policy.halt), step_down=_cond(policy.step_down),
+        forbid=list(policy.forbid), rungs=_rungs(policy), tracks=tracks,
     )
 
 

@@ -104,13 +104,13 @@ def namespace_of(s: Scenario) -> Namespace:
                            for o in d.options})
         else:
             values[d.id] = f"decision on issue '{d.issue}' (its settled position)"
-    tags = {t for p in s.policies for step in p.ladder for t in step.tags}
+    tags = {t for p in s.policies for _, step in p.steps() for t in step.tags}
     tags |= {t for p in s.policies for t in p.forbid}
     return Namespace(
         values=values,
         id_functions={
             "tagged": frozenset(tags),
-            "active": frozenset(step.id for p in s.policies for step in p.ladder),
+            "active": frozenset(step.id for p in s.policies for _, step in p.steps()),
             "fired": frozenset(e.id for e in s.events),
             "prob": frozenset(o.id for d in s.decisions for o in (d.options or [])),
             "influence": frozenset(a.id for a in s.actors if a.kind == "faction"),
@@ -145,8 +145,8 @@ def _entities(s: Scenario) -> Iterator[tuple[PathKey, str, str]]:
         for k, o in enumerate(d.options or []):
             yield ("decisions", i, "options", k, "id"), o.id, "options"
     for i, p in enumerate(s.policies):
-        for k, step in enumerate(p.ladder):
-            yield ("policies", i, "ladder", k, "id"), step.id, "steps"
+        for rel, step in p.steps():
+            yield ("policies", i, *rel, "id"), step.id, "steps"
 
 
 def _check_ids(s: Scenario, at: _Reporter) -> dict[str, str]:
@@ -169,9 +169,17 @@ def _check_ids(s: Scenario, at: _Reporter) -> dict[str, str]:
     for i, p in enumerate(s.policies):
         for n, tag in enumerate(p.forbid):
             _check_tag(tag, ("policies", i, "forbid", n), reserved, at)
-        for k, step in enumerate(p.ladder):
+        for rel, step in p.steps():
             for n, tag in enumerate(step.tags):
-                _check_tag(tag, ("policies", i, "ladder", k, "tags", n), reserved, at)
+                _check_tag(tag, ("policies", i, *rel, "tags", n), reserved, at)
+        # Track ids name a policy's ladders in reports; unique within their policy.
+        first: dict[str, int] = {}
+        for j, track in enumerate(p.tracks):
+            if track.id in first:
+                at(("policies", i, "tracks", j, "id"),
+                   f"duplicate track id '{track.id}' in policy '{p.id}': already track "
+                   f"{first[track.id] + 1}; tracks of one policy need different ids")
+            first.setdefault(track.id, j)
     return {ident: kind for ident, (_, kind) in seen.items()}
 
 
@@ -250,8 +258,8 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
 
     for i, p in enumerate(s.policies):
         forbidden = set(p.forbid)
-        for k, step in enumerate(p.ladder):
-            base = ("policies", i, "ladder", k)
+        for rel, step in p.steps():
+            base = ("policies", i, *rel)
             for n, tag in enumerate(step.tags):
                 if tag in forbidden:
                     at((*base, "tags", n), f"policy '{p.id}' forbids tag '{tag}', "

@@ -50,12 +50,16 @@ def expression_sites(s: Scenario) -> Iterator[tuple[PathKey, Any, str]]:
     for i, d in enumerate(s.decisions):
         yield ("decisions", i, "sharpness"), d.sharpness, f"sharpness of '{d.id}'"
     for i, p in enumerate(s.policies):
-        for part in ("halt", "step_down"):
-            e = getattr(p, part)
-            if e is not None:
-                yield ("policies", i, part), e, f"{part} of '{p.id}'"
-        for k, step in enumerate(p.ladder):
-            base = ("policies", i, "ladder", k)
+        for lane, lad in p.lanes():
+            owner = f"'{p.id}'" if not lane else f"track '{lad.id}' of '{p.id}'"
+            for part in ("halt", "step_down"):
+                e = getattr(lad, part)
+                if e is not None:
+                    yield ("policies", i, *lane, part), e, f"{part} of {owner}"
+        for rel, step in p.steps():
+            base = ("policies", i, *rel)
+            if step.when is not None:
+                yield (*base, "when"), step.when, f"when of step '{step.id}'"
             yield from _effect_sites((*base, "effects"), step.effects, f"step '{step.id}'")
             yield from _effect_sites((*base, "on_enter"), step.on_enter, f"step '{step.id}'")
             for r, risk in enumerate(step.risks):
@@ -147,9 +151,9 @@ def probability_sites(s: Scenario) -> Iterator[tuple[PathKey, str]]:
         if o.hazard is not None:
             yield ("outcomes", i, "hazard"), f"hazard of outcome '{o.id}'"
     for i, p in enumerate(s.policies):
-        for k, step in enumerate(p.ladder):
+        for rel, step in p.steps():
             for r, risk in enumerate(step.risks):
-                yield (("policies", i, "ladder", k, "risks", r, "hazard"),
+                yield (("policies", i, *rel, "risks", r, "hazard"),
                        f"risk of step '{step.id}' (event '{risk.event}')")
 
 

@@ -201,13 +201,18 @@ class Risk(Node):
 
 
 class Step(Described):
-    """A rung of a policy's ladder: tags, per-period effects, one-time effects, risks."""
+    """A rung of a policy's ladder: tags, per-period effects, one-time effects, risks.
+
+    A step with ``when`` is conditional: the ladder climbs onto it in a period its
+    condition holds (not on the schedule), once the rung below is held.
+    """
 
     tags: list[Id] = Field(default_factory=list)
     effects: Effects | None = None
     on_enter: Effects | None = None
     risks: list[Risk] = Field(default_factory=list)
     not_before: DateLike | None = None
+    when: Expr | None = None
 
     @field_validator("not_before")
     @classmethod
@@ -227,24 +232,61 @@ class Schedule(Node):
         return None if v is None else parse_month(v)
 
 
-class Policy(Described):
-    """A course of action: an ordered ladder, its schedule, halt and step-down conditions.
+class Ladder(Described):
+    """An ordered ladder of steps, its schedule, halt and step-down conditions.
 
     ``halt`` holds the ladder where it is while true; ``step_down`` lowers it one rung
-    each period it is true. ``forbid`` lists tags no step of this policy may carry.
+    each period it is true.
     """
 
     ladder: list[Step] = Field(default_factory=list)
     schedule: Schedule = Field(default_factory=Schedule)
     halt: Expr | None = None
     step_down: Expr | None = None
+
+
+class Track(Ladder):
+    """One of a policy's parallel ladders (a diplomatic and a military one, say)."""
+
+
+#: The keys of a policy's own (single) ladder, which ``tracks`` replaces.
+LADDER_KEYS = ("ladder", "schedule", "halt", "step_down")
+
+
+class Policy(Ladder):
+    """A course of action: one ladder, or parallel ``tracks`` each with its own ladder,
+    schedule, halt and step-down; ``forbid`` lists tags no step of this policy may carry.
+    """
+
+    tracks: list[Track] = Field(default_factory=list)
     forbid: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tracks(self) -> Policy:
+        given = [k for k in LADDER_KEYS if k in self.model_fields_set]
+        if self.tracks and given:
+            raise ValueError(f"give either 'tracks' or a single ladder ({', '.join(given)}), "
+                             "not both: put the ladder in a track of its own")
+        return self
+
+    def lanes(self) -> list[tuple[tuple[str | int, ...], Ladder]]:
+        """Each ladder this policy climbs, with its path below the policy: the policy's
+        own (path ``()``) when it has no tracks, else each track (``("tracks", j)``)."""
+        if not self.tracks:
+            return [((), self)]
+        return [(("tracks", j), tr) for j, tr in enumerate(self.tracks)]
+
+    def steps(self) -> list[tuple[tuple[str | int, ...], Step]]:
+        """Every step of every ladder, with its path below the policy."""
+        return [((*lane, "ladder", k), st) for lane, lad in self.lanes()
+                for k, st in enumerate(lad.ladder)]
 
 
 class Event(Described):
     """Something that happens: on a date (``at``), by a per-period ``hazard``, or ``when``
     a condition holds. It fires with ``probability`` (default 1) and applies its effects.
-    A non-repeating event fires at most once per draw.
+    A non-repeating event fires at most once per draw; a ``once`` event has a single
+    chance, in the first period its ``when`` holds.
     """
 
     at: DateLike | None = None
@@ -253,6 +295,7 @@ class Event(Described):
     probability: Expr = 1.0
     effects: Effects | None = None
     repeat: bool = False
+    once: bool = False
 
     @field_validator("at")
     @classmethod
@@ -264,6 +307,11 @@ class Event(Described):
         given = [k for k in ("at", "hazard", "when") if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give at most one of 'at', 'hazard', 'when'; got {', '.join(given)}")
+        if self.once and self.when is None:
+            raise ValueError("'once' gives a 'when' event one chance; this event has no 'when'")
+        if self.once and self.repeat:
+            raise ValueError("give at most one of 'once' (one chance) and 'repeat' (every "
+                             "period the condition holds)")
         return self
 
 
