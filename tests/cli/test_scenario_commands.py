@@ -58,7 +58,7 @@ def test_validate_reports_every_problem(runner: CliRunner, tmp_path: Path) -> No
         f"{path}:7:30: value of 'y': unknown name 'sovet' (did you mean 'soviet'?)",
         f"{path}:9:26: probability of event 'e': a probability must lie in [0, 1], got 1.5",
         f"{path}:11:16: policies[0] 'wait' > ladr: unknown key 'ladr' (did you mean 'ladder'?); "
-        "expected one of: id, name, note, ladder, schedule, halt, step_down, forbid",
+        "expected one of: id, name, note, ladder, schedule, halt, step_down, tracks, forbid",
     ]
     assert "Traceback" not in result.output
 
