@@ -13,7 +13,7 @@ from kennan.experiments.replay import replay
 
 def test_replay_fixes_the_events_and_reports_the_actual_month():
     r = replay("korea-1952", draws=2000, seed=0)
-    assert r.course == "reserve_and_pressure"
+    assert r.course == "course_1953"
     t = r.actual_period("armistice")
     assert r.periods[t].isoformat() == "1953-07-01"
     cumulative = r.cumulative("armistice")

@@ -1,0 +1,155 @@
+"""Each mechanism of korea-1952 does the work telegram 208 says it does.
+
+Every test fixes one or two judgments of the scenario (the rest drawn as usual, same
+seed, so courses and variants are paired) and checks the direction of the mechanism,
+or an exact identity where one is known. Judgments are fixed here to probe the model,
+never to change what the scenario says.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import kennan
+from kennan.scenario.loading import load_scenario_text, resolve_scenario_path
+
+DRAWS = 2000
+PATH = resolve_scenario_path("korea-1952")
+TEXT = PATH.read_text(encoding="utf-8")
+
+
+def fixed(values: dict[str, float], text: str = TEXT) -> str:
+    """The scenario text with each named judgment fixed at a value."""
+    for jid, value in values.items():
+        pattern = re.compile(rf"(  - id: {jid}\n)    (?!value:)\w+: .*\n")
+        text, n = pattern.subn(rf"\g<1>    value: {value}\n", text)
+        assert n == 1, jid
+    return text
+
+
+def non_absorbing(text: str) -> str:
+    """No armistice or settlement ends a draw, so per-draw chances compare fairly."""
+    text = text.replace("    hazard: armistice_hazard\n", "    hazard: 0 * armistice_hazard\n")
+    return text.replace('hazard: "settlement_lever_share', 'hazard: "0 * settlement_lever_share')
+
+
+def run(text: str = TEXT, draws: int = DRAWS):
+    return kennan.run(load_scenario_text(text, str(PATH)), draws=draws, seed=5)
+
+
+def metric(results, course: str, name: str) -> float:
+    return results.summary.metric_mean(results.courses.index(course),
+                                       results.metrics.index(name))
+
+
+def probability(results, course: str, outcome: str) -> float:
+    return results.summary.probability(results.courses.index(course),
+                                       results.outcomes.index(outcome))
+
+
+def per_draw(results, course: str, column: str) -> np.ndarray:
+    d = results.draws_table()
+    return d[d.course == course].sort_values("draw")[column].to_numpy()
+
+
+def test_a_stronger_soviet_wish_for_a_settlement_makes_one_more_likely():
+    """Paragraph 3: the sign of the settlement mechanism is no longer inverted."""
+    low = run(fixed({"p_help_settlement": 0.1, "us_open_to_withdrawal": 0.3}))
+    high = run(fixed({"p_help_settlement": 0.9, "us_open_to_withdrawal": 0.3}))
+    assert probability(high, "reserve", "settlement") > probability(low, "reserve", "settlement")
+
+
+def test_stalin_without_a_leaning_passes_the_factions_proposal_on_exactly():
+    """Paragraph 13: the verdict is the proposal's odds times exp(-leaning)."""
+    text = fixed({"stalin_temperament": 0, "stalin_approval": 0, "succession_hazard": 0})
+    r = run(text, draws=500)
+    for course in ("reserve", "overt_appeal", "reserve_and_pressure"):
+        assert metric(r, course, "soviet_pressure") == pytest.approx(
+            metric(r, course, "factions_proposal_mean"), rel=1e-9)
+
+
+def test_stalin_leaning_to_the_line_overrules_the_factions():
+    r = run(fixed({"stalin_temperament": 1, "succession_hazard": 0}), draws=1000)
+    assert metric(r, "reserve", "soviet_pressure") < metric(r, "reserve", "factions_proposal_mean")
+
+
+def test_reserve_moves_the_factions_and_the_factions_move_the_kremlin():
+    """Paragraphs 14-17: reserve strains the thesis, the critics gain and press for an
+    armistice; an appeal does the opposite."""
+    r = run()
+    assert metric(r, "reserve", "critics_influence") > metric(r, "overt_appeal",
+                                                              "critics_influence") + 0.2
+    assert metric(r, "reserve", "factions_proposal_mean") > metric(
+        r, "overt_appeal", "factions_proposal_mean") + 10
+    # With the critics' wish for negotiation removed, reserve helps less.
+    flat = run(fixed({"w_critics_negotiation": 0}))
+    gain = metric(r, "reserve", "armistice_within_12") - metric(r, "overt_appeal",
+                                                                 "armistice_within_12")
+    gain_flat = (metric(flat, "reserve", "armistice_within_12")
+                 - metric(flat, "overt_appeal", "armistice_within_12"))
+    assert gain > gain_flat
+
+
+def test_a_compromise_on_prisoners_never_makes_an_armistice_less_likely():
+    """Paragraphs 4-5: the terms set what an armistice costs Moscow and Peking."""
+    r = run(non_absorbing(TEXT))
+    compromise = per_draw(r, "reserve_and_pow_compromise", "armistice_within_12")
+    firm = per_draw(r, "reserve", "armistice_within_12")
+    assert np.all(compromise >= firm - 1e-12)
+    assert np.mean(compromise > firm + 1e-6) > 0.9
+    # Without any Soviet or Chinese stake in the terms the compromise changes nothing.
+    none = run(non_absorbing(fixed({"w_army_reliability": 0, "w_secret_police": 0,
+                                    "china_pow_stake": 0})))
+    assert per_draw(none, "reserve_and_pow_compromise", "armistice_within_12") == \
+        pytest.approx(per_draw(none, "reserve", "armistice_within_12"))
+
+
+def test_an_approach_that_never_becomes_known_costs_no_face():
+    """Paragraph 6: the face cost needs the approach to become known; 18: vindication
+    does not."""
+    unknown = run(fixed({"p_approach_known": 0, "vindication_size": 0}))
+    known = run(fixed({"p_approach_known": 1, "vindication_size": 0}))
+    assert metric(known, "overt_appeal", "soviet_pressure") < metric(
+        unknown, "overt_appeal", "soviet_pressure")
+
+
+def test_a_backed_approach_is_not_read_as_vindication():
+    """Paragraph 18: the vindication needs a request 'not backed by tangible means'."""
+    r = run(fixed({"p_approach_known": 0}))
+    assert metric(r, "backed_approach", "ruling_influence") < metric(
+        r, "overt_appeal", "ruling_influence")
+
+
+def test_broken_constraints_cost_the_armistice():
+    """Paragraph 7: commitments to Chiang, harm to civilians and landings make Peking
+    less ready to agree."""
+    r = run()
+    none = run(fixed({"chiang_penalty": 0, "civilian_harm_penalty": 0, "caught_penalty": 0}))
+    assert metric(r, "abrupt_escalation", "armistice_within_12") < metric(
+        none, "abrupt_escalation", "armistice_within_12")
+    # Courses that keep the constraints do not feel them.
+    assert metric(r, "reserve_and_pressure", "armistice_within_12") == pytest.approx(
+        metric(none, "reserve_and_pressure", "armistice_within_12"))
+
+
+def test_the_halt_reads_what_washington_could_see():
+    """Paragraph 7: the ladder halts on concessions seen at the talks, not on the
+    Kremlin's own choice probabilities."""
+    for course in ("graduated_pressure", "reserve_and_pressure", "backed_approach"):
+        block = TEXT[TEXT.index(f"  - id: {course}\n"):]
+        block = block[:block.index("ladder:")]
+        assert "seen_concessions" in block and "prob(" not in block
+
+
+def test_threats_in_public_cut_both_ways():
+    """Paragraphs 10-11: moves toward UN expulsion disturb Moscow slightly, but a
+    public threat makes pressing Peking look like yielding."""
+    no_face = run(fixed({"w_face_west": 0}))
+    assert metric(no_face, "un_expulsion_threat", "soviet_pressure") > metric(
+        no_face, "reserve", "soviet_pressure")
+    no_lever = run(fixed({"w_un_expulsion": 0}))
+    assert metric(no_lever, "un_expulsion_threat", "soviet_pressure") < metric(
+        no_lever, "reserve", "soviet_pressure")
