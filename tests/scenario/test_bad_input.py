@@ -327,6 +327,61 @@ CASES = [
     case("once without when", """\
         events: [{id: e, hazard: 0.1, once: true}]
         """ + WAIT, "'once' gives a 'when' event one chance; this event has no 'when'", 5, 10),
+    # -- competing hypotheses ---------------------------------------------------------------
+    case("hypothesis weights that cannot sum to 1", """\
+        judgments:
+          - {id: a, value: 0.4, assumption: x}
+          - {id: b, uniform: {low: 0.7, high: 0.9}, assumption: x}
+        hypotheses:
+          - {id: h1, weight: a}
+          - {id: h2, weight: b}
+        """ + WAIT, "hypothesis weights cannot sum to 1: they are at least 1.1 together; "
+                    "expected prior probabilities of competing readings", 8, 1),
+    case("a hypothesis weight that is not a probability", """\
+        judgments:
+          - {id: a, uniform: {low: 0, high: 2}, assumption: x}
+          - {id: b, value: 0.5, assumption: x}
+        hypotheses:
+          - {id: h1, weight: a}
+          - {id: h2, weight: b}
+        """ + WAIT, "hypothesis 'h1': a prior weight is a probability in [0, 1], but judgment "
+                    "'a' (uniform(0, 2)) ranges over [0, 2]", 9, 22),
+    case("a hypothesis weight naming an unknown judgment", """\
+        judgments:
+          - {id: a, value: 0.5, assumption: x}
+        hypotheses:
+          - {id: h1, weight: a}
+          - {id: h2, weight: aa}
+        """ + WAIT, "hypothesis 'h2': unknown judgment 'aa' as weight (did you mean 'a'?); "
+                    "expected the id of a judgment", 9, 22),
+    case("a hypothesis overriding an unknown judgment", """\
+        judgments:
+          - {id: a, value: 0.5, assumption: x}
+        hypotheses:
+          - {id: h1, weight: a}
+          - id: h2
+            weight: a
+            judgments: [{id: c, value: 1, assumption: y}]
+        """ + WAIT, "hypothesis 'h2' overrides unknown judgment 'c'; expected the id of one "
+                    "of the scenario's judgments", 11, 22),
+    case("a hypothesis overriding a state's influence", """\
+        judgments:
+          - {id: a, value: 0.5, assumption: x}
+        actors: [{id: us, kind: state}]
+        hypotheses:
+          - {id: h1, weight: a}
+          - {id: h2, weight: a, actors: [{id: us, influence: 2}]}
+        """ + WAIT, "hypothesis 'h2' overrides actor 'us', a state; expected a faction", 10, 39),
+    case("a hypothesis overriding a judgment with a bad expression", """\
+        judgments:
+          - {id: a, value: 0.5, assumption: x}
+        actors:
+          - {id: s, kind: state}
+          - {id: f, kind: faction, of: s, influence: 1}
+        hypotheses:
+          - {id: h1, weight: a}
+          - {id: h2, weight: a, actors: [{id: f, influence: "a + nope"}]}
+        """ + WAIT, "under hypothesis 'h2': influence of 'f': unknown name 'nope'", 12, 58),
     # -- the file and its YAML ------------------------------------------------------------
     case("malformed YAML", "policies: [{id: wait}\n",
          "YAML syntax: expected ',' or ']'", 6, 1),
@@ -447,6 +502,26 @@ def test_three_independent_errors_reported_at_once(tmp_path: Path) -> None:
     assert found[0][0] == 6 and "unknown key 'confidence'" in found[0][1]
     assert found[1][0] == 9 and "unknown name 'zz'" in found[1][1]
     assert found[2][0] == 11 and "a probability must lie in [0, 1]" in found[2][1]
+
+
+def test_every_hypothesis_problem_at_once(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent("""\
+        judgments:
+          - {id: a, value: 0.5, assumption: x}
+        considerations: []
+        hypotheses:
+          - {id: h1, weight: w}
+          - id: h2
+            weight: a
+            judgments: [{id: zz, value: 1, assumption: y}]
+            considerations: [{id: cc, weight: 2}]
+        """) + WAIT
+    found = [(p.location.line, p.message) for p in problems_of(write(tmp_path, text))
+             if p.location]
+    assert [line for line, _ in found] == [9, 12, 13], found
+    assert "unknown judgment 'w' as weight" in found[0][1]
+    assert "overrides unknown judgment 'zz'" in found[1][1]
+    assert "overrides unknown consideration 'cc'" in found[2][1]
 
 
 def test_shape_errors_hide_their_consequences(tmp_path: Path) -> None:

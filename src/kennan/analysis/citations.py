@@ -64,4 +64,16 @@ def judgment_infos(loaded: LoadedScenario) -> dict[str, JudgmentInfo]:
             quote=cite.quote if cite else None,
             assumption=j.assumption, note=j.note, supports=j.supports, size_from=j.size_from,
         )
+    variants = loaded.checked.hypotheses
+    if variants:
+        from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
+
+        # The factor of competing hypotheses: its grounds are the weights' grounds.
+        readings = ", ".join(f"{i}: {v.id} (weight {v.weight})"
+                             for i, v in enumerate(variants.values()))
+        out[HYPOTHESIS_FACTOR] = JudgmentInfo(
+            id=HYPOTHESIS_FACTOR, distribution=f"one of {len(variants)} hypotheses, by "
+                                               "their prior weights",
+            p5=0.0, p50=0.0, p95=float(len(variants) - 1), constant=False,
+            assumption=f"which reading holds: {readings}")
     return out

@@ -27,10 +27,12 @@ from sklearn.tree import DecisionTreeClassifier
 from kennan.analysis.prim import Box, clears, measure_box, prim_boxes
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.analysis.voi import uncertain_judgments
+from kennan.engine.hypotheses import factor_values
 from kennan.engine.model import build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs
 from kennan.experiments.results import DrawArrays, Results
+from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loading import LoadedScenario, load_scenario
 
 
@@ -134,6 +136,10 @@ def discover_design(scenario: str | LoadedScenario, *, better: str, than: str,
     clipped = full[::replicates]
     order = [jid for jid, _ in model.judgments]
     x = np.column_stack([dists[n].ppf(clipped[:, order.index(n)]) for n in names])
+    index = factor_values(model, clipped)
+    if index is not None and HYPOTHESIS_FACTOR in names:
+        # The factor's value is the index of the hypothesis followed, not its uniform.
+        x[:, names.index(HYPOTHESIS_FACTOR)] = index
     return find_flips(x, means[0] > means[1], names, better=better, than=than, quantity=q,
                       source=f"Latin hypercube of {points:,} judgment points, each run "
                              f"{replicates} times and averaged", seed=seed, **options)

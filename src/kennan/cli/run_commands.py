@@ -165,6 +165,31 @@ def print_summary(results: Any, console: Console) -> None:
                     for c, p in enumerate(paired)]) for i, m in enumerate(results.metrics)]
     if columns:
         _print_tables(console, "Mean of each metric", results.courses, columns)
+    if results.hypotheses:
+        print_hypotheses(results, console)
+
+
+def print_hypotheses(results: Any, console: Console) -> None:
+    """Per hypothesis (with its mean prior weight), each course's outcome probabilities,
+    then the course each hypothesis favours on the question's outcome."""
+    end = results.periods[-1].strftime("%Y-%m")
+    labels, cells = [], {o: [] for o in results.outcomes}
+    for h, res in results.hypotheses.items():
+        for c, course in enumerate(res.courses):
+            first = c == 0
+            labels.append(f"{h} ({results.hypothesis_weights[h]:.2f}) {course}" if first
+                          else f"  {course}")
+            for k, o in enumerate(res.outcomes):
+                cells[o].append(_number(res.summary.probability(c, k), sign=False))
+    _print_tables(console, f"By hypothesis (prior weight): outcomes by {end}", labels,
+                  list(cells.items()))
+    question = (results.question or {}).get("outcome") or results.outcomes[0]
+    k = results.outcomes.index(question)
+    best = []
+    for h, res in [*results.hypotheses.items(), ("pooled", results)]:
+        p = [res.summary.probability(c, k) for c in range(len(res.courses))]
+        best.append(f"{h}: {res.courses[max(range(len(p)), key=p.__getitem__)]}")
+    console.print(f"Most likely to reach '{question}', by hypothesis: " + "; ".join(best))
 
 
 def _print_tables(console: Console, title: str, courses: list[str],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kennan.compiler import Expression
 from kennan.errors import Location, UsageError
+from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loading import LoadedScenario, load_scenario
 from kennan.scenario.schema import Effects, Scenario
 
@@ -140,6 +141,16 @@ class DerivedSpec:
     bounds: tuple[float, float] | None
 
 
+@dataclass(frozen=True)
+class HypothesisSpec:
+    """One competing reading: its id, label, weight judgment and its own compiled model."""
+
+    id: str
+    label: str
+    weight: str
+    model: Model
+
+
 @dataclass
 class Model:
     """Everything the period loop needs, for the chosen courses of action."""
@@ -158,6 +169,8 @@ class Model:
     metrics: list[MetricSpec]
     tags: tuple[str, ...]
     baseline: str
+    #: Competing readings, each compiled as a model of its own; empty when there are none.
+    hypotheses: list[HypothesisSpec] = field(default_factory=list)
 
     @property
     def horizon(self) -> int:
@@ -295,12 +308,24 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
                                    _bounds(s.state[i].bounds)))
     tags = sorted(checked.namespace.id_functions["tagged"])
     baseline = s.baseline if s.baseline in chosen else chosen[0]
+    judgments: list[tuple[str, object]] = [(j.id, checked.distributions[j.id])
+                                           for j in s.judgments]
+    hypotheses = []
+    for v in checked.hypotheses.values():
+        sub = build_model(v.loaded, chosen)
+        sub.baseline = baseline
+        hypotheses.append(HypothesisSpec(v.id, v.label, v.weight, sub))
+    if hypotheses:
+        from kennan.engine.hypotheses import HypothesisFactor
+
+        # Which reading a draw follows is one more uncertain input: designs vary it too.
+        judgments.append((HYPOTHESIS_FACTOR, HypothesisFactor(
+            tuple((h.id, h.weight) for h in hypotheses))))
     return Model(
-        scenario=s, loaded=loaded, periods=periods,
-        judgments=[(j.id, checked.distributions[j.id]) for j in s.judgments],
+        scenario=s, loaded=loaded, periods=periods, judgments=judgments,
         stocks=stocks, derived=derived, factions=factions, decisions=decisions,
         courses=course_specs, events=events, outcomes=outcomes, metrics=metrics,
-        tags=tuple(tags), baseline=baseline,
+        tags=tuple(tags), baseline=baseline, hypotheses=hypotheses,
     )
 
 

@@ -32,7 +32,7 @@ Each period runs these stages in this order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,6 +54,11 @@ class ChunkResult:
     the outcome was not reached). ``judgments`` are ``(draws,)``.
     ``trajectories[metric]`` is a list per course of per-period sums over the draws
     of the metric's current value, in units of 2**-24 (:func:`~kennan.engine.exact.fixed_sums`).
+
+    With competing hypotheses these are the pooled draws (each draw follows the
+    hypothesis ``hypothesis[draw]`` indexes), ``hypotheses`` holds every hypothesis's
+    own results on the same draws and ``weights`` the normalised prior weights
+    ``(hypotheses, draws)``.
     """
 
     start: int
@@ -73,6 +78,85 @@ class ChunkResult:
     #: With ``watch``: each watched variable's value at the end of every period on
     #: the watched course's row, ``(variables, horizon, draws)`` float32.
     watched: np.ndarray | None = None
+    hypothesis: np.ndarray | None = None
+    hypotheses: dict[str, ChunkResult] = field(default_factory=dict)
+    weights: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a block keeps besides its results: evidence to weigh, variables to watch."""
+
+    forced_events: dict[str, int] | None = None
+    evidence: Evidence | None = None
+    watch: tuple[str, ...] = ()
+    watch_course: int = 0
+
+
+class Block:
+    """One model's period loop over a block of draws, advanced a period at a time."""
+
+    def __init__(self, model: Model, *, start: int, count: int, streams: Streams,
+                 judgments: dict[str, np.ndarray], options: Options):
+        self.model, self.start, self.count, self.streams = model, start, count, streams
+        self.judgments, self.options = judgments, options
+        self.shape = shape = (len(model.courses), count)
+        self.ev = Evaluator(model, start=start, shape=shape, judgments=judgments)
+        self.sim = stages.State.initial(model, self.ev, shape)
+        self.forced = None
+        if options.forced_events is not None:
+            self.forced = {i: options.forced_events.get(e.id)
+                           for i, e in enumerate(model.events)}
+        self.outcome = np.full(shape, -1, dtype=np.int8)
+        self.time = np.full(shape, -1, dtype=np.int16)
+        self.records = {f"{o.id}.{name}": np.full(shape, np.nan) for o in model.outcomes
+                        for name, _ in o.record}
+        self.acc = stages.MetricAccumulators(model, shape)
+        self.rows: list[list[int]] = []
+        watch = options.watch
+        self.watched = (np.zeros((len(watch), model.horizon, count), np.float32) if watch
+                        else None)
+        self.log_w = self.first = None
+        if options.evidence is not None:
+            self.log_w = np.zeros((max(options.evidence.count, 1), *shape))
+            self.first = np.full((len(model.events), *shape), -1, dtype=np.int16)
+
+    def step(self, t: int) -> None:
+        """Run period ``t`` and record its metrics."""
+        sim, ev, evidence = self.sim, self.ev, self.options.evidence
+        ev.begin_period(t)
+        stages.run_period(self.model, ev, sim, self.streams, t, self.forced, evidence,
+                          self.log_w)
+        if self.first is not None:
+            np.copyto(self.first, np.int16(t), where=sim.fired & (self.first < 0))
+        live = sim.alive.copy()
+        stages.settle_outcomes(self.model, ev, sim, self.streams, t, self.outcome,
+                               self.time, self.records, evidence, self.log_w)
+        for n, name in enumerate(self.options.watch):
+            self.watched[n, t] = np.broadcast_to(ev.env[name],
+                                                 self.shape)[self.options.watch_course]
+        self.acc.record(self.model, ev, live)
+        self.rows.append(fixed_sums(self.acc.current.reshape(-1, self.count)))
+
+    def result(self) -> ChunkResult:
+        """The block's results once every period has run."""
+        return ChunkResult(
+            start=self.start, count=self.count, courses=self.model.course_ids,
+            judgments=self.judgments, outcome=self.outcome, time=self.time,
+            metrics=self.acc.finish(self.model), records=self.records,
+            trajectories=trajectories(self.model, self.rows), log_weights=self.log_w,
+            first_fired=self.first, watched=self.watched)
+
+
+def trajectories(model: Model, rows: list[list[int]]) -> dict[str, list[list[int]]]:
+    """Per-period fixed sums (one row per period, metric-major) regrouped per metric and
+    course."""
+    n_courses = len(model.courses)
+    return {
+        m.id: [[rows[t][k * n_courses + c] for t in range(model.horizon)]
+               for c in range(n_courses)]
+        for k, m in enumerate(model.metrics)
+    }
 
 
 def simulate(
@@ -96,58 +180,24 @@ def simulate(
     what was observed and weighs it (:mod:`kennan.engine.evidence`); the result then
     carries ``log_weights`` and ``first_fired``. ``watch`` names state variables or
     decision options whose value at the end of every period on course ``watch_course``
-    is kept (``watched``).
+    is kept (``watched``). A model with hypotheses runs each of them on these draws and
+    pools them (:mod:`kennan.engine.hypotheses`).
     """
     draws = np.arange(start, start + count, dtype=np.uint64)
     streams = Streams(seed, draws)
-    n_courses = len(model.courses)
-    shape = (n_courses, count)
+    uniforms = {jid: (judgment_uniforms[:, j] if judgment_uniforms is not None
+                      else streams(f"judgment:{jid}"))
+                for j, (jid, _) in enumerate(model.judgments)}
+    options = Options(forced_events, evidence, tuple(watch), watch_course)
+    if model.hypotheses:
+        from kennan.engine.hypotheses import simulate_hypotheses
 
-    judgments = {}
-    for j, (jid, dist) in enumerate(model.judgments):
-        u = (judgment_uniforms[:, j] if judgment_uniforms is not None
-             else streams(f"judgment:{jid}"))
-        judgments[jid] = np.asarray(dist.ppf(u), dtype=np.float64)
-
-    ev = Evaluator(model, start=start, shape=shape, judgments=judgments)
-    sim = stages.State.initial(model, ev, shape)
-    forced = None
-    if forced_events is not None:
-        forced = {i: forced_events.get(e.id) for i, e in enumerate(model.events)}
-
-    outcome = np.full(shape, -1, dtype=np.int8)
-    time = np.full(shape, -1, dtype=np.int16)
-    records = {f"{o.id}.{name}": np.full(shape, np.nan) for o in model.outcomes
-               for name, _ in o.record}
-    acc = stages.MetricAccumulators(model, shape)
-    traj_rows: list[list[int]] = []
-    watched = np.zeros((len(watch), model.horizon, count), np.float32) if watch else None
-    log_w = first = None
-    if evidence is not None:
-        log_w = np.zeros((max(evidence.count, 1), *shape))
-        first = np.full((len(model.events), *shape), -1, dtype=np.int16)
-
+        return simulate_hypotheses(model, start=start, count=count, streams=streams,
+                                   uniforms=uniforms, options=options)
+    judgments = {jid: np.asarray(dist.ppf(uniforms[jid]), dtype=np.float64)
+                 for jid, dist in model.judgments}
+    block = Block(model, start=start, count=count, streams=streams, judgments=judgments,
+                  options=options)
     for t in range(model.horizon):
-        ev.begin_period(t)
-        stages.run_period(model, ev, sim, streams, t, forced, evidence, log_w)
-        if first is not None:
-            np.copyto(first, np.int16(t), where=sim.fired & (first < 0))
-        live = sim.alive.copy()
-        stages.settle_outcomes(model, ev, sim, streams, t, outcome, time, records, evidence,
-                               log_w)
-        for n, name in enumerate(watch):
-            watched[n, t] = np.broadcast_to(ev.env[name], shape)[watch_course]
-        acc.record(model, ev, live)
-        traj_rows.append(fixed_sums(acc.current.reshape(-1, count)))
-
-    n_m = len(model.metrics)
-    trajectories = {
-        m.id: [[traj_rows[t][k * n_courses + c] for t in range(model.horizon)]
-               for c in range(n_courses)]
-        for k, m in enumerate(model.metrics)
-    } if n_m else {}
-    return ChunkResult(
-        start=start, count=count, courses=model.course_ids, judgments=judgments,
-        outcome=outcome, time=time, metrics=acc.finish(model), records=records,
-        trajectories=trajectories, log_weights=log_w, first_fired=first, watched=watched,
-    )
+        block.step(t)
+    return block.result()

@@ -41,12 +41,31 @@ class Results:
     judgment_ids: list[str] = field(default_factory=list)
     #: The scenario's ``question`` (outcome, risk, within, text), when it states one.
     question: dict[str, Any] | None = None
+    #: Competing hypotheses: each one's own results on the same draws (empty when none).
+    hypotheses: dict[str, Results] = field(default_factory=dict)
+    #: Each hypothesis's label and mean normalised prior weight.
+    hypothesis_labels: dict[str, str] = field(default_factory=dict)
+    hypothesis_weights: dict[str, float] = field(default_factory=dict)
     _chunks: list[ChunkResult] | None = field(default=None, repr=False)
 
     @classmethod
     def from_run(cls, model: Model, summary: Summary, *, seed: int,
                  chunks: list[ChunkResult] | None) -> Results:
-        """Results of a run of ``model``."""
+        """Results of a run of ``model`` (pooled, with per-hypothesis results when the
+        scenario states hypotheses)."""
+        out = cls._of(model, summary, seed=seed, chunks=chunks)
+        for k, h in enumerate(model.hypotheses):
+            sub = cls._of(model, summary.hypotheses[h.id], seed=seed,
+                          chunks=None if chunks is None
+                          else [ch.hypotheses[h.id] for ch in chunks])
+            out.hypotheses[h.id] = sub
+            out.hypothesis_labels[h.id] = h.label
+            out.hypothesis_weights[h.id] = summary.weight(k)
+        return out
+
+    @classmethod
+    def _of(cls, model: Model, summary: Summary, *, seed: int,
+            chunks: list[ChunkResult] | None) -> Results:
         return cls(
             scenario=model.scenario.id, title=model.scenario.title, seed=seed,
             periods=model.periods, courses=model.course_ids,
@@ -68,9 +87,20 @@ class Results:
 
     # -- tables --------------------------------------------------------------------
 
-    def table(self) -> pd.DataFrame:
+    def hypothesis(self, hypothesis: str) -> Results:
+        """The results under one hypothesis alone, or :class:`UsageError` naming the valid
+        ids."""
+        if hypothesis not in self.hypotheses:
+            valid = ", ".join(self.hypotheses) or "none (the scenario states no hypotheses)"
+            raise UsageError(f"unknown hypothesis '{hypothesis}'; valid: {valid}")
+        return self.hypotheses[hypothesis]
+
+    def table(self, hypothesis: str | None = None) -> pd.DataFrame:
         """One row per course: outcome probabilities by the horizon, median time to the
-        first outcome (periods), metric means, and paired differences against the baseline."""
+        first outcome (periods), metric means, and paired differences against the baseline;
+        pooled over the hypotheses, or under ``hypothesis`` alone."""
+        if hypothesis is not None:
+            return self.hypothesis(hypothesis).table()
         s = self.summary
         rows = []
         for c, course in enumerate(self.courses):
@@ -85,6 +115,23 @@ class Results:
                 row[f"d_{o}"], row[f"d_{o}_lo"], row[f"d_{o}_hi"] = d, lo, hi
             rows.append(row)
         return pd.DataFrame(rows).set_index("course")
+
+    def by_hypothesis(self) -> pd.DataFrame:
+        """One row per (hypothesis, course): the hypothesis's mean normalised weight, each
+        outcome's probability by the horizon and each metric's mean; the pooled figures
+        come last, as hypothesis ``"pooled"``."""
+        rows = []
+        parts = [*self.hypotheses.items(), ("pooled", self)]
+        for h, res in parts:
+            weight = self.hypothesis_weights.get(h, 1.0)
+            for c, course in enumerate(res.courses):
+                row: dict[str, Any] = {"hypothesis": h, "course": course, "weight": weight}
+                for k, o in enumerate(res.outcomes):
+                    row[o] = res.summary.probability(c, k)
+                for m, metric in enumerate(res.metrics):
+                    row[metric] = res.summary.metric_mean(c, m)
+                rows.append(row)
+        return pd.DataFrame(rows)
 
     def differences(self) -> pd.DataFrame:
         """Paired differences (course minus baseline) of every outcome and metric, with 95%
@@ -153,11 +200,17 @@ class Results:
                 "median_time": s.median_time(c),
                 "differences": diffs,
             }
-        return {
+        out = {
             "scenario": self.scenario, "seed": self.seed, "draws": self.draws,
             "periods": [d.isoformat() for d in self.periods], "baseline": self.baseline,
             "courses": courses,
         }
+        if self.hypotheses:
+            out["hypotheses"] = {
+                h: {"weight": self.hypothesis_weights[h], "label": self.hypothesis_labels[h],
+                    "courses": res.to_json()["courses"]}
+                for h, res in self.hypotheses.items()}
+        return out
 
     def _repr_html_(self) -> str:
         return self.table().to_html(float_format=lambda x: f"{x:.3f}")

@@ -48,7 +48,8 @@ def empty_summary(model: Model) -> Summary:
     records = [f"{o.id}.{name}" for o in model.outcomes for name, _ in o.record]
     return Summary.empty(model.course_ids, [o.id for o in model.outcomes],
                          [m.id for m in model.metrics], records, model.horizon,
-                         model.course_ids.index(model.baseline))
+                         model.course_ids.index(model.baseline),
+                         [h.id for h in model.hypotheses])
 
 
 def run(

@@ -45,13 +45,21 @@ class Summary:
     record_sums: list[list[int]] = field(default_factory=list)
     # trajectories[m][c][t]: sum over draws of metric m's current value (units of 2**-24)
     trajectories: list[list[list[int]]] = field(default_factory=list)
+    # competing hypotheses: each one's own summary of the same draws, and the exact sum
+    # over draws of its normalised prior weight (units of 2**-1074)
+    hypotheses: dict[str, Summary] = field(default_factory=dict)
+    weight_sums: list[int] = field(default_factory=list)
 
     @classmethod
     def empty(cls, courses: list[str], outcomes: list[str], metrics: list[str],
-              records: list[str], horizon: int, baseline: int) -> Summary:
-        """A summary of no draws."""
+              records: list[str], horizon: int, baseline: int,
+              hypotheses: list[str] | tuple[str, ...] = ()) -> Summary:
+        """A summary of no draws (with an empty summary per hypothesis, when given)."""
         nc, no, nm = len(courses), len(outcomes), len(metrics)
         return cls(
+            hypotheses={h: cls.empty(courses, outcomes, metrics, records, horizon, baseline)
+                        for h in hypotheses},
+            weight_sums=[0] * len(hypotheses),
             courses=list(courses), outcomes=list(outcomes), metrics=list(metrics),
             records=list(records), horizon=horizon, baseline=baseline, draws=0,
             counts=[[[0] * horizon for _ in range(no)] for _ in range(nc)],
@@ -102,15 +110,22 @@ class Summary:
             for c in range(nc):
                 s.record_sums[c][r] = s_r[c]
         s.trajectories = [chunk.trajectories[m] for m in metrics]
+        if chunk.hypotheses:
+            s.hypotheses = {h: cls.of_chunk(sub, outcomes, horizon, baseline)
+                            for h, sub in chunk.hypotheses.items()}
+            s.weight_sums = exact_sums(chunk.weights)
         return s
 
     def merge(self, other: Summary) -> Summary:
         """The summary of the union of two disjoint sets of draws."""
-        if (self.courses, self.outcomes, self.metrics) != (other.courses, other.outcomes,
-                                                            other.metrics):
-            raise ValueError("cannot merge summaries of different courses, outcomes or metrics")
+        if (self.courses, self.outcomes, self.metrics, list(self.hypotheses)) != (
+                other.courses, other.outcomes, other.metrics, list(other.hypotheses)):
+            raise ValueError("cannot merge summaries of different courses, outcomes, metrics "
+                             "or hypotheses")
         out = Summary.empty(self.courses, self.outcomes, self.metrics, self.records,
                             self.horizon, self.baseline)
+        out.hypotheses = {h: s.merge(other.hypotheses[h]) for h, s in self.hypotheses.items()}
+        out.weight_sums = _add(self.weight_sums, other.weight_sums)
         out.draws = self.draws + other.draws
         out.counts = _add(self.counts, other.counts)
         out.metric_sums = _add(self.metric_sums, other.metric_sums)
@@ -174,13 +189,21 @@ class Summary:
 
     # -- persistence -------------------------------------------------------------------
 
+    def weight(self, h: int) -> float:
+        """Mean over draws of hypothesis ``h``'s normalised prior weight."""
+        return float(to_fraction(self.weight_sums[h]) / self.draws) if self.draws else math.nan
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (Python ints stay exact in JSON)."""
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["hypotheses"] = {h: s.to_dict() for h, s in self.hypotheses.items()}
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Summary:
         """Inverse of :meth:`to_dict`."""
+        data = dict(data)
+        data["hypotheses"] = {h: cls.from_dict(s) for h, s in data.get("hypotheses", {}).items()}
         return cls(**data)
 
     def to_json(self) -> str:
@@ -196,15 +219,27 @@ class Summary:
         """Inverse of :meth:`to_json`; raises ValueError for anything malformed."""
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or set(data) != _FIELDS:
-                raise ValueError("not a summary")
-            return cls.from_dict({k: v if k in _NAMES else _unpack(v) for k, v in data.items()})
-        except (TypeError, KeyError, RecursionError) as exc:
+            return cls.from_dict(_unpacked(data))
+        except (TypeError, KeyError, RecursionError, AttributeError) as exc:
             raise ValueError(f"not a summary: {exc}") from None
 
 
 _FIELDS = frozenset(Summary.__dataclass_fields__)
 _NAMES = frozenset({"courses", "outcomes", "metrics", "records"})
+#: Fields a summary written before hypotheses existed lacks.
+_OPTIONAL = frozenset({"hypotheses", "weight_sums"})
+
+
+def _unpacked(data: Any) -> dict[str, Any]:
+    """A packed summary's fields, checked and unpacked (nested hypotheses too)."""
+    if not isinstance(data, dict) or not _FIELDS - _OPTIONAL <= set(data) <= _FIELDS:
+        raise ValueError("not a summary")
+    out = {k: v if k in _NAMES or k == "hypotheses" else _unpack(v) for k, v in data.items()}
+    hypotheses = out.get("hypotheses", {})
+    if not isinstance(hypotheses, dict):
+        raise ValueError("not a summary")
+    out["hypotheses"] = {h: _unpacked(s) for h, s in hypotheses.items()}
+    return out
 # Integers below this many bits are written as they are.
 _SMALL_BITS = 63
 

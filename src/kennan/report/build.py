@@ -41,6 +41,8 @@ class Analysis:
     evpi: Any
     flips: list[discovery.Discovery]
     timings: dict[str, float] = field(default_factory=dict)
+    #: The ranking of courses under each competing hypothesis alone (none: no hypotheses).
+    readings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def best(self) -> str:
@@ -83,6 +85,7 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     d = results.per_draw()
     ranking = compare.ranking(results, quantity=q, draws=d)
     pairs = compare.compare_courses(results, quantity=q, draws=d)
+    readings = {h: compare.ranking(res, quantity=q) for h, res in results.hypotheses.items()}
     lap("compare")
     best = str(ranking["course"].iloc[0])
     sob = None
@@ -103,7 +106,8 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                                    within=within, points=points,
                                                    replicates=replicates, seed=seed))
     lap("discovery")
-    return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings)
+    return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings,
+                    readings)
 
 
 def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:

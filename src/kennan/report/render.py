@@ -87,6 +87,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "risk_label": {**r.outcome_labels, **r.metric_labels}[a.risk],
         "fig_trajectories": Markup(r.plot_trajectories().svg),
         "pairs": _pairs(a, courses),
+        "readings": _readings(a),
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
         "flips": [_flip(f, r.course_labels) for f in a.flips],
@@ -112,6 +113,32 @@ def _headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
                  f"{_pct(row['share_better'].iloc[0])} of draws and worse in "
                  f"{_pct(row['share_worse'].iloc[0])}.")
     return text
+
+
+def _readings(a: Analysis) -> dict[str, Any] | None:
+    """Each competing hypothesis's weight, its ranking, and whether its best course is the
+    pooled best."""
+    if not a.readings:
+        return None
+    r = a.results
+    pooled = a.best
+    rows = []
+    for h, ranking in a.readings.items():
+        rank = ranking.set_index("course")
+        best = str(ranking["course"].iloc[0])
+        rows.append({"id": h, "label": r.hypothesis_labels[h], "weight": r.hypothesis_weights[h],
+                     "best": r.course_labels[best], "changes": best != pooled,
+                     "values": [rank.at[c, "mean"] for c in r.courses]})
+    changed = [row for row in rows if row["changes"]]
+    if changed:
+        text = (f"The recommended course changes across the readings: pooled, it is "
+                f"{r.course_labels[pooled]}; " + "; ".join(
+                    f"if \u201c{row['label']}\u201d holds, {row['best']}" for row in changed) + ".")
+    else:
+        text = (f"The recommended course, {r.course_labels[pooled]}, is the same under every "
+                "reading.")
+    return {"rows": rows, "text": text,
+            "courses": [r.course_labels[c] for c in r.courses]}
 
 
 def _summary(a: Analysis) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from kennan.scenario.compiling import (
     derived_order,
     expression_sites,
 )
+from kennan.scenario.hypotheses import Variant, check_hypotheses
 from kennan.scenario.schema import Effects, Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
@@ -51,6 +52,8 @@ class CheckedScenario:
     documents: dict[str, Document] = field(default_factory=dict)
     derived_order: list[str] = field(default_factory=list)
     namespace: Namespace | None = None
+    #: Each hypothesis as a checked scenario of its own (:mod:`kennan.scenario.hypotheses`).
+    hypotheses: dict[str, Variant] = field(default_factory=dict)
 
 
 def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
@@ -70,6 +73,7 @@ def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     check_ranges(s, out, at)
     check_stage_order(s, out, at)
     out.derived_order = derived_order(s, out, at)
+    out.hypotheses = check_hypotheses(loaded, out, ids, problems, at)
     if problems:
         raise ScenarioError(_sorted(problems))
     return out

@@ -362,6 +362,7 @@ class Scenario(Node):
     metrics: list[Metric] = Field(default_factory=list)
     replay: Replay | None = None
     question: Question | None = None
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
 
 
 class Question(Node):
@@ -373,6 +374,35 @@ class Question(Node):
     outcome: Id
     risk: Id | None = None
     within: int | None = Field(default=None, ge=1)
+
+
+class ConsiderationOverride(Node):
+    """Under a hypothesis: a new ``weight`` for consideration ``id``, and new ``values``
+    for the options named (the other options keep theirs)."""
+
+    id: Id
+    weight: Expr | None = None
+    values: dict[Id, Expr] = Field(default_factory=dict)
+
+
+class ActorOverride(Node):
+    """Under a hypothesis: a faction's new ``influence`` expression, or the state it is
+    ``of`` (the faction structure)."""
+
+    id: Id
+    influence: Expr | None = None
+    of: Id | None = None
+
+
+class Hypothesis(Described):
+    """A competing reading of the situation: overrides of judgments (each a whole new
+    judgment with its own grounds), considerations and factions, and the prior ``weight``
+    of the reading, the id of a judgment (a probability)."""
+
+    weight: Id
+    judgments: list[Judgment] = Field(default_factory=list)
+    considerations: list[ConsiderationOverride] = Field(default_factory=list)
+    actors: list[ActorOverride] = Field(default_factory=list)
 
 
 class Replay(Node):

@@ -1,0 +1,147 @@
+"""Competing hypotheses in the engine: every reading on the same draws, then pooled.
+
+Each hypothesis is a model of its own (:class:`~kennan.engine.model.HypothesisSpec`).
+All of them run on the same block of draws with the same random streams, so a
+judgment a hypothesis does not override takes the same value in every reading,
+an overridden one is read through the same uniform (its quantile is shared), and
+events, decisions and hazards see the same uniforms: differences between
+hypotheses are paired (common random numbers).
+
+Pooling: in each draw the prior weights (judgments) are divided by their sum, and
+the draw follows hypothesis ``h`` when the uniform of the ``hypothesis`` factor
+falls in the ``h``-th slice of [0, 1] cut by those normalised weights. The pooled
+draws are therefore a sample of the mixture whose weights are themselves
+uncertain: the probability of an outcome pooled is E[sum_h w_h P_h / sum_h w_h]
+over the weights' draws. The factor's uniform has its own stream, so designed
+experiments (Sobol', Morris, Latin hypercube) vary it like any judgment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kennan.engine.exact import fixed_sums
+from kennan.engine.model import Model
+from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
+from kennan.engine.streams import Streams
+from kennan.errors import Problem, SimulationError
+from kennan.scenario.distributions import Distribution
+from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
+
+
+@dataclass(frozen=True)
+class HypothesisFactor(Distribution):
+    """The ``hypothesis`` factor: a uniform on (0, 1) that the weights cut into slices.
+
+    Its per-draw value in results is the index of the hypothesis the draw followed.
+    """
+
+    hypotheses: tuple[tuple[str, str], ...]  # (hypothesis id, weight judgment id)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return np.asarray(u, dtype=float)
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{i}: {h} (weight {w})" for i, (h, w) in enumerate(self.hypotheses))
+        return f"which hypothesis holds: {parts}"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return (0.0, float(len(self.hypotheses) - 1))
+
+
+def normalised_weights(model: Model, judgments: dict[str, np.ndarray], start: int
+                       ) -> np.ndarray:
+    """The prior weights of every hypothesis in each draw, divided by their sum,
+    ``(hypotheses, draws)``."""
+    w = np.stack([np.broadcast_to(judgments[h.weight], judgments[h.weight].shape)
+                  for h in model.hypotheses]).astype(np.float64)
+    total = w.sum(axis=0)
+    bad = np.flatnonzero(~(total > 0))
+    if bad.size:
+        names = ", ".join(h.weight for h in model.hypotheses)
+        where = model.loaded.doc.locate(("hypotheses",))
+        raise SimulationError(Problem(
+            f"hypotheses: the prior weights ({names}) are all 0 in draw {int(bad[0]) + start}; "
+            "at least one reading must have a positive weight in every draw", where))
+    return w / total
+
+
+def pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index of the slice of [0, 1] each ``u`` falls in, slices cut by ``weights``."""
+    edges = np.cumsum(weights, axis=0)[:-1]
+    return (u[None, :] >= edges).sum(axis=0).astype(np.int64)
+
+
+def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Streams,
+                        uniforms: dict[str, np.ndarray], options: Options) -> ChunkResult:
+    """Run every hypothesis of ``model`` on one block of draws and pool them (with
+    ``evidence``, each reading's histories are weighed, and the pooled draws carry the
+    weights of the reading they follow)."""
+    blocks = []
+    for h in model.hypotheses:
+        sub = h.model
+        judgments = {jid: np.asarray(dist.ppf(uniforms[jid]), dtype=np.float64)
+                     for jid, dist in sub.judgments}
+        blocks.append(Block(sub, start=start, count=count, streams=streams,
+                            judgments=judgments, options=options))
+    # Weights cannot be overridden, so every reading has the same ones.
+    weights = normalised_weights(model, blocks[0].judgments, start)
+    chosen = pick(weights, np.asarray(uniforms[HYPOTHESIS_FACTOR], dtype=np.float64))
+    rows = []
+    for t in range(model.horizon):
+        for b in blocks:
+            b.step(t)
+        current = _select([b.acc.current for b in blocks], chosen)
+        rows.append(fixed_sums(current.reshape(-1, count)))
+    own = [b.result() for b in blocks]
+    judgments = {}
+    for jid, _ in model.judgments:
+        if jid == HYPOTHESIS_FACTOR:
+            judgments[jid] = chosen.astype(np.float64)
+        else:
+            judgments[jid] = _select([r.judgments[jid] for r in own], chosen)
+    return ChunkResult(
+        start=start, count=count, courses=model.course_ids, judgments=judgments,
+        outcome=_select([r.outcome for r in own], chosen),
+        time=_select([r.time for r in own], chosen),
+        metrics={m: _select([r.metrics[m] for r in own], chosen) for m in own[0].metrics},
+        records={k: _select([r.records[k] for r in own], chosen) for k in own[0].records},
+        trajectories=trajectories(model, rows),
+        log_weights=_select_some([r.log_weights for r in own], chosen),
+        first_fired=_select_some([r.first_fired for r in own], chosen),
+        watched=_select_some([r.watched for r in own], chosen),
+        hypothesis=chosen,
+        hypotheses={h.id: r for h, r in zip(model.hypotheses, own, strict=True)},
+        weights=weights,
+    )
+
+
+def _select_some(arrays: list[np.ndarray | None], chosen: np.ndarray) -> np.ndarray | None:
+    return None if arrays[0] is None else _select(arrays, chosen)  # type: ignore[arg-type]
+
+
+def _select(arrays: list[np.ndarray], chosen: np.ndarray) -> np.ndarray:
+    """Per draw (the last axis), the value of the array ``chosen`` names."""
+    stacked = np.stack([np.broadcast_to(a, arrays[0].shape) for a in arrays])
+    index = np.broadcast_to(chosen, stacked.shape[1:])[None]
+    return np.take_along_axis(stacked, index, axis=0)[0]
+
+
+def factor_values(model: Model, uniforms: np.ndarray) -> np.ndarray | None:
+    """The index of the hypothesis each row of a design's ``uniforms`` (one column per
+    judgment of ``model``) follows, or None when the model has no hypotheses."""
+    if not model.hypotheses:
+        return None
+    order = [jid for jid, _ in model.judgments]
+    dists = dict(model.judgments)
+    judgments = {h.weight: np.asarray(dists[h.weight].ppf(uniforms[:, order.index(h.weight)]),
+                                      dtype=np.float64)
+                 for h in model.hypotheses}
+    weights = normalised_weights(model, judgments, 0)
+    return pick(weights, uniforms[:, order.index(HYPOTHESIS_FACTOR)])
