@@ -80,6 +80,9 @@ def _register() -> None:
     from kennan.cli import analysis_commands
 
     analysis_commands.register(app)
+    from kennan.cli import explore_commands
+
+    explore_commands.register(app)
 
 
 _register()

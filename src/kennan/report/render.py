@@ -79,7 +79,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "generated": _dt.date.today().isoformat(), "version": kennan.__version__,
         "draws": r.draws, "seed": r.seed, "elapsed": elapsed, "timings": a.timings,
         "first": r.period_labels()[0], "last": r.period_labels()[-1], "horizon": len(r.periods),
-        "quantity": q.describe(), "outcome_label": q.label, "headline": _headline(a, courses),
+        "quantity": q.describe(), "outcome_label": q.label, "headline": headline(a, courses),
         "courses": courses, "colours": colours, "baseline": r.baseline,
         "summary": _summary(a),
         "fig_outcomes": Markup(r.plot_outcomes().svg),
@@ -99,7 +99,9 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
     }
 
 
-def _headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
+def headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
+    """The answer in words: the best course, the runner-up and their paired difference
+    (``a`` needs ``quantity`` and ``pairs``; ``courses`` are ranked, best first)."""
     best = courses[0]
     text = (f"Under the scenario's judgments, {best['label']} gives the "
             f"{'highest' if a.quantity.sense > 0 else 'lowest'} {a.quantity.describe()}: "

@@ -1,0 +1,51 @@
+"""The sensitivity ranking the page asks for on demand, as an HTML fragment with citations."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from kennan.analysis.sensitivity import Sensitivity
+from kennan.experiments import figures
+from kennan.explore.view import environment
+
+#: Rows drawn in the figure; the table lists every judgment.
+TOP = 15
+
+
+def sensitivity_html(s: Sensitivity) -> str:
+    """``s`` as a bar figure of the top judgments and a ranked table with their grounds."""
+    t = s.table
+    if s.method == "morris":
+        bars = [figures.BarRow(r.judgment, [figures.Bar("mu*", r.mu_star, r.mu_star_low,
+                                                        r.mu_star_high, figures.PALETTE[0])],
+                               key=r.judgment, note=r.grounds)
+                for r in t.head(TOP).itertuples()]
+        heads = ["mu* (95%)", "mu", "sigma"]
+        cells = [[f"{r.mu_star:.3f} ({r.mu_star_low:.3f}–{r.mu_star_high:.3f})",
+                  f"{r.mu:+.3f}", f"{r.sigma:.3f}"] for r in t.itertuples()]
+        method = "Morris's screen"
+        explain = ("mu* is the mean absolute change of the quantity when the judgment moves "
+                   "from its lowest to its highest level (per unit of its quantile); sigma "
+                   "shows interactions and curvature.")
+        x_label = "mean absolute elementary effect (mu*)"
+    else:
+        bars = [figures.BarRow(r.judgment, [
+            figures.Bar("first order", r.S1, r.S1_low, r.S1_high, figures.PALETTE[0]),
+            figures.Bar("total order", r.ST, r.ST_low, r.ST_high, figures.PALETTE[1])],
+            key=r.judgment, note=r.grounds) for r in t.head(TOP).itertuples()]
+        heads = ["first order (95%)", "total order (95%)"]
+        cells = [[f"{r.S1:.3f} ({r.S1_low:.3f}–{r.S1_high:.3f})",
+                  f"{r.ST:.3f} ({r.ST_low:.3f}–{r.ST_high:.3f})"] for r in t.itertuples()]
+        method = "Sobol' indices"
+        explain = ("The first-order index is the share of the quantity's variance a judgment "
+                   "explains alone; the total-order index adds its interactions.")
+        x_label = "share of variance"
+    figure = figures.bar_rows(bars, title=f"{method}, top {len(bars)} judgments",
+                              x_label=x_label, width=760, label_width=200)
+    rows = [{"judgment": r["judgment"], "cells": c, "distribution": r["distribution"],
+             "source": r["source"], "paragraph": r["paragraph"], "quote": r["quote"],
+             "assumption": r["assumption"]}
+            for r, c in zip(t.to_dict(orient="records"), cells, strict=True)]
+    return environment().get_template("sensitivity.html.j2").render(
+        method=method, target=s.target, evaluations=s.evaluations, explain=explain,
+        figure=Markup(figure.svg), heads=heads, rows=rows)
