@@ -1,16 +1,15 @@
 """Edits of judgments made in the explorer, and the scenario text they give.
 
 An edit never touches the scenario file. It is applied to a copy of the file's
-text: the edited judgment's item is written anew (plain YAML flow mappings, text
-quoted as JSON strings, which YAML reads as written) and everything else is kept
-byte for byte, comments included. The new text then goes through
+text: the keys stating the edited judgment's value are written anew (YAML flow
+mappings, text double-quoted with escapes where needed, so YAML reads it as
+written) and everything else is kept byte for byte, comments included. The new text then goes through
 :func:`~kennan.scenario.loading.load_scenario_text`, exactly as a scenario file
 would, so the page can never state a judgment that a file could not.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -222,7 +221,7 @@ def block(item: dict[str, Any], indent: int) -> str:
 def flow(value: Any) -> str:
     """``value`` (text, number, true/false, null, lists and mappings of them) as YAML flow.
 
-    Text is written as a JSON string, which YAML reads back exactly; numbers in their
+    Text is written plain when YAML reads it so, else double-quoted; numbers in their
     shortest exact form."""
     if value is None:
         return "null"
@@ -236,7 +235,7 @@ def flow(value: Any) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, str):
         plain = _PLAIN.fullmatch(value) and value.lower() not in _RESERVED
-        return value if plain else json.dumps(value, ensure_ascii=False)
+        return value if plain else quoted(value)
     if isinstance(value, list):
         return "[" + ", ".join(flow(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -252,7 +251,23 @@ _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "nan",
 def flow_key(key: Any) -> str:
     """A mapping key: bare when it is a plain name, else quoted."""
     text = str(key)
-    return text if text.isidentifier() else json.dumps(text, ensure_ascii=False)
+    return text if text.isidentifier() else quoted(text)
+
+
+def quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: printable characters as they are, the
+    rest (and quotes and backslashes) escaped, so it reads back exactly."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch.isprintable() and ch not in "\u2028\u2029\ufeff":
+            out.append(ch)
+        else:
+            n = ord(ch)
+            out.append(f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000
+                       else f"\\U{n:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def relocate_sources(text: str, loaded: LoadedScenario, folder: str) -> str:

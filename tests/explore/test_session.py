@@ -1,0 +1,131 @@
+"""The explorer's state: edits and runs, versions, saving a copy, exporting the report."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kennan.errors import UsageError
+from kennan.explore.files import write_new
+from kennan.explore.session import Conflict
+from kennan.scenario.loading import load_scenario
+
+from .conftest import DRAWS, TOY
+
+PIN = {"monthly_hazard": {"mode": "set", "spec": {"value": 0.5}, "reason": "test: faster deal"}}
+
+
+def _digest() -> str:
+    return hashlib.sha256(TOY.read_bytes()).hexdigest()
+
+
+def test_the_first_view_shows_every_course(explorer):
+    view = explorer.view
+    assert set(view.numbers) == {"wait", "appeal", "squeeze"}
+    for course in view.numbers:
+        assert f'data-course="{course}"' in view.html
+    assert view.html.count("<svg") >= len(view.numbers) + 1
+    assert view.version == 0 and view.draws == DRAWS
+
+
+def test_a_change_moves_the_numbers_and_the_version(explorer):
+    before = dict(explorer.view.numbers)
+    view = explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    assert view.version == 1
+    assert view.numbers != before
+    assert "monthly_hazard" in view.html  # listed among the changes
+    # back to the file: the same numbers as at the start, bit for bit
+    again = explorer.update(version=1, edits={}, draws=DRAWS, seed=0)
+    assert again.numbers == before
+
+
+def test_a_change_from_a_stale_page_is_refused(explorer):
+    explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    with pytest.raises(Conflict, match="changed in another tab"):
+        explorer.update(version=0, edits={}, draws=DRAWS, seed=0)
+    assert explorer.state.version == 1 and "monthly_hazard" in explorer.state.edits
+
+
+def test_a_refused_change_leaves_the_state_as_it_was(explorer):
+    with pytest.raises(UsageError, match="outside the judgment's support"):
+        explorer.update(version=0, edits={"balance": {"mode": "pin", "value": 2.0}},
+                        draws=DRAWS, seed=0)
+    assert explorer.state.version == 0 and explorer.state.edits == {}
+
+
+@pytest.mark.parametrize(("draws", "seed", "message"), [
+    (10, 0, "draws must be"), (10**9, 0, "draws must be"), ("many", 0, "draws must be"),
+    (DRAWS, -1, "seed must be"), (DRAWS, True, "seed must be")])
+def test_bad_draws_or_seeds_are_refused(explorer, draws, seed, message):
+    with pytest.raises(UsageError, match=message):
+        explorer.update(version=0, edits={}, draws=draws, seed=seed)
+
+
+def test_saving_writes_a_valid_copy_that_says_what_changed_and_why(explorer, tmp_path):
+    before = _digest()
+    explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    path, loaded = explorer.save(version=1, name="toy-faster.yaml", why="")
+    assert path == tmp_path / "toy-faster.yaml" and _digest() == before
+    judgment = next(j for j in loaded.model.judgments if j.id == "monthly_hazard")
+    assert judgment.value == 0.5
+    assert "Changed in kennan explore" in judgment.note and "value: 0.1" in judgment.note
+    assert "test: faster deal" in judgment.note
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# An edited copy of ") and "monthly_hazard: value: 0.1  ->  value: 0.5" in text
+    assert load_scenario(path).checked.documents  # the source is found from the new folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy-faster.yaml"]  # no temp files
+
+
+def test_saving_refuses_to_overwrite_unless_asked(explorer, tmp_path):
+    explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    (tmp_path / "taken.yaml").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UsageError, match="already exists"):
+        explorer.save(version=1, name="taken.yaml")
+    assert (tmp_path / "taken.yaml").read_text(encoding="utf-8") == "keep me"
+    explorer.save(version=1, name="taken.yaml", overwrite=True)
+    assert "monthly_hazard" in (tmp_path / "taken.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("../escape.yaml", "plain name"), ("sub/dir.yaml", "plain name"), (".hidden.yaml", "plain name"),
+    ("notes.txt", "end in .yaml"), (7, "plain name")])
+def test_saving_only_writes_plain_names_in_the_folder(explorer, name, message):
+    explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    with pytest.raises(UsageError, match=message):
+        explorer.save(version=1, name=name)
+
+
+def test_saving_needs_a_change_and_a_reason(explorer):
+    with pytest.raises(UsageError, match="nothing to save"):
+        explorer.save(version=0, name="x.yaml", why="because")
+    explorer.update(version=0, edits={"balance": {"mode": "pin", "value": 0.3}}, draws=DRAWS,
+                    seed=0)
+    with pytest.raises(UsageError, match="no reason given for balance"):
+        explorer.save(version=1, name="x.yaml")
+    path, loaded = explorer.save(version=1, name="x.yaml", why="a closer balance")
+    assert "a closer balance" in next(j for j in loaded.model.judgments if j.id == "balance").note
+
+
+def test_write_new_leaves_nothing_behind_when_it_refuses(tmp_path):
+    target = tmp_path / "a.yaml"
+    write_new(target, "one")
+    with pytest.raises(UsageError):
+        write_new(target, "two")
+    assert target.read_text(encoding="utf-8") == "one"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_sensitivity_ranks_judgments_with_their_grounds(explorer):
+    s = explorer.sensitivity(version=0, method="morris", size=4)
+    assert set(s.table["judgment"]) == {"balance", "vindication"}
+    assert s.table["grounds"].str.contains("¶").all()
+    with pytest.raises(UsageError, match="unknown method"):
+        explorer.sensitivity(version=0, method="guess")
+
+
+def test_export_writes_the_report_of_the_current_state(explorer, tmp_path):
+    explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    path = explorer.export(version=1, name="view.html", sobol_base=0, points=40, replicates=2)
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "value 0.5" in html
