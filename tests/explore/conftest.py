@@ -27,7 +27,7 @@ def served(explorer):
 
     import uvicorn
 
-    from kennan.explore.server import create_app, bind
+    from kennan.explore.server import bind, create_app
 
     token = "test-token"
     sock = bind(0)

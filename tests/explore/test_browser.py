@@ -110,7 +110,8 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     _set(browser, "#save-name", "toy-edited.yaml")
     _set(browser, "#save-why", "a browser test")
     button = browser.find_element(By.ID, "save")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', "
+                           "behavior: 'instant'});", button)
     button.click()
     _wait(browser, "return /Saved|exists|reason/.test(document.getElementById('save-out')"
                    ".textContent)")

@@ -76,7 +76,8 @@ def test_a_new_note_replaces_the_old_one_and_is_added_where_there_was_none(korea
     edits = ed.parse_edits({"w_tie_up": {"mode": "pin", "value": 0.5},
                             "sharpness": {"mode": "pin", "value": 2.0}}, korea)
     new = ed.apply_edits(_text(korea), korea, edits,
-                         {"w_tie_up": "first: changed", "sharpness": 'a "quoted" note # no comment'})
+                         {"w_tie_up": "first: changed",
+                          "sharpness": 'a "quoted" note # no comment'})
     again = {j.id: j for j in load_scenario_text(new, korea.origin).model.judgments}
     assert again["w_tie_up"].note == "first: changed"
     assert again["sharpness"].note == 'a "quoted" note # no comment'

@@ -72,7 +72,8 @@ def test_saving_writes_a_valid_copy_that_says_what_changed_and_why(explorer, tmp
     assert "Changed in kennan explore" in judgment.note and "value: 0.1" in judgment.note
     assert "test: faster deal" in judgment.note
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# An edited copy of ") and "monthly_hazard: value: 0.1  ->  value: 0.5" in text
+    assert text.startswith("# An edited copy of ")
+    assert "monthly_hazard: value: 0.1  ->  value: 0.5" in text
     assert load_scenario(path).checked.documents  # the source is found from the new folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy-faster.yaml"]  # no temp files
 
@@ -88,7 +89,8 @@ def test_saving_refuses_to_overwrite_unless_asked(explorer, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("../escape.yaml", "plain name"), ("sub/dir.yaml", "plain name"), (".hidden.yaml", "plain name"),
+    ("../escape.yaml", "plain name"), ("sub/dir.yaml", "plain name"),
+    (".hidden.yaml", "plain name"),
     ("notes.txt", "end in .yaml"), (7, "plain name")])
 def test_saving_only_writes_plain_names_in_the_folder(explorer, name, message):
     explorer.update(version=0, edits=PIN, draws=DRAWS, seed=0)
@@ -103,7 +105,7 @@ def test_saving_needs_a_change_and_a_reason(explorer):
                     seed=0)
     with pytest.raises(UsageError, match="no reason given for balance"):
         explorer.save(version=1, name="x.yaml")
-    path, loaded = explorer.save(version=1, name="x.yaml", why="a closer balance")
+    _, loaded = explorer.save(version=1, name="x.yaml", why="a closer balance")
     assert "a closer balance" in next(j for j in loaded.model.judgments if j.id == "balance").note
 
 

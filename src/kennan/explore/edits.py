@@ -3,9 +3,10 @@
 An edit never touches the scenario file. It is applied to a copy of the file's
 text: the keys stating the edited judgment's value are written anew (YAML flow
 mappings, text double-quoted with escapes where needed, so YAML reads it as
-written) and everything else is kept byte for byte, comments included. The new text then goes through
-:func:`~kennan.scenario.loading.load_scenario_text`, exactly as a scenario file
-would, so the page can never state a judgment that a file could not.
+written) and everything else is kept byte for byte, comments included. The new
+text then goes through :func:`~kennan.scenario.loading.load_scenario_text`,
+exactly as a scenario file would, so the page can never state a judgment that a
+file could not.
 """
 
 from __future__ import annotations

@@ -1,22 +1,19 @@
 """Writing the explorer's files: a new scenario, an exported report.
 
-A file is written whole to a temporary file with an unpredictable name in the
-target folder, flushed to disk, then put in place in one step: by a hard link,
-which fails rather than replace a file already there, or, when overwriting was
-asked for, by a rename. A reader never sees half a file, and no file the user
-did not name is ever replaced.
+The page names a file, never a folder: files go into the folder the explorer was
+started with. Each is written by :func:`kennan.safeio.write_file`: whole, to a
+temporary file with an unpredictable name in that folder, then put in place in
+one step, never replacing a file unless the page asked to overwrite it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from kennan.errors import Location, UsageError
+from kennan.safeio import write_file
 
 #: A plain file name: no folder, not hidden, printable, of modest length.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.,()+-]{0,150}")
@@ -34,39 +31,9 @@ def target_path(folder: Path, name: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def write_new(path: Path, text: str, *, overwrite: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file unless ``overwrite``."""
-    where = Location(str(path))
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} already exists; choose another name or ask to overwrite it",
-                         where)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write in {path.parent}: {exc.strerror or exc}", where) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the name was taken meanwhile
-            except FileExistsError:
-                raise UsageError(f"{path} already exists; choose another name or ask to "
-                                 "overwrite it", where) from None
-            except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
-                    raise
-                # no hard links on this file system: check, then rename
-                if path.exists():
-                    raise UsageError(f"{path} already exists; choose another name or ask "
-                                     "to overwrite it", where) from None
-                os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}", where) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return path
+    """Write ``text`` to ``path`` through :func:`kennan.safeio.write_file` (a fresh temporary
+    file in the folder, then a rename); refuse to replace a file unless ``overwrite``."""
+    if os.path.lexists(path) and not overwrite:
+        raise UsageError(f"{path} already exists; choose another name or tick 'overwrite'",
+                         Location(str(path)))
+    return write_file(path, text, force=overwrite, what=str(path))
