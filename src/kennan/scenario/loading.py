@@ -23,7 +23,8 @@ from kennan.scenario.schema import Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument, load_yaml, read_text, value_at
 
 __all__ = ["DEFAULT_SCENARIO", "LoadedScenario", "builtin_scenarios", "load_scenario",
-           "load_scenario_text", "resolve_scenario_path", "translate_errors"]
+           "load_scenario_document", "load_scenario_text", "resolve_scenario_path",
+           "translate_errors"]
 
 
 @dataclass
@@ -86,9 +87,14 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
     wrong somewhere, the entities that are well formed are still checked for meaning
     (references, expressions, citations), so one run reports both kinds of problem.
     """
+    return load_scenario_document(load_yaml(text, file), file)
+
+
+def load_scenario_document(doc: YamlDocument, file: str) -> LoadedScenario:
+    """Validate scenario data already read from YAML (``doc``) as if read from ``file``:
+    its shape, then its meaning, exactly as :func:`load_scenario_text` does after reading."""
     from kennan.scenario.checks import check_scenario
 
-    doc = load_yaml(text, file)
     if not isinstance(doc.data, dict):
         raise ScenarioError(
             f"expected a mapping at the top level (kennan: 1, id: ..., ...), "
