@@ -132,9 +132,9 @@ def test_a_second_tab_is_told_to_reload(served, browser):
     browser.switch_to.new_window("tab")
     browser.get(url + "/")
     _wait(browser, "return document.documentElement.getAttribute('data-script') === 'ok'")
-    _set(browser, "#j-monthly_hazard input.field", "0.3")
-    browser.execute_script("var s = document.querySelector('#j-monthly_hazard select.mode');"
-                           "s.value = 'set'; s.dispatchEvent(new Event('change'));")
+    browser.execute_script("document.querySelector('#j-monthly_hazard input.field').value = "
+                           "'0.3'; var s = document.querySelector('#j-monthly_hazard "
+                           "select.mode'); s.value = 'set'; s.dispatchEvent(new Event('change'));")
     _wait(browser, "return window.kennanExplore.renders === 1")
     browser.switch_to.window(first)
     browser.execute_script("var s = document.querySelector('#j-balance select.mode');"
