@@ -190,3 +190,32 @@ def test_the_documented_observations_file_is_valid():
     block = re.search(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)[1]
     obs = observations_from_text(block, str(doc), load_scenario("korea-1952"))
     assert [o.kind for o in obs.items] == ["event", "event", "outcome", "state"]
+
+
+READINGS = HAZARD.replace("""outcomes:
+  - {id: deal, hazard: theta}""", """outcomes:
+  - {id: deal, hazard: rate}""").replace("""judgments:
+""", """judgments:
+  - {id: rate, value: 0.05, assumption: test}
+  - {id: w_slow, value: 0.6, assumption: test}
+  - {id: w_fast, value: 0.4, assumption: test}
+""") + """hypotheses:
+  - {id: slow, weight: w_slow}
+  - id: fast
+    weight: w_fast
+    judgments: [{id: rate, value: 0.15, assumption: test}]
+"""
+
+
+def test_hypotheses_posterior_is_bayes_rule_with_the_exact_bayes_factor(tmp_path):
+    loaded = load_scenario_text(READINGS, str(tmp_path / "readings.yaml"))
+    seen = observe(tmp_path, "  - {outcome: deal, not_by: 2000-06}\n")
+    up = update(loaded, seen, draws=2_000, seed=1)
+    got = up.hypothesis_weights()
+    # Bayes factor slow:fast = (0.95 / 0.85)^6; prior odds 0.6 : 0.4.
+    odds = 0.6 / 0.4 * (0.95 / 0.85) ** 6
+    assert got["slow"]["prior"] == pytest.approx(0.6)
+    assert got["slow"]["posterior"] == pytest.approx(odds / (1 + odds), rel=1e-12)
+    assert got["fast"]["posterior"] == pytest.approx(1 / (1 + odds), rel=1e-12)
+    assert up.to_json()["hypotheses"] == got
+    assert "hypothesis" not in up.judgment_summary()

@@ -78,11 +78,14 @@ def _rolling(scenario: str, *, draws: int, seed: int, as_json: bool) -> None:
                   f"[/bold]; each month's chance of {r.outcome}, forecast from what was "
                   "known at its start")
     table = Table()
-    for col in ("month", "updated forecast", "without updating", "effective draws", "actual"):
+    readings = list(r.hypotheses[0]) if r.hypotheses else []
+    for col in ("month", "updated forecast", "without updating", "effective draws",
+                *(f"weight of {h}" for h in readings), "actual"):
         table.add_column(col, justify="left" if col in ("month", "actual") else "right")
-    for m, f, p, e, h in zip(r.months, r.forecast, r.prior, r.effective, r.happened,
-                             strict=True):
-        table.add_row(f"{m:%Y-%m}", f"{f:.3f}", f"{p:.3f}", f"{e:,.0f}",
+    for i, (m, f, p, e, h) in enumerate(zip(r.months, r.forecast, r.prior, r.effective,
+                                            r.happened, strict=True)):
+        weights = [f"{r.hypotheses[i][k]:.3f}" for k in readings]
+        table.add_row(f"{m:%Y-%m}", f"{f:.3f}", f"{p:.3f}", f"{e:,.0f}", *weights,
                       f"{r.outcome} {r.actual:%Y-%m-%d}" if h else "",
                       style="bold" if h else None)
     console.print(table)

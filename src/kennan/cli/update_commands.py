@@ -68,6 +68,9 @@ def _print_update(up, loaded) -> None:
     console.print(f"{up.weights.size:,} draws of the judgments x {up.posterior.replications} "
                   f"histories; the posterior rests on an effective {up.effective_draws:,.0f} "
                   "draws")
+    for hid, w in up.hypothesis_weights().items():
+        console.print(f"  hypothesis {hid}: prior weight {w['prior']:.3f} -> posterior "
+                      f"{w['posterior']:.3f}")
     rows = {r.id: r for r in judgment_rows(loaded)}
     summary = up.judgment_summary()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import numpy as np
 from kennan.engine.evidence import build_evidence
 from kennan.engine.model import build_model, period_index
 from kennan.errors import UsageError
-from kennan.experiments.updating import simulate_histories
+from kennan.experiments.updating import hypothesis_posterior, simulate_histories
 from kennan.scenario.loading import LoadedScenario, load_scenario
 from kennan.scenario.observations import Observation, Observations
 
@@ -51,6 +51,8 @@ class Rolling:
     prior: list[float]  # without updating on outcomes not yet seen
     effective: list[float]
     happened: list[int]
+    #: Per month, with competing hypotheses: each one's weight after updating.
+    hypotheses: list[dict[str, float]] = field(default_factory=list)
 
     def scores(self, which: str = "forecast") -> dict[str, float]:
         """Brier and log scores (mean per month) of ``forecast`` or ``prior``."""
@@ -79,9 +81,11 @@ class Rolling:
             "scenario": self.scenario, "course": self.course, "outcome": self.outcome,
             "actual": None if self.actual is None else self.actual.isoformat(),
             "months": [{"month": f"{m:%Y-%m}", "forecast": f, "prior": p,
-                        "effective_draws": e, "happened": bool(h)}
-                       for m, f, p, e, h in zip(self.months, self.forecast, self.prior,
-                                                self.effective, self.happened, strict=True)],
+                        "effective_draws": e, "happened": bool(h),
+                        "hypotheses": self.hypotheses[i] if self.hypotheses else {}}
+                       for i, (m, f, p, e, h) in enumerate(zip(
+                           self.months, self.forecast, self.prior, self.effective,
+                           self.happened, strict=True))],
             "scores": {"forecast": self.scores("forecast"), "prior": self.scores("prior")},
             "calibration": {"forecast": self.calibration("forecast"),
                             "prior": self.calibration("prior")},
@@ -132,6 +136,9 @@ def rolling_replay(scenario: str | Path | LoadedScenario, *, draws: int = 4_000,
         ok = lik > 0
         rolling.forecast.append(float(np.dot(pi[ok], hit[ok] / lik[ok])))
         rolling.effective.append(float(1.0 / np.sum(pi ** 2)))
+        weights = hypothesis_posterior(post, 0)
+        if weights:
+            rolling.hypotheses.append({k: v["posterior"] for k, v in weights.items()})
         # The prior: the same histories (held open until t), every draw weighted alike.
         rolling.prior.append(float(np.mean((post.outcome[0] == k) & (post.time[0] == t))))
         rolling.months.append(model.periods[t])

@@ -39,10 +39,12 @@ from kennan.engine.simulate import simulate
 from kennan.engine.streams import Streams
 from kennan.errors import Location, Problem, ScenarioError, UsageError
 from kennan.experiments.runner import DEFAULT_CHUNK, chunk_plan
+from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loading import LoadedScenario, load_scenario
 from kennan.scenario.observations import Observations, load_observations
 
-__all__ = ["MAX_BYTES", "Histories", "Update", "simulate_histories", "update",
+__all__ = ["MAX_BYTES", "Histories", "Update", "hypothesis_posterior", "simulate_histories",
+           "update",
            "weighted_quantiles"]
 
 #: Memory the per-history arrays of one update may take (bytes).
@@ -67,6 +69,12 @@ class Histories:
     time: np.ndarray
     first_fired: np.ndarray
     watched: np.ndarray | None = None  # (variables, horizon, histories) on the watched course
+    #: With competing hypotheses: their ids, each reading's own log weight of every
+    #: history ``(hypotheses, courses, histories)`` and the normalised prior weights
+    #: ``(hypotheses, draws)``. (The pooled arrays above follow each draw's reading.)
+    hypotheses: tuple[str, ...] = ()
+    hypothesis_log_w: np.ndarray | None = None
+    hypothesis_prior: np.ndarray | None = None
 
     @property
     def draws(self) -> int:
@@ -114,7 +122,21 @@ def simulate_histories(model: Model, evidence: Evidence, *, draws: int, replicat
         time=np.concatenate([p.time for p in parts], axis=-1),
         first_fired=np.concatenate([p.first_fired for p in parts], axis=-1),
         watched=np.concatenate([p.watched for p in parts], axis=-1) if watch else None,
+        **_hypotheses(model, parts, first_of_draw),
     )
+
+
+def _hypotheses(model: Model, parts: list[Any], first_of_draw: slice) -> dict[str, Any]:
+    if not model.hypotheses:
+        return {}
+    ids = tuple(h.id for h in model.hypotheses)
+    return {
+        "hypotheses": ids,
+        "hypothesis_log_w": np.stack([np.concatenate(
+            [p.hypotheses[h].log_weights.sum(axis=0) for p in parts], axis=-1) for h in ids]),
+        "hypothesis_prior": np.concatenate([p.weights for p in parts],
+                                           axis=-1)[:, first_of_draw],
+    }
 
 
 def _check_size(model: Model, evidence: Evidence, draws: int, replications: int,
@@ -156,12 +178,18 @@ class Update:
         """``1 / sum(pi_j^2)``: how many equally weighted draws the posterior is worth."""
         return float(1.0 / np.sum(self.weights ** 2))
 
+    def hypothesis_weights(self) -> dict[str, dict[str, float]]:
+        """Prior and posterior weight of every hypothesis (:func:`hypothesis_posterior`)."""
+        return hypothesis_posterior(self.posterior, self.courses.index(self.course))
+
     def judgment_summary(self) -> dict[str, dict[str, float]]:
         """Prior and posterior mean and 5/50/95 percentiles of every judgment."""
         out = {}
         n = self.weights.size
         flat = np.full(n, 1.0 / n)
         for jid, x in self.posterior.judgments.items():
+            if jid == HYPOTHESIS_FACTOR:  # reported as hypotheses, not as a judgment
+                continue
             p5, p50, p95 = weighted_quantiles(x, self.weights, [0.05, 0.5, 0.95])
             q5, q50, q95 = weighted_quantiles(x, flat, [0.05, 0.5, 0.95])
             out[jid] = {"prior_mean": float(x.mean()), "prior_p5": q5, "prior_p50": q50,
@@ -181,7 +209,7 @@ class Update:
             "effective_draws": self.effective_draws,
             "observations": [o.describe() for o in self.observations.items],
             "judgments": self.judgment_summary(),
-            "hypotheses": {},
+            "hypotheses": self.hypothesis_weights(),
             "periods": [f"{d:%Y-%m}" for d in self.periods],
             "courses": {
                 c: {"outcomes": {
@@ -231,6 +259,23 @@ def update(scenario: str | Path | LoadedScenario, observations: str | Path | Obs
                       "draws (--draws) or replications (--replications)", UpdateWarning,
                       stacklevel=2)
     return result
+
+
+def hypothesis_posterior(h: Histories, c: int) -> dict[str, dict[str, float]]:
+    """Prior and posterior weight of every hypothesis given the histories of course ``c``.
+
+    Each reading's own likelihood on the same draws is used, not only the draws that
+    follow it:  P(h | y) = sum_j w_h(j) L_h(j) / sum_j sum_k w_k(j) L_k(j), with
+    ``w_h(j)`` the normalised prior weight of ``h`` in draw ``j``.
+    """
+    if not h.hypotheses:
+        return {}
+    with np.errstate(invalid="ignore"):
+        lik = np.stack([h.by_draw(np.exp(lw[c])) for lw in h.hypothesis_log_w])
+    joint = (h.hypothesis_prior * lik).sum(axis=1)
+    prior = h.hypothesis_prior.mean(axis=1)
+    return {hid: {"prior": float(prior[k]), "posterior": float(joint[k] / joint.sum())}
+            for k, hid in enumerate(h.hypotheses)}
 
 
 class UpdateWarning(UserWarning):
