@@ -44,8 +44,7 @@ from kennan.scenario.loading import LoadedScenario, load_scenario
 from kennan.scenario.observations import Observations, load_observations
 
 __all__ = ["MAX_BYTES", "Histories", "Update", "hypothesis_posterior", "simulate_histories",
-           "update",
-           "weighted_quantiles"]
+           "update", "weighted_quantiles"]
 
 #: Memory the per-history arrays of one update may take (bytes).
 MAX_BYTES = 4 * 2**30
