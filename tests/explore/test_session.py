@@ -131,3 +131,23 @@ def test_export_writes_the_report_of_the_current_state(explorer, tmp_path):
     path = explorer.export(version=1, name="view.html", sobol_base=0, points=40, replicates=2)
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "value 0.5" in html
+
+
+def test_hypotheses_weights_are_controls_and_each_reading_is_shown(tmp_path):
+    from kennan.explore.session import Explorer
+    from kennan.explore.view import judgment_controls
+
+    readings = TOY.parent / "hypotheses.yaml"
+    e = Explorer(readings, draws=DRAWS, folder=tmp_path)
+    assert 'id="readings"' in e.view.html and "The critics gain ground" in e.view.html
+    rows = {r["id"]: r for r in judgment_controls(e.original, e.state)}
+    assert rows["w_critics"]["weighs"] == ["The critics gain ground"]
+    # weights that cannot sum to 1 are refused as in a file; moving both together is not
+    with pytest.raises(UsageError, match="hypothesis weights cannot sum to 1"):
+        e.update(version=0, edits={"w_written": {"mode": "set", "spec": {"value": 0.9}}},
+                 draws=DRAWS, seed=0)
+    before = e.view.numbers
+    view = e.update(version=0, draws=DRAWS, seed=0,
+                    edits={"w_written": {"mode": "set", "spec": {"value": 0.9}},
+                           "w_critics": {"mode": "set", "spec": {"value": 0.1}}})
+    assert view.numbers != before and ">0.90<" in view.html

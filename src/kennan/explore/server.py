@@ -60,6 +60,7 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
             token=secret, title=e.original.model.title, scenario_id=e.original.id,
             version_kennan=kennan.__version__, state=e.state, path=str(e.path),
             folder=str(e.folder), judgments=judgment_controls(e.original, e.state),
+            hypotheses=e.original.model.hypotheses,
             results_html=Markup(e.view.html), min_draws=MIN_DRAWS, max_draws=KEEP_DRAWS_LIMIT,
             save_name=f"{e.original.id}-edited.yaml", export_name=f"{e.original.id}-report.html")
         return _secure(HTMLResponse(html))

@@ -65,7 +65,7 @@ def environment() -> Environment:
 def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Results,
                state: State) -> View:
     """The view of ``results``, a run of ``loaded`` (``original`` with ``state``'s edits)."""
-    from kennan.report.render import headline
+    from kennan.report.render import _readings, headline
 
     q = quantity_of(results, outcome=compare.main_outcome(results),
                     within=(results.question or {}).get("within"))
@@ -92,13 +92,17 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
         courses.append(row)
     ranked = sorted(courses, key=lambda r: r["rank"])
     answer = headline(SimpleNamespace(quantity=q, pairs=pairs), ranked)
+    # competing hypotheses: each reading's ranking, as the report shows them
+    readings = _readings(SimpleNamespace(
+        results=results, best=ranked[0]["id"],
+        readings={h: compare.ranking(r, quantity=q) for h, r in results.hypotheses.items()}))
     context = {
         "question": original.model.question.text if original.model.question else None,
         "quantity": q.describe(), "answer": answer, "courses": ranked,
         "baseline": results.course_labels[results.baseline], "draws": results.draws,
         "seed": results.seed, "version": state.version,
         "fig_outcomes": Markup(results.plot_outcomes().svg),
-        "changes": changes(original, state),
+        "changes": changes(original, state), "readings": readings,
     }
     html = environment().get_template("results.html.j2").render(**context)
     return View(state.version, results.draws, results.seed, q, ranked[0]["id"], answer,
@@ -135,6 +139,9 @@ def judgment_controls(original: LoadedScenario, state: State) -> list[dict[str, 
     infos = judgment_infos(original)
     paragraphs = {(sid, p.n): p.text for sid, doc in original.checked.documents.items()
                   for p in doc.paragraphs}
+    weighs: dict[str, list[str]] = {}
+    for h in original.model.hypotheses:
+        weighs.setdefault(h.weight, []).append(h.label)
     rows = []
     for item in original.doc.data["judgments"]:
         jid = item["id"]
@@ -145,7 +152,7 @@ def judgment_controls(original: LoadedScenario, state: State) -> list[dict[str, 
             {k: item[k] for k in ed.SPEC_KEYS if k in item}
         text = paragraphs.get((info.source, info.paragraph)) if info.source else None
         rows.append({
-            "id": jid, "info": info, "kind": _kind(item),
+            "id": jid, "info": info, "kind": _kind(item), "weighs": weighs.get(jid, []),
             "mode": "file" if edit is None else edit.mode,
             "pin": edit.value if isinstance(edit, ed.Pin) else info.p50,
             "reason": edit.reason if edit is not None else "",
