@@ -151,3 +151,16 @@ def test_hypotheses_weights_are_controls_and_each_reading_is_shown(tmp_path):
                     edits={"w_written": {"mode": "set", "spec": {"value": 0.9}},
                            "w_critics": {"mode": "set", "spec": {"value": 0.1}}})
     assert view.numbers != before and ">0.90<" in view.html
+
+
+def test_where_the_two_best_courses_swap_places_is_found_on_demand(explorer):
+    from kennan.explore.ranking import flips_html
+
+    found = explorer.flips(version=0, points=60, replicates=1)
+    view = explorer.view
+    assert [(f.better, f.than) for f in found] == [(view.runner_up, view.best),
+                                                  (view.best, view.runner_up)]
+    html = flips_html(found, {"wait": "Wait", "appeal": "appeal", "squeeze": "squeeze"})
+    assert html.count('<div class="flip">') == 2
+    with pytest.raises(UsageError, match="points must be"):
+        explorer.flips(version=0, points=3)

@@ -1,4 +1,5 @@
-"""The sensitivity ranking the page asks for on demand, as an HTML fragment with citations."""
+"""What the page asks for on demand, as HTML fragments: the sensitivity ranking with
+citations, and where the two best courses swap places (the report's own fragment)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ def sensitivity_html(s: Sensitivity) -> str:
     return environment().get_template("sensitivity.html.j2").render(
         method=method, target=s.target, evaluations=s.evaluations, explain=explain,
         figure=Markup(figure.svg), heads=heads, rows=rows)
+
+
+def flips_html(flips: list, labels: dict[str, str]) -> str:
+    """Each discovery of where one course beats another, as the report shows it."""
+    from kennan.report.render import _flip
+
+    return environment().get_template("flips.html.j2").render(
+        flips=[_flip(f, labels) for f in flips])

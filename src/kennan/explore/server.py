@@ -116,11 +116,20 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
                                       method=body.get("method", "morris"), size=body.get("size"))
         return {"html": sensitivity_html(result), "judgments": list(result.table["judgment"])}
 
+    def flips(body: dict) -> dict:
+        from kennan.explore.ranking import flips_html
+
+        found = explorer.flips(version=body.get("version"), points=body.get("points"),
+                               replicates=body.get("replicates"))
+        labels = {c.id: c.label for c in explorer.current.model.policies}
+        return {"html": flips_html(found, labels)}
+
     routes = [Route("/", page), Route("/static/{name}", static),
               Route("/api/run", action(run), methods=["POST"]),
               Route("/api/save", action(save), methods=["POST"]),
               Route("/api/export", action(export), methods=["POST"]),
-              Route("/api/sensitivity", action(sensitivity), methods=["POST"])]
+              Route("/api/sensitivity", action(sensitivity), methods=["POST"]),
+              Route("/api/flips", action(flips), methods=["POST"])]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"])]
     return Starlette(routes=routes, middleware=middleware)
 

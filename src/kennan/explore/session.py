@@ -207,6 +207,25 @@ class Explorer:
             raise UsageError(f"unknown method {method!r}: expected 'morris' or 'sobol'")
 
 
+    def flips(self, *, version: Any, points: Any = None, replicates: Any = None) -> list[Any]:
+        """Where the best course and the runner-up swap places, in judgment space, on the
+        edited scenario (PRIM boxes and a tree, as in the report)."""
+        from kennan.analysis import discovery
+
+        with self._lock:
+            self._check_version(version)
+            view = self.view
+            if view.runner_up is None:
+                return []
+            n = 400 if points is None else _check_int(points, "points", 50, 20_000)
+            r = 4 if replicates is None else _check_int(replicates, "replicates", 1, 64)
+            q = view.quantity
+            return [discovery.discover_design(self.current, better=a, than=b, outcome=q.id,
+                                              within=q.within, points=n, replicates=r,
+                                              seed=self.state.seed)
+                    for a, b in ((view.runner_up, view.best), (view.best, view.runner_up))]
+
+
 def _check_int(value: Any, name: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise UsageError(f"{name} must be a whole number from {low:,} to {high:,}, got "

@@ -40,6 +40,7 @@ class View:
     seed: int
     quantity: Quantity
     best: str
+    runner_up: str | None
     answer: str
     numbers: dict[str, float]
     html: str
@@ -105,7 +106,8 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
         "changes": changes(original, state), "readings": readings,
     }
     html = environment().get_template("results.html.j2").render(**context)
-    return View(state.version, results.draws, results.seed, q, ranked[0]["id"], answer,
+    runner = ranked[1]["id"] if len(ranked) > 1 else None
+    return View(state.version, results.draws, results.seed, q, ranked[0]["id"], runner, answer,
                 {r["id"]: r["mean"] for r in ranked}, html)
 
 

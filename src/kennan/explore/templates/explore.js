@@ -165,6 +165,13 @@
       if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
     });
   });
+  $("#flips-run").addEventListener("click", function () {
+    var out = $("#flips");
+    out.textContent = "searching the judgments…";
+    api("/api/flips", { version: version }).then(function (res) {
+      if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
+    });
+  });
   $("#save").addEventListener("click", function () {
     var out = $("#save-out");
     out.textContent = "saving…";
