@@ -15,7 +15,8 @@ from kennan.scenario.loading import load_scenario
 
 from .conftest import SMALL, TOY
 
-SECTIONS = ["question", "outcomes", "risk", "compare", "hinges", "flips", "factions", "ladders",
+SECTIONS = ["question", "outcomes", "risk", "compare", "hinges", "flips", "signposts", "factions",
+            "ladders",
             "judgments", "source"]
 
 

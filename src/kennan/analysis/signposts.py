@@ -110,12 +110,15 @@ class Signposts:
 
 
 def find_signposts(scenario: str | Path | LoadedScenario, *, course: str | None = None,
-                   draws: int = 10_000, seed: int = 0, top: int = 10,
-                   every: int = 3) -> Signposts:
-    """The ``top`` indicators by value of seeing them, checked every ``every`` periods."""
+                   draws: int = 10_000, seed: int = 0, top: int = 10, every: int = 3,
+                   outcome: str | None = None, within: int | None = None) -> Signposts:
+    """The ``top`` indicators by value of seeing them, checked every ``every`` periods.
+
+    The question is reaching ``outcome`` within ``within`` periods (default: the
+    scenario's ``question``, else its first outcome by the horizon)."""
     loaded = load_scenario(scenario)
     model = build_model(loaded)
-    outcome_id, within, text = _question(loaded, model)
+    outcome_id, within, text = _question(loaded, model, outcome, within)
     k = [o.id for o in model.outcomes].index(outcome_id)
     ids = model.course_ids
     if course is not None and course not in ids:
@@ -196,7 +199,11 @@ def _watchable(loaded: LoadedScenario, model: Model) -> list[tuple[str, str]]:
     return out
 
 
-def _question(loaded: LoadedScenario, model: Model) -> tuple[str, int, str]:
+def _question(loaded: LoadedScenario, model: Model, outcome: str | None,
+              within: int | None) -> tuple[str, int, str]:
+    if outcome is not None:
+        w = within or model.horizon
+        return outcome, w, f"probability of {outcome} within {w} periods"
     q = loaded.model.question
     if q is None:
         if not model.outcomes:
@@ -221,5 +228,5 @@ def _event_grounds(loaded: LoadedScenario) -> dict[str, list[str]]:
     out = {}
     for eid, parts in texts.items():
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(parts)))
-        out[eid] = [f"{j}: {rows[j].grounds}" for j in rows if j in words]
+        out[eid] = [f"{j}: {' '.join(rows[j].grounds.split())}" for j in rows if j in words]
     return out

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kennan.analysis import compare, discovery, sensitivity, voi
+from kennan.analysis import compare, discovery, sensitivity, signposts, voi
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.errors import UsageError
 from kennan.experiments.results import Results
@@ -25,6 +25,7 @@ from kennan.scenario.loading import DEFAULT_SCENARIO, LoadedScenario, load_scena
 DEFAULT_SOBOL_BASE = 4096
 DEFAULT_POINTS = 2000
 DEFAULT_REPLICATES = 16
+DEFAULT_SIGNPOSTS = 5
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Analysis:
     timings: dict[str, float] = field(default_factory=dict)
     #: The ranking of courses under each competing hypothesis alone (none: no hypotheses).
     readings: dict[str, Any] = field(default_factory=dict)
+    #: What to watch (:mod:`kennan.analysis.signposts`), or None when not computed.
+    signposts: Any = None
 
     @property
     def best(self) -> str:
@@ -106,8 +109,13 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                                    within=within, points=points,
                                                    replicates=replicates, seed=seed))
     lap("discovery")
+    say("signposts")
+    posts = signposts.find_signposts(loaded, draws=draws, seed=seed, top=DEFAULT_SIGNPOSTS,
+                                     outcome=q.id if q.kind == "outcome" else None,
+                                     within=within)
+    lap("signposts")
     return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings,
-                    readings)
+                    readings, posts)
 
 
 def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:

@@ -91,6 +91,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
         "flips": [_flip(f, r.course_labels) for f in a.flips],
+        "signposts": a.signposts,
         "ladders": ladder_views(s, r.courses),
         "sources": source_views(a.loaded.checked.documents,
                                 {src.id: src.title for src in s.sources}, infos),
