@@ -149,13 +149,15 @@ policies: [{id: only}]
 outcomes: [{id: stop, when: "t >= 3"}]
 metrics:
   - {id: final_x, value: x}
-  - {id: total, value: 1, aggregate: sum}
+  - {id: total, value: 1, aggregate: sum, after: stop}
+  - {id: held, value: 1, aggregate: sum}
 """)
     r = kennan.run(s, draws=50, seed=0)
     d = r.draws_table()
     assert (d.period == 3).all()
     assert (d.final_x == 4).all()  # x was 1, 2, 3, 4 in periods 0-3, then frozen
-    assert (d.total == 4).all()
+    assert (d.total == 4).all()  # after: stop counts the live periods only
+    assert (d.held == r.summary.horizon).all()  # the default holds the last value
     assert r.summary.cumulative(0, 0)[-1] == 1.0
 
 

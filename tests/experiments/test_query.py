@@ -22,7 +22,7 @@ def folder(tmp_path_factory):
 
 def test_draws_view_matches_the_summary(folder):
     out, results = folder
-    frame = query(out, "select course, avg(deal::int) as p, avg(strain_total) as strain, "
+    frame = query(out, "select course, avg(p_deal) as p, avg(strain_total) as strain, "
                        "count(*) as n from draws group by course")
     by_course = frame.set_index("course")
     for c, course in enumerate(results.courses):
@@ -38,8 +38,9 @@ def test_draws_columns(folder):
     assert columns["outcome"] == "VARCHAR" and columns["period"] == "BIGINT"
     assert columns["war"] == columns["deal"] == "BOOLEAN"
     assert columns["strain_total"] == columns["deal.terms"] == columns["j_balance"] == "DOUBLE"
-    # A recorded value is null (not NaN) where its outcome was not reached.
-    odd = query(out, "select count(*) as n from draws where (outcome = 'deal') "
+    assert columns["p_deal"] == "DOUBLE"
+    # A recorded value is null (not NaN) where its outcome cannot be reached.
+    odd = query(out, "select count(*) as n from draws where (p_deal > 0) "
                      "!= (\"deal.terms\" is not null)")
     assert odd.n[0] == 0
     # Judgments are common to every course of a draw.

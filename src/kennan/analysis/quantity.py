@@ -28,9 +28,13 @@ class Quantity:
 
     def values(self, draws: Any) -> np.ndarray:
         """``(courses, draws)`` values from anything with ``outcome``, ``time``, ``metrics``
-        (a :class:`~kennan.engine.simulate.ChunkResult` or per-draw arrays)."""
+        (a :class:`~kennan.engine.simulate.ChunkResult` or per-draw arrays): a metric's
+        expected value, or an outcome's probability given each draw's judgments and path
+        (its sampled yes or no when the draws carry no probabilities)."""
         if self.kind == "metric":
             return np.asarray(draws.metrics[self.id], dtype=np.float64)
+        if getattr(draws, "mass", None) is not None:
+            return draws.probability(self.index, self.within)
         hit = draws.outcome == self.index
         if self.within is not None:
             hit &= (draws.time >= 0) & (draws.time < self.within)

@@ -97,7 +97,7 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
     for t in range(model.horizon):
         for b in blocks:
             b.step(t)
-        current = _select([b.acc.current for b in blocks], chosen)
+        current = _select([b.current() for b in blocks], chosen)
         rows.append(fixed_sums(current.reshape(-1, count)))
     own = [b.result() for b in blocks]
     judgments = {}
@@ -116,6 +116,7 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
         log_weights=_select_some([r.log_weights for r in own], chosen),
         first_fired=_select_some([r.first_fired for r in own], chosen),
         watched=_select_some([r.watched for r in own], chosen),
+        mass=_select_some([r.mass for r in own], chosen),
         hypothesis=chosen,
         hypotheses={h.id: r for h, r in zip(model.hypotheses, own, strict=True)},
         weights=weights,

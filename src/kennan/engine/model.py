@@ -124,6 +124,9 @@ class MetricSpec:
     label: str
     value: Site
     aggregate: str
+    # After absorption: "hold" or "stop", and per outcome index an expression's site.
+    after: str = "hold"
+    after_values: tuple[tuple[int, Site], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -291,8 +294,14 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
         record=tuple((name, site(("outcomes", i, "record", name), f"record '{name}'"))
                      for name in o.record),
     ) for i, o in enumerate(s.outcomes)]
-    metrics = [MetricSpec(m.id, m.label, site(("metrics", i, "value"), f"metric '{m.id}'"),
-                          m.aggregate) for i, m in enumerate(s.metrics)]
+    outcome_index = {o.id: k for k, o in enumerate(s.outcomes)}
+    metrics = [MetricSpec(
+        m.id, m.label, site(("metrics", i, "value"), f"metric '{m.id}'"), m.aggregate,
+        after=m.after if isinstance(m.after, str) else "hold",
+        after_values=tuple((outcome_index[oc], site(("metrics", i, "after", oc),
+                                                    f"value of '{m.id}' after '{oc}'"))
+                           for oc in (m.after if isinstance(m.after, dict) else {})),
+    ) for i, m in enumerate(s.metrics)]
     stocks, derived = [], []
     by_id = {v.id: i for i, v in enumerate(s.state)}
     for i, v in enumerate(s.state):

@@ -25,9 +25,24 @@ Each period runs these stages in this order:
 7. **factions** get their normalised influence; **decisions** in file order:
    discrete ones by logit choice (factions combined by the decision's bargaining
    model), issue ones by bargaining over faction positions;
-8. **outcomes**: the first outcome (in file order) whose condition holds or whose
-   hazard strikes absorbs the draw: from then on nothing about it changes;
-9. **metrics** are recorded for every draw that was live during the period.
+8. **outcomes**: in file order, each outcome absorbs its share of the probability
+   that no outcome has absorbed the draw yet (all of it where its ``when`` holds,
+   the hazard's share of it otherwise): see :mod:`kennan.engine.accrual`;
+9. **metrics** are recorded on the path, and accrue after absorption by their
+   ``after`` rule.
+
+Before the first period the initial state is computed: stocks' initial values,
+derived values, influences, then every **decision settled on that situation**
+(uniforms of period -1), then derived values and influences once more. So in
+period 0 a decision's probabilities are those its considerations give, not 1/N;
+in later periods derived values (stage 6) read the decisions of the period
+before (stage 7), a one-period lag from choice to consequence.
+
+Two estimators of the outcomes (``estimator``): ``conditional`` (the default)
+carries each hazard outcome as a probability along the path; ``sampled`` draws
+it with a uniform, as one history would. Both give the same expectations; the
+conditional one has less variance and gives each draw's probability of every
+outcome given its judgments and the path's other chance events.
 """
 
 from __future__ import annotations
@@ -37,6 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kennan.engine import stages
+from kennan.engine.accrual import Accrual, Outcomes
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence
 from kennan.engine.exact import fixed_sums
@@ -49,9 +65,13 @@ class ChunkResult:
     """Per-draw results of one block of draws, and per-period exact sums.
 
     Arrays of shape ``(courses, draws)`` unless noted: ``outcome`` (index into the
-    model's outcomes, -1 for none by the horizon), ``time`` (period index of the
-    outcome, -1 for none), one array per metric and per recorded value (NaN where
-    the outcome was not reached). ``judgments`` are ``(draws,)``.
+    model's outcomes, -1 for none by the horizon) and ``time`` (its period index,
+    -1 for none) of the sampled history; one array per metric (its expected
+    aggregate) and per recorded value (its expected value given the outcome, NaN
+    where the outcome cannot be reached). ``mass`` is float32 of shape
+    ``(outcomes, courses, periods, draws)``: the probability that each outcome
+    absorbs the draw in each period, given its judgments and its path.
+    ``judgments`` are ``(draws,)``.
     ``trajectories[metric]`` is a list per course of per-period sums over the draws
     of the metric's current value, in units of 2**-24 (:func:`~kennan.engine.exact.fixed_sums`).
 
@@ -81,6 +101,17 @@ class ChunkResult:
     hypothesis: np.ndarray | None = None
     hypotheses: dict[str, ChunkResult] = field(default_factory=dict)
     weights: np.ndarray | None = None
+    mass: np.ndarray | None = None
+
+    def probability(self, k: int, within: int | None = None) -> np.ndarray:
+        """``(courses, draws)`` probability of outcome ``k`` by the end of period
+        ``within - 1`` (default: by the horizon), given each draw's judgments and path."""
+        stop = self.mass.shape[2] if within is None else within
+        return self.mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
+
+
+#: The estimators of outcome probabilities (see the module's notes).
+ESTIMATORS = ("conditional", "sampled")
 
 
 @dataclass(frozen=True)
@@ -91,6 +122,7 @@ class Options:
     evidence: Evidence | None = None
     watch: tuple[str, ...] = ()
     watch_course: int = 0
+    estimator: str = "conditional"
 
 
 class Block:
@@ -102,16 +134,13 @@ class Block:
         self.judgments, self.options = judgments, options
         self.shape = shape = (len(model.courses), count)
         self.ev = Evaluator(model, start=start, shape=shape, judgments=judgments)
-        self.sim = stages.State.initial(model, self.ev, shape)
+        self.sim = stages.State.initial(model, self.ev, shape, streams)
         self.forced = None
         if options.forced_events is not None:
             self.forced = {i: options.forced_events.get(e.id)
                            for i, e in enumerate(model.events)}
-        self.outcome = np.full(shape, -1, dtype=np.int8)
-        self.time = np.full(shape, -1, dtype=np.int16)
-        self.records = {f"{o.id}.{name}": np.full(shape, np.nan) for o in model.outcomes
-                        for name, _ in o.record}
-        self.acc = stages.MetricAccumulators(model, shape)
+        self.outs = Outcomes(model, shape, conditional=options.estimator == "conditional")
+        self.acc = Accrual(model, shape)
         self.rows: list[list[int]] = []
         watch = options.watch
         self.watched = (np.zeros((len(watch), model.horizon, count), np.float32) if watch
@@ -129,23 +158,27 @@ class Block:
                           self.log_w)
         if self.first is not None:
             np.copyto(self.first, np.int16(t), where=sim.fired & (self.first < 0))
-        live = sim.alive.copy()
-        stages.settle_outcomes(self.model, ev, sim, self.streams, t, self.outcome,
-                               self.time, self.records, evidence, self.log_w)
+        self.acc.record(self.model, ev, sim.alive)
+        self.outs.settle(self.model, ev, sim.alive, self.streams, t, self.acc, evidence,
+                         self.log_w)
         for n, name in enumerate(self.options.watch):
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]
-        self.acc.record(self.model, ev, live)
-        self.rows.append(fixed_sums(self.acc.current.reshape(-1, self.count)))
+        self.rows.append(fixed_sums(self.current().reshape(-1, self.count)))
+
+    def current(self) -> np.ndarray:
+        """Every metric's expected current value, ``(metrics, courses, draws)``."""
+        return self.acc.trajectory(self.outs.survival)
 
     def result(self) -> ChunkResult:
         """The block's results once every period has run."""
         return ChunkResult(
             start=self.start, count=self.count, courses=self.model.course_ids,
-            judgments=self.judgments, outcome=self.outcome, time=self.time,
-            metrics=self.acc.finish(self.model), records=self.records,
-            trajectories=trajectories(self.model, self.rows), log_weights=self.log_w,
-            first_fired=self.first, watched=self.watched)
+            judgments=self.judgments, outcome=self.outs.outcome, time=self.outs.time,
+            metrics=self.acc.finish(self.model, self.outs.survival),
+            records=self.outs.records(), trajectories=trajectories(self.model, self.rows),
+            log_weights=self.log_w, first_fired=self.first, watched=self.watched,
+            mass=self.outs.mass)
 
 
 def trajectories(model: Model, rows: list[list[int]]) -> dict[str, list[list[int]]]:
@@ -170,6 +203,7 @@ def simulate(
     evidence: Evidence | None = None,
     watch: tuple[str, ...] = (),
     watch_course: int = 0,
+    estimator: str | None = None,
 ) -> ChunkResult:
     """Simulate draws ``start .. start+count-1`` of every compiled course.
 
@@ -181,14 +215,20 @@ def simulate(
     carries ``log_weights`` and ``first_fired``. ``watch`` names state variables or
     decision options whose value at the end of every period on course ``watch_course``
     is kept (``watched``). A model with hypotheses runs each of them on these draws and
-    pools them (:mod:`kennan.engine.hypotheses`).
+    pools them (:mod:`kennan.engine.hypotheses`). ``estimator`` is ``conditional`` or
+    ``sampled`` (see the module's notes); the default is ``conditional``, except with
+    ``evidence``, whose likelihood weights are those of sampled histories.
     """
+    if estimator is None:
+        estimator = "sampled" if evidence is not None else "conditional"
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"unknown estimator {estimator!r}")
     draws = np.arange(start, start + count, dtype=np.uint64)
     streams = Streams(seed, draws)
     uniforms = {jid: (judgment_uniforms[:, j] if judgment_uniforms is not None
                       else streams(f"judgment:{jid}"))
                 for j, (jid, _) in enumerate(model.judgments)}
-    options = Options(forced_events, evidence, tuple(watch), watch_course)
+    options = Options(forced_events, evidence, tuple(watch), watch_course, estimator)
     if model.hypotheses:
         from kennan.engine.hypotheses import simulate_hypotheses
 

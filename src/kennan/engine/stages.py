@@ -8,7 +8,7 @@ import numpy as np
 
 from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
-from kennan.engine.evidence import Evidence, weigh_events, weigh_outcome, weigh_states
+from kennan.engine.evidence import Evidence, weigh_events
 from kennan.engine.model import EffectSpec, Model, TrackSpec
 from kennan.engine.streams import Streams
 
@@ -27,8 +27,15 @@ class State:
     tried: np.ndarray  # (events, courses, draws) bool: a 'once' event's chance was taken
 
     @classmethod
-    def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int]) -> State:
-        """Initial values of every array, before the first period."""
+    def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int],
+                streams: Streams) -> State:
+        """The situation at the start, before the first period.
+
+        Stocks take their initial values; derived values and influences follow; then
+        every decision is settled on that situation (discrete ones with the uniforms
+        of period -1), and derived values and influences are computed again, so the
+        first period already sees choice probabilities that a decision has set
+        rather than 1/N."""
         env = ev.env
         for st in model.stocks:
             env[st.id] = _clip(np.array(_full(ev(st.initial), shape)), st.bounds)
@@ -57,6 +64,11 @@ class State:
                 env[dec.id] = np.full(shape, 50.0)
         _derive(model, ev, state.alive, initial=True)
         _influence(model, ev, state.alive, initial=True)
+        if model.decisions:
+            for dec in model.decisions:
+                decide(model, ev, dec, state.alive, streams, -1)
+            _derive(model, ev, state.alive)
+            _influence(model, ev, state.alive)
         return state
 
 
@@ -228,71 +240,3 @@ def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool 
                 ev.env[key] = np.array(value)
             else:
                 np.copyto(ev.env[key], value, where=alive)
-
-
-def settle_outcomes(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
-                    outcome: np.ndarray, time: np.ndarray, records: dict,
-                    evidence: Evidence | None = None, log_w: np.ndarray | None = None) -> None:
-    """Stage 8: absorb draws that reach an outcome this period (first outcome wins).
-
-    With ``evidence``, observed outcomes are forced or held off and weighed, and
-    state readings taken at the end of the period are weighed."""
-    for k, o in enumerate(model.outcomes):
-        hazard = None
-        if o.when is not None:
-            cond = _full(ev(o.when), ev.shape).astype(bool)
-        else:
-            u = streams(f"outcome:{o.id}", t)
-            hazard = _full(ev(o.hazard), ev.shape)
-            cond = u < hazard
-        if evidence is not None:
-            cond = weigh_outcome(evidence, k, t, hazard, cond, sim.alive, log_w)
-        new = sim.alive & cond
-        if not new.any():
-            continue
-        for name, site in o.record:
-            records[f"{o.id}.{name}"][new] = _full(ev(site), ev.shape)[new]
-        outcome[new] = k
-        time[new] = t
-        sim.alive &= ~new
-    if evidence is not None and evidence.states:
-        weigh_states(evidence, t, ev.env, log_w)
-
-
-class MetricAccumulators:
-    """Stage 9: per-draw aggregates of every metric over the periods a draw was live."""
-
-    def __init__(self, model: Model, shape: tuple[int, int]):
-        n = len(model.metrics)
-        self.current = np.zeros((n, *shape))  # latest value while live
-        self.total = np.zeros((n, *shape))
-        self.extreme = np.zeros((n, *shape))
-        self.periods = np.zeros(shape)
-
-    def record(self, model: Model, ev: Evaluator, live: np.ndarray) -> None:
-        """Add this period's values for the draws in ``live``."""
-        first = not self.periods.any()
-        self.periods += live
-        for k, m in enumerate(model.metrics):
-            value = _full(ev(m.value), ev.shape)
-            np.copyto(self.current[k], value, where=live)
-            if m.aggregate in ("sum", "mean"):
-                self.total[k] += np.where(live, value, 0.0)
-            elif m.aggregate in ("max", "min"):
-                pick = np.maximum if m.aggregate == "max" else np.minimum
-                best = value if first else pick(self.extreme[k], value)
-                np.copyto(self.extreme[k], best, where=live)
-
-    def finish(self, model: Model) -> dict[str, np.ndarray]:
-        """The aggregate of every metric per draw."""
-        out = {}
-        for k, m in enumerate(model.metrics):
-            if m.aggregate == "final":
-                out[m.id] = self.current[k].copy()
-            elif m.aggregate == "sum":
-                out[m.id] = self.total[k].copy()
-            elif m.aggregate == "mean":
-                out[m.id] = self.total[k] / np.maximum(self.periods, 1.0)
-            else:
-                out[m.id] = self.extreme[k].copy()
-        return out

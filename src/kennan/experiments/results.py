@@ -172,7 +172,9 @@ class Results:
         return pd.DataFrame(rows)
 
     def draws_table(self) -> pd.DataFrame:
-        """Every draw of every course: outcome, period, metrics, records and judgments.
+        """Every draw of every course: the sampled outcome and period, each outcome's
+        conditional probability by the horizon (``p_<outcome>``), metrics (expected given
+        the draw), records (expected given their outcome) and judgments.
 
         Available when the run kept its draws (``keep_draws``)."""
         if self._chunks is None:
@@ -198,6 +200,8 @@ class Results:
                 "by_period": {o: s.cumulative(c, k) for k, o in enumerate(self.outcomes)},
                 "metrics": {m: s.metric_mean(c, i) for i, m in enumerate(self.metrics)},
                 "median_time": s.median_time(c),
+                "judgment_share": {o: s.judgment_share(c, k)
+                                   for k, o in enumerate(self.outcomes)},
                 "differences": diffs,
             }
         out = {
@@ -368,8 +372,10 @@ def _index(name: str, valid: list[str], what: str) -> int:
 
 @dataclass(frozen=True)
 class DrawArrays:
-    """Per-draw results as arrays: ``outcome``, ``time`` and each metric of shape
-    ``(courses, draws)``, each judgment ``(draws,)``; ``draw`` holds global draw indices."""
+    """Per-draw results as arrays: ``outcome``, ``time`` (the sampled history) and each
+    metric of shape ``(courses, draws)``, each judgment ``(draws,)``; ``draw`` holds global
+    draw indices; ``mass`` the conditional probabilities (see
+    :class:`~kennan.engine.simulate.ChunkResult`)."""
 
     courses: list[str]
     draw: np.ndarray
@@ -378,6 +384,13 @@ class DrawArrays:
     time: np.ndarray
     metrics: dict[str, np.ndarray]
     records: dict[str, np.ndarray]
+    mass: np.ndarray | None = None
+
+    def probability(self, k: int, within: int | None = None) -> np.ndarray:
+        """``(courses, draws)`` probability of outcome ``k`` by period ``within`` (default:
+        the horizon) given each draw's judgments and path."""
+        stop = self.mass.shape[2] if within is None else within
+        return self.mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkResult]) -> DrawArrays:
@@ -395,6 +408,8 @@ class DrawArrays:
                      for m in first.metrics},
             records={r: np.concatenate([ch.records[r] for ch in chunks], axis=1)
                      for r in first.records},
+            mass=(np.concatenate([ch.mass for ch in chunks], axis=3)
+                  if first.mass is not None else None),
         )
 
     @property
@@ -415,6 +430,8 @@ def draws_frame(chunk: ChunkResult, outcomes: list[str]) -> pd.DataFrame:
     }
     for k, o in enumerate(outcomes):
         data[o] = (chunk.outcome.ravel() == k)
+    for k, o in enumerate(outcomes):
+        data[f"p_{o}"] = chunk.probability(k).ravel()
     for name, values in chunk.metrics.items():
         data[name] = values.ravel()
     for name, values in chunk.records.items():

@@ -104,6 +104,8 @@ def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
     }
     for k, o in enumerate(outcomes):
         columns[o] = pa.array(outcome == k)
+    for k, o in enumerate(outcomes):
+        columns[f"p_{o}"] = pa.array(flat(chunk.probability(k)))
     for name, values in chunk.metrics.items():
         columns[name] = pa.array(flat(values))
     for name, values in chunk.records.items():

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from kennan.engine.exact import exact_sums, fixed_to_float, to_fraction
+from kennan.engine.exact import FIXED_BITS, exact_sums, fixed_sums, fixed_to_float, to_fraction
 from kennan.engine.simulate import ChunkResult
 
 Z95 = 1.959963984540054
@@ -33,15 +33,21 @@ class Summary:
     horizon: int
     baseline: int
     draws: int = 0
-    # counts[c][k][t]: draws of course c reaching outcome k in period t
+    # counts[c][k][t]: draws of course c whose sampled history reaches outcome k in period t
     counts: list[list[list[int]]] = field(default_factory=list)
+    # prob[c][k][t]: sum over draws of the conditional probability that outcome k absorbs
+    # the draw in period t (units of 2**-24, see engine.exact.fixed_sums); prob_sq[c][k]:
+    # sum of the squares of each draw's probability of k by the horizon (same units)
+    prob: list[list[list[int]]] = field(default_factory=list)
+    prob_sq: list[list[int]] = field(default_factory=list)
     # metric sums per course: [sum, sum of squares]
     metric_sums: list[list[list[int]]] = field(default_factory=list)
-    # paired differences against the baseline, per course: outcome indicators by the
-    # horizon (integer sums of d and d**2), then metrics (exact sums of d and d**2)
+    # paired differences against the baseline, per course: outcome probabilities by the
+    # horizon (sums of d and d**2 in units of 2**-24), then metrics (exact sums)
     diff_outcomes: list[list[list[int]]] = field(default_factory=list)
     diff_metrics: list[list[list[int]]] = field(default_factory=list)
-    # record sums per course (draws where the outcome was reached)
+    # record sums per course: exact sums of each draw's expected record times the
+    # probability that its outcome is reached
     record_sums: list[list[int]] = field(default_factory=list)
     # trajectories[m][c][t]: sum over draws of metric m's current value (units of 2**-24)
     trajectories: list[list[list[int]]] = field(default_factory=list)
@@ -63,6 +69,8 @@ class Summary:
             courses=list(courses), outcomes=list(outcomes), metrics=list(metrics),
             records=list(records), horizon=horizon, baseline=baseline, draws=0,
             counts=[[[0] * horizon for _ in range(no)] for _ in range(nc)],
+            prob=[[[0] * horizon for _ in range(no)] for _ in range(nc)],
+            prob_sq=[[0] * no for _ in range(nc)],
             metric_sums=[[[0, 0] for _ in range(nm)] for _ in range(nc)],
             diff_outcomes=[[[0, 0] for _ in range(no)] for _ in range(nc)],
             diff_metrics=[[[0, 0] for _ in range(nm)] for _ in range(nc)],
@@ -98,15 +106,26 @@ class Summary:
                     i = c * nm + m
                     s.metric_sums[c][m] = [sums[i], squares[i]]
                     s.diff_metrics[c][m] = [dsums[i], dsquares[i]]
-        for k in range(len(outcomes)):
-            ind = (chunk.outcome == k).astype(np.int64)
-            d = ind - ind[baseline][None]
-            for c in range(nc):
-                s.diff_outcomes[c][k] = [int(d[c].sum()), int((d[c] * d[c]).sum())]
+        n_out = len(outcomes)
+        if n_out:
+            mass = np.asarray(chunk.mass, dtype=np.float64)  # (K, C, T, N)
+            per_t = fixed_sums(mass.reshape(-1, chunk.count))
+            p = mass.sum(axis=2)  # (K, C, N) by the horizon
+            d = p - p[:, baseline][:, None]
+            sq = fixed_sums(np.concatenate([p * p, d, d * d]).reshape(-1, chunk.count))
+            block = n_out * nc
+            for k in range(n_out):
+                for c in range(nc):
+                    base = (k * nc + c) * horizon
+                    s.prob[c][k] = per_t[base:base + horizon]
+                    i = k * nc + c
+                    s.prob_sq[c][k] = sq[i]
+                    s.diff_outcomes[c][k] = [sq[block + i], sq[2 * block + i]]
         for r, name in enumerate(records):
             values = chunk.records[name]
-            reached = ~np.isnan(values)
-            s_r = exact_sums(np.where(reached, values, 0.0))
+            k = outcomes.index(name.split(".", 1)[0])
+            weight = chunk.probability(k)
+            s_r = exact_sums(np.where(weight > 0, values * weight, 0.0))
             for c in range(nc):
                 s.record_sums[c][r] = s_r[c]
         s.trajectories = [chunk.trajectories[m] for m in metrics]
@@ -128,6 +147,8 @@ class Summary:
         out.weight_sums = _add(self.weight_sums, other.weight_sums)
         out.draws = self.draws + other.draws
         out.counts = _add(self.counts, other.counts)
+        out.prob = _add(self.prob, other.prob)
+        out.prob_sq = _add(self.prob_sq, other.prob_sq)
         out.metric_sums = _add(self.metric_sums, other.metric_sums)
         out.diff_outcomes = _add(self.diff_outcomes, other.diff_outcomes)
         out.diff_metrics = _add(self.diff_metrics, other.diff_metrics)
@@ -138,25 +159,44 @@ class Summary:
     # -- derived figures ---------------------------------------------------------------
 
     def probability(self, c: int, k: int) -> float:
-        """Probability that course ``c`` reaches outcome ``k`` by the horizon."""
-        return sum(self.counts[c][k]) / self.draws if self.draws else math.nan
+        """Probability that course ``c`` reaches outcome ``k`` by the horizon (the mean of
+        the draws' conditional probabilities)."""
+        return fixed_to_float(sum(self.prob[c][k]), self.draws)
 
     def cumulative(self, c: int, k: int) -> list[float]:
         """Cumulative probability of outcome ``k`` under course ``c`` at the end of each period."""
         run, out = 0, []
-        for n in self.counts[c][k]:
+        for n in self.prob[c][k]:
             run += n
-            out.append(run / self.draws if self.draws else math.nan)
+            out.append(fixed_to_float(run, self.draws))
         return out
+
+    def judgment_share(self, c: int, k: int) -> float:
+        """Share of the variance of reaching outcome ``k`` (a yes or no per history) under
+        course ``c`` that the draws' conditional probabilities explain (law of total
+        variance: Var(E[Y | draw]) / Var(Y)); NaN when the outcome is certain or impossible.
+
+        With the conditional estimator a draw's probability is given its judgments and
+        the other chance events of its path, so this is an upper bound of the share of
+        the judgments alone, reached when no other chance event matters."""
+        n = self.draws
+        if n < 2:
+            return math.nan
+        s = Fraction(sum(self.prob[c][k]), 1 << FIXED_BITS)
+        ss = Fraction(self.prob_sq[c][k], 1 << FIXED_BITS)
+        p = s / n
+        total = p * (1 - p)
+        if total <= 0:
+            return math.nan
+        between = (ss - s * s / n) / (n - 1)
+        return float(min(max(between / total, Fraction(0)), Fraction(1)))
 
     def median_time(self, c: int) -> int | None:
         """Median period index of the first outcome, or None when fewer than half reach one."""
-        per_t = [sum(self.counts[c][k][t] for k in range(len(self.outcomes)))
-                 for t in range(self.horizon)]
         run = 0
-        for t, n in enumerate(per_t):
-            run += n
-            if 2 * run >= self.draws and self.draws:
+        for t in range(self.horizon):
+            run += sum(self.prob[c][k][t] for k in range(len(self.outcomes)))
+            if self.draws and 2 * run >= self.draws << FIXED_BITS:
                 return t
         return None
 
@@ -169,7 +209,7 @@ class Summary:
         """Mean recorded value ``r`` over the draws of course ``c`` that reached its outcome."""
         outcome = self.records[r].split(".", 1)[0]
         k = self.outcomes.index(outcome)
-        n = sum(self.counts[c][k])
+        n = Fraction(sum(self.prob[c][k]), 1 << FIXED_BITS)
         return float(to_fraction(self.record_sums[c][r]) / n) if n else math.nan
 
     def trajectory(self, m: int, c: int) -> list[float]:
@@ -180,7 +220,8 @@ class Summary:
         """Paired difference in probability of outcome ``k``, course ``c`` minus baseline,
         with a 95% interval (normal approximation on the paired indicators)."""
         s, ss = self.diff_outcomes[c][k]
-        return _interval(Fraction(s), Fraction(ss), self.draws)
+        unit = 1 << FIXED_BITS
+        return _interval(Fraction(s, unit), Fraction(ss, unit), self.draws)
 
     def metric_difference(self, c: int, m: int) -> tuple[float, float, float]:
         """Paired difference in the mean of metric ``m``, course ``c`` minus baseline, 95%."""

@@ -278,6 +278,10 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
         if e.at is not None and e.at < start:
             at(("events", i, "at"), f"event date {e.at} is before the scenario starts "
                                     f"({s.time.start:%Y-%m})")
+    for i, m in enumerate(s.metrics):
+        if isinstance(m.after, dict):
+            for oc in m.after:
+                ref(("metrics", i, "after", oc), oc, ("outcomes",), "outcome", key=True)
     if s.baseline is not None:
         ref(("baseline",), s.baseline, ("policies",), "policy (course of action)")
     if s.question is not None:

@@ -79,6 +79,9 @@ def expression_sites(s: Scenario) -> Iterator[tuple[PathKey, Any, str]]:
             yield ("outcomes", i, "record", name), x, f"record '{name}' of outcome '{o.id}'"
     for i, m in enumerate(s.metrics):
         yield ("metrics", i, "value"), m.value, f"metric '{m.id}'"
+        if isinstance(m.after, dict):
+            for oc, x in m.after.items():
+                yield ("metrics", i, "after", oc), x, f"value of '{m.id}' after '{oc}'"
 
 
 def _effect_sites(path: PathKey, eff: Effects | None, owner: str) -> Iterator:

@@ -333,10 +333,19 @@ class Outcome(Described):
 
 
 class Metric(Described):
-    """A quantity recorded each period and aggregated over the periods a draw is live."""
+    """A quantity recorded each period and aggregated over the periods to the horizon.
+
+    ``after`` says what it does once an outcome absorbs the draw: ``hold`` (the
+    default) keeps its last value for every remaining period, ``stop`` counts
+    nothing more (a sum or mean covers only the live periods), and a mapping from
+    outcome ids to expressions gives the value per remaining period after that
+    outcome (for ``final``, ``max`` and ``min``: the terminal value); outcomes not
+    named hold.
+    """
 
     value: Expr
     aggregate: Literal["final", "sum", "mean", "max", "min"] = "final"
+    after: Literal["hold", "stop"] | dict[Id, Expr] = "hold"
 
 
 class Scenario(Node):
