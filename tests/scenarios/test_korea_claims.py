@@ -61,10 +61,17 @@ def test_graduated_pressure_beats_reserve_and_reserve_with_pressure_beats_all(re
     p = {c: within_12(results, c) for c in TELEGRAM_COURSES}
     assert p["graduated_pressure"] > p["reserve"] + 0.05
     assert p["reserve_and_pressure"] == max(p.values())
-    assert np.mean(per_draw["graduated_pressure"] > per_draw["reserve"]) >= 0.95
     within = [c for c in TELEGRAM_COURSES if c != "abrupt_escalation"]
     best = np.all([per_draw["reserve_and_pressure"] >= per_draw[c] for c in within], axis=0)
     assert best.mean() >= 0.8
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Engine change of issue 11 (decisions settled at the start instead of 1/N in the first "
+    "month): graduated pressure beats reserve in 0.947 of the draws, not 0.95; the "
+    "scenario is issue 13's to revisit, not to tune here."))
+def test_graduated_pressure_beats_reserve_draw_by_draw(per_draw):
+    assert np.mean(per_draw["graduated_pressure"] > per_draw["reserve"]) >= 0.95
 
 
 @pytest.mark.xfail(strict=True, reason=(
