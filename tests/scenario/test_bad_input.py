@@ -36,6 +36,15 @@ WAIT = "policies: [{id: wait}]\n"
 SRC = "sources: [{id: src, title: A toy telegram, path: source.txt}]\n"
 
 
+#: Three judgments for the dependence cases (lines 5-8).
+J3 = """\
+        judgments:
+          - {id: a, uniform: {low: 0, high: 1}, assumption: x}
+          - {id: b, uniform: {low: 0, high: 1}, assumption: x}
+          - {id: c, uniform: {low: 0, high: 0.5}, assumption: x}
+"""
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -382,6 +391,42 @@ CASES = [
           - {id: h1, weight: a}
           - {id: h2, weight: a, actors: [{id: f, influence: "a + nope"}]}
         """ + WAIT, "under hypothesis 'h2': influence of 'f': unknown name 'nope'", 12, 58),
+    # -- dependent judgments ---------------------------------------------------------------
+    case("a rank correlation outside [-1, 1]", J3 + """\
+        correlations:
+          - judgments: [a, b, c]
+            rank: [[1, 0.5, 0.2], [0.5, 1, 1.3], [0.2, 1.3, 1]]
+            assumption: x
+        """ + WAIT, "a rank correlation lies in [-1, 1], got 1.3", 11, 36),
+    case("a correlation matrix that is not positive semi-definite", J3 + """\
+        correlations:
+          - judgments: [a, b, c]
+            rank: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]
+            assumption: x
+        """ + WAIT, "the rank correlations are not positive semi-definite (smallest "
+                    "eigenvalue -0.8)", 11, 11),
+    case("a correlation matrix of the wrong size", J3 + """\
+        correlations:
+          - {judgments: [a, b, c], rank: [[1, 0.5], [0.5, 1]], assumption: x}
+        """ + WAIT, "the rank matrix must be 3 x 3", 10, 34),
+    case("a correlated judgment that does not exist", J3 + """\
+        correlations:
+          - {judgments: [a, bb], rank: 0.5, assumption: x}
+        """ + WAIT, "unknown judgment 'bb' (did you mean 'b'?)", 10, 21),
+    case("a correlation without grounds", J3 + """\
+        correlations:
+          - {judgments: [a, b], rank: 0.5}
+        """ + WAIT, "needs its grounds: a 'cite' or an 'assumption' (or both)", 10, 5),
+    case("a cyclic order", J3 + """\
+        orders:
+          - {judgments: [a, b, c], assumption: x}
+          - {judgments: [c, a], assumption: x}
+        """ + WAIT, "the orders form a cycle: a >= b >= c >= a", 11, 21),
+    case("an order the ranges contradict", J3 + """\
+        orders:
+          - {judgments: [c, a], assumption: x}
+        """ + WAIT, "'c' is to be at least 'a' in every draw, but 'c' ranges over [0, 0.5] "
+                    "and 'a' over [0, 1]", 10, 21),
     # -- the file and its YAML ------------------------------------------------------------
     case("malformed YAML", "policies: [{id: wait}\n",
          "YAML syntax: expected ',' or ']'", 6, 1),
@@ -522,6 +567,25 @@ def test_every_hypothesis_problem_at_once(tmp_path: Path) -> None:
     assert "unknown judgment 'w' as weight" in found[0][1]
     assert "overrides unknown judgment 'zz'" in found[1][1]
     assert "overrides unknown consideration 'cc'" in found[2][1]
+
+
+def test_dependence_and_contingency_problems_at_once(tmp_path: Path) -> None:
+    text = HEAD + textwrap.dedent(J3 + """\
+        correlations:
+          - {judgments: [a, b], rank: [[1, -1.5], [-1.5, 1]], assumption: x}
+        orders:
+          - {judgments: [a, b], assumption: x}
+          - {judgments: [b, a], assumption: x}
+        policies:
+          - id: firm
+            ladder: [{id: force, when: blockd}]
+        """)
+    found = [(p.location.line, p.location.col, p.message) for p in problems_of(
+        write(tmp_path, text)) if p.location]
+    assert [f[:2] for f in found] == [(10, 36), (13, 21), (16, 32)], found
+    assert "a rank correlation lies in [-1, 1], got -1.5" in found[0][2]
+    assert "the orders form a cycle: a >= b >= a" in found[1][2]
+    assert "when of step 'force': unknown name 'blockd'" in found[2][2]
 
 
 def test_shape_errors_hide_their_consequences(tmp_path: Path) -> None:

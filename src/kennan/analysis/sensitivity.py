@@ -8,6 +8,12 @@ design drawn by SALib and run through the engine as judgment uniforms (see
 screen. Each row carries the judgment's grounds: paragraph and quote, or the
 stated assumption.
 
+Judgments linked by a correlation or an order are one factor: SALib's groups
+swap (Saltelli) or move (Morris) their uniforms together, the engine's copula and
+ordering act inside each draw, and the row of such a factor names its members
+(``"a + b"``) and says ``grouped``; varying one of them alone would ask what the
+scenario has declared impossible.
+
 The engine's events stay random inside each evaluation, so part of the output's
 variance belongs to no judgment: the first-order indices sum to less than one
 by at least that share, and a judgment the outcome does not depend on gets
@@ -17,7 +23,7 @@ indices near zero (within their intervals).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +56,8 @@ class Sensitivity:
     mean: float
     variance: float
     table: pd.DataFrame
+    #: Factors made of several dependent judgments: label -> members.
+    groups: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def target(self) -> str:
@@ -64,6 +72,7 @@ class Sensitivity:
         return {"method": self.method, "scenario": self.scenario, "target": self.target,
                 "course": self.course, "against": self.against, "size": self.size,
                 "evaluations": self.evaluations, "mean": self.mean, "variance": self.variance,
+                "groups": self.groups,
                 "judgments": self.table.astype(object).where(self.table.notna(), None)
                 .to_dict(orient="records")}
 
@@ -78,10 +87,11 @@ def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = 
     order. Costs ``base * (judgments + 2)`` draws of one or two courses."""
     loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                      within=within, judgments=judgments)
-    design = designs.saltelli_design(names, base=base, seed=seed)
+    design = designs.saltelli_design(names, base=base, seed=seed,
+                                     groups=designs.factor_groups(model, names))
     y = _target(designs.run_saltelli(model, design, seed=seed, extract=q.values,
                                      chunk_size=chunk_size, progress=progress))
-    d = len(names)
+    d = len(design.factors)
     if np.ptp(y) == 0.0:
         zeros = np.zeros(d)
         s = {"S1": zeros, "S1_conf": zeros, "ST": zeros, "ST_conf": zeros}
@@ -90,13 +100,14 @@ def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = 
                                   num_resamples=resamples, conf_level=0.95,
                                   seed=_positive_seed(seed))
     frame = pd.DataFrame({
-        "judgment": names,
+        "judgment": design.factors,
         "S1": s["S1"], "S1_low": s["S1"] - s["S1_conf"], "S1_high": s["S1"] + s["S1_conf"],
         "ST": s["ST"], "ST_low": s["ST"] - s["ST_conf"], "ST_high": s["ST"] + s["ST_conf"],
     })
     frame = frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
     return Sensitivity("sobol", loaded.id, q, course, against, base, int(y.size),
-                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded))
+                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded, design),
+                       _groups(design))
 
 
 def morris(scenario: str | LoadedScenario, *, course: str, against: str | None = None,
@@ -111,20 +122,22 @@ def morris(scenario: str | LoadedScenario, *, course: str, against: str | None =
     Costs ``trajectories * (judgments + 1)`` draws."""
     loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                      within=within, judgments=judgments)
-    design = designs.morris_design(names, trajectories=trajectories, levels=levels, seed=seed)
+    design = designs.morris_design(names, trajectories=trajectories, levels=levels, seed=seed,
+                                   groups=designs.factor_groups(model, names))
     y = _target(designs.run_morris(model, design, seed=seed, extract=q.values,
                                    chunk_size=chunk_size, progress=progress))
     s = morris_analyze.analyze(design.problem, design.sample, y, num_resamples=resamples,
                                conf_level=0.95, num_levels=levels, seed=_positive_seed(seed))
     frame = pd.DataFrame({
-        "judgment": names, "mu_star": np.asarray(s["mu_star"], dtype=float),
+        "judgment": design.factors, "mu_star": np.asarray(s["mu_star"], dtype=float),
         "mu_star_low": np.asarray(s["mu_star"]) - np.asarray(s["mu_star_conf"]),
         "mu_star_high": np.asarray(s["mu_star"]) + np.asarray(s["mu_star_conf"]),
         "mu": np.asarray(s["mu"], dtype=float), "sigma": np.asarray(s["sigma"], dtype=float),
     })
     frame = frame.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
     return Sensitivity("morris", loaded.id, q, course, against, trajectories, int(y.size),
-                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded))
+                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded, design),
+                       _groups(design))
 
 
 def _setup(scenario: str | LoadedScenario, course: str, against: str | None, *,
@@ -149,13 +162,36 @@ def _positive_seed(seed: int) -> int:
     return int(np.random.SeedSequence(int(seed)).generate_state(1)[0]) % (2**31 - 2) + 1
 
 
-def _with_grounds(frame: pd.DataFrame, loaded: LoadedScenario) -> pd.DataFrame:
+def _groups(design: designs.SaltelliDesign | designs.MorrisDesign) -> dict[str, list[str]]:
+    if design.groups is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, label in zip(design.names, design.groups, strict=True):
+        if label != name:
+            out.setdefault(label, []).append(name)
+    return out
+
+
+def _with_grounds(frame: pd.DataFrame, loaded: LoadedScenario,
+                  design: designs.SaltelliDesign | designs.MorrisDesign) -> pd.DataFrame:
     infos = judgment_infos(loaded)
+    groups = _groups(design)
     frame = frame.copy()
-    frame["distribution"] = [infos[j].distribution for j in frame["judgment"]]
-    frame["source"] = [infos[j].source for j in frame["judgment"]]
-    frame["paragraph"] = [infos[j].paragraph for j in frame["judgment"]]
-    frame["quote"] = [infos[j].quote for j in frame["judgment"]]
-    frame["assumption"] = [infos[j].assumption for j in frame["judgment"]]
-    frame["grounds"] = [infos[j].grounds for j in frame["judgment"]]
+    # A grouped factor's row: its first member's grounds first, then the others'.
+    members = [groups.get(f, [f]) for f in frame["judgment"]]
+    frame["grouped"] = [len(m) > 1 for m in members]
+    frame["members"] = members
+
+    def joined(attr: str) -> list[object]:
+        out = []
+        for m in members:
+            values = [getattr(infos[j], attr) for j in m]
+            out.append(values[0] if len(m) == 1 else
+                       "; ".join(f"{j}: {v}" for j, v in zip(m, values, strict=True)))
+        return out
+
+    for attr in ("distribution", "grounds"):
+        frame[attr] = joined(attr)
+    for attr in ("source", "paragraph", "quote", "assumption"):
+        frame[attr] = [getattr(infos[m[0]], attr) for m in members]
     return frame

@@ -226,6 +226,10 @@ def _print_sensitivity(result: Any, top: int, seconds: float) -> None:
                      f"{row['mu_star_high']:.3g})", f"{row['mu']:.3g}", f"{row['sigma']:.3g}"]
         table.add_row(str(i), row["judgment"], *cells, row["grounds"])
     out.print(table)
+    for label, members in result.groups.items():
+        out.print(f"[dim]{label}: one factor, grouped, because the scenario declares "
+                  f"{', '.join(members)} dependent (correlated or ordered); they are varied "
+                  "together[/dim]")
 
 
 def _plain(v: Any) -> Any:

@@ -86,8 +86,7 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
     blocks = []
     for h in model.hypotheses:
         sub = h.model
-        judgments = {jid: np.asarray(dist.ppf(uniforms[jid]), dtype=np.float64)
-                     for jid, dist in sub.judgments}
+        judgments = sub.dependence.sample(sub.judgments, uniforms)
         blocks.append(Block(sub, start=start, count=count, streams=streams,
                             judgments=judgments, options=options))
     # Weights cannot be overridden, so every reading has the same ones.

@@ -12,6 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from kennan.compiler import Expression
+from kennan.engine.dependence import Dependence, build_dependence
 from kennan.errors import Location, UsageError
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loading import LoadedScenario, load_scenario
@@ -174,6 +175,8 @@ class Model:
     baseline: str
     #: Competing readings, each compiled as a model of its own; empty when there are none.
     hypotheses: list[HypothesisSpec] = field(default_factory=list)
+    #: How dependent judgments are sampled (correlations and orders); none by default.
+    dependence: Dependence = field(default_factory=Dependence)
 
     @property
     def horizon(self) -> int:
@@ -335,6 +338,7 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
         stocks=stocks, derived=derived, factions=factions, decisions=decisions,
         courses=course_specs, events=events, outcomes=outcomes, metrics=metrics,
         tags=tuple(tags), baseline=baseline, hypotheses=hypotheses,
+        dependence=build_dependence(s),
     )
 
 

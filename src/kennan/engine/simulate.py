@@ -234,8 +234,8 @@ def simulate(
 
         return simulate_hypotheses(model, start=start, count=count, streams=streams,
                                    uniforms=uniforms, options=options)
-    judgments = {jid: np.asarray(dist.ppf(uniforms[jid]), dtype=np.float64)
-                 for jid, dist in model.judgments}
+    # Correlated and ordered judgments draw on their own draw's uniforms only.
+    judgments = model.dependence.sample(model.judgments, uniforms)
     block = Block(model, start=start, count=count, streams=streams, judgments=judgments,
                   options=options)
     for t in range(model.horizon):

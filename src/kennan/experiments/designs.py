@@ -67,9 +67,33 @@ def check_judgments(model: Model, judgments: Sequence[str] | None) -> list[str]:
     return chosen
 
 
-def salib_problem(names: Sequence[str]) -> dict[str, Any]:
-    """A SALib problem over the uniforms of ``names`` (bounds [0, 1] each)."""
-    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+def salib_problem(names: Sequence[str], groups: Sequence[str] | None = None) -> dict[str, Any]:
+    """A SALib problem over the uniforms of ``names`` (bounds [0, 1] each); ``groups`` names
+    the factor of each judgment when some judgments move as one (see :func:`factor_groups`)."""
+    problem: dict[str, Any] = {"num_vars": len(names), "names": list(names),
+                               "bounds": [[0.0, 1.0]] * len(names)}
+    if groups is not None:
+        problem["groups"] = list(groups)
+    return problem
+
+
+def factor_groups(model: Model, names: Sequence[str]) -> list[str] | None:
+    """The factor of each of ``names`` for sensitivity, or None when each is its own.
+
+    Judgments linked by a correlation or an order are not independent inputs: varying one
+    alone is not a question the model can answer, so they form one factor, named by its
+    members joined with ``+`` (``"cost_a + cost_b"``)."""
+    label: dict[str, str] = {}
+    for group in model.dependence.groups:
+        members = [n for n in names if n in group]
+        if len(members) > 1:
+            label.update({m: " + ".join(members) for m in members})
+    return [label.get(n, n) for n in names] if label else None
+
+
+def factors_of(names: Sequence[str], groups: Sequence[str] | None) -> list[str]:
+    """The distinct factors, in the order SALib reports them."""
+    return list(dict.fromkeys(groups if groups is not None else names))
 
 
 def full_uniforms(model: Model, names: Sequence[str], sample: np.ndarray) -> np.ndarray:
@@ -117,11 +141,17 @@ class SaltelliDesign:
     names: list[str]
     base: int
     sample: np.ndarray
+    groups: list[str] | None = None
 
     @property
     def problem(self) -> dict[str, Any]:
         """The SALib problem the design was drawn for."""
-        return salib_problem(self.names)
+        return salib_problem(self.names, self.groups)
+
+    @property
+    def factors(self) -> list[str]:
+        """The factors the indices are for: judgments, or groups of dependent ones."""
+        return factors_of(self.names, self.groups)
 
     @property
     def evaluations(self) -> int:
@@ -129,16 +159,19 @@ class SaltelliDesign:
         return self.sample.shape[0]
 
 
-def saltelli_design(names: Sequence[str], *, base: int, seed: int) -> SaltelliDesign:
-    """A scrambled Sobol' sequence arranged by SALib's Saltelli scheme (first and total order).
+def saltelli_design(names: Sequence[str], *, base: int, seed: int,
+                    groups: Sequence[str] | None = None) -> SaltelliDesign:
+    """A scrambled Sobol' sequence arranged by SALib's Saltelli scheme (first and total order),
+    swapping each of ``groups``' factors as a whole.
 
     ``base`` must be a power of two (the Sobol' sequence's balance properties need it)."""
     if base < 2 or base & (base - 1):
         raise UsageError(f"the number of base samples must be a power of two of at least 2, "
                          f"got {base}")
-    sample = sobol_sampler.sample(salib_problem(names), base, calc_second_order=False,
+    groups = None if groups is None else list(groups)
+    sample = sobol_sampler.sample(salib_problem(names, groups), base, calc_second_order=False,
                                   scramble=True, seed=design_rng(seed, "saltelli"))
-    return SaltelliDesign(list(names), base, sample)
+    return SaltelliDesign(list(names), base, sample, groups)
 
 
 def run_saltelli(model: Model, design: SaltelliDesign, *, seed: int, extract: Extract,
@@ -151,18 +184,19 @@ def run_saltelli(model: Model, design: SaltelliDesign, *, seed: int, extract: Ex
     i (the total-order estimator compares them) while B and AB_i share only
     judgment i (the first-order estimator compares those). The events' own
     randomness then acts as one more input, never switched: it lowers the
-    indices' sum below one by its share of the variance.
+    indices' sum below one by its share of the variance. With groups, i runs over
+    factors and AB_i takes the whole factor's columns from B.
     """
-    d, n = len(design.names), design.base
-    blocks = design.sample.reshape(n, d + 2, d)
+    d, f, n = len(design.names), len(design.factors), design.base
+    blocks = design.sample.reshape(n, f + 2, d)
     out = []
-    for b in range(d + 2):
-        start = n if b == d + 1 else 0
+    for b in range(f + 2):
+        start = n if b == f + 1 else 0
         u = full_uniforms(model, design.names, blocks[:, b, :])
         out.append(run_uniforms(model, u, seed=seed, start=start, chunk_size=chunk_size,
                                 extract=extract, progress=progress))
-    stacked = np.stack(out, axis=-1)  # (..., n, d + 2)
-    return stacked.reshape(*stacked.shape[:-2], n * (d + 2))
+    stacked = np.stack(out, axis=-1)  # (..., n, f + 2)
+    return stacked.reshape(*stacked.shape[:-2], n * (f + 2))
 
 
 @dataclass(frozen=True)
@@ -173,24 +207,32 @@ class MorrisDesign:
     trajectories: int
     levels: int
     sample: np.ndarray
+    groups: list[str] | None = None
 
     @property
     def problem(self) -> dict[str, Any]:
         """The SALib problem the design was drawn for."""
-        return salib_problem(self.names)
+        return salib_problem(self.names, self.groups)
+
+    @property
+    def factors(self) -> list[str]:
+        """The factors the effects are for: judgments, or groups of dependent ones."""
+        return factors_of(self.names, self.groups)
 
 
 def morris_design(names: Sequence[str], *, trajectories: int, levels: int = 4,
-                  seed: int) -> MorrisDesign:
-    """Morris's one-at-a-time trajectories over the judgments' uniforms."""
+                  seed: int, groups: Sequence[str] | None = None) -> MorrisDesign:
+    """Morris's one-at-a-time trajectories over the judgments' uniforms (one factor of
+    ``groups`` at a time)."""
     if trajectories < 2:
         raise UsageError(f"Morris needs at least 2 trajectories, got {trajectories}")
     if levels < 2 or levels % 2:
         raise UsageError(f"Morris needs an even number of levels of at least 2, got {levels}")
     rng = design_rng(seed, "morris")
-    sample = morris_sampler.sample(salib_problem(names), trajectories, num_levels=levels,
-                                   seed=int(rng.integers(1, 2**31 - 1)))
-    return MorrisDesign(list(names), trajectories, levels, sample)
+    groups = None if groups is None else list(groups)
+    sample = morris_sampler.sample(salib_problem(names, groups), trajectories,
+                                   num_levels=levels, seed=int(rng.integers(1, 2**31 - 1)))
+    return MorrisDesign(list(names), trajectories, levels, sample, groups)
 
 
 def run_morris(model: Model, design: MorrisDesign, *, seed: int, extract: Extract,
@@ -203,16 +245,17 @@ def run_morris(model: Model, design: MorrisDesign, *, seed: int, extract: Extrac
     mapped to the centres of ``levels`` equal bins, ``(k + 0.5) / levels``, which
     keeps the inverse CDF of an unbounded judgment finite.
     """
-    d, r, lv = len(design.names), design.trajectories, design.levels
+    d, f = len(design.names), len(design.factors)
+    r, lv = design.trajectories, design.levels
     grid = (np.rint(design.sample * (lv - 1)) + 0.5) / lv
-    blocks = grid.reshape(r, d + 1, d)
+    blocks = grid.reshape(r, f + 1, d)
     out = []
-    for p in range(d + 1):
+    for p in range(f + 1):
         u = full_uniforms(model, design.names, blocks[:, p, :])
         out.append(run_uniforms(model, u, seed=seed, start=0, chunk_size=chunk_size,
                                 extract=extract, progress=progress))
-    stacked = np.stack(out, axis=-1)  # (..., r, d + 1)
-    return stacked.reshape(*stacked.shape[:-2], r * (d + 1))
+    stacked = np.stack(out, axis=-1)  # (..., r, f + 1)
+    return stacked.reshape(*stacked.shape[:-2], r * (f + 1))
 
 
 def latin_hypercube(names: Sequence[str], *, count: int, seed: int) -> np.ndarray:

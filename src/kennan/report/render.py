@@ -192,17 +192,18 @@ def _sobol(a: Analysis, infos: dict[str, Any]) -> dict[str, Any] | None:
     rows = [figures.BarRow(j, [
         figures.Bar("first order", s1, lo1, hi1, figures.PALETTE[0]),
         figures.Bar("total order", st, lo, hi, figures.PALETTE[1])],
-        key=j, note=infos[j].grounds)
-        for j, s1, lo1, hi1, st, lo, hi in zip(top["judgment"], top["S1"], top["S1_low"],
-                                               top["S1_high"], top["ST"], top["ST_low"],
-                                               top["ST_high"], strict=True)]
+        key=j, note=g)
+        for j, g, s1, lo1, hi1, st, lo, hi in zip(
+            top["judgment"], top["grounds"], top["S1"], top["S1_low"], top["S1_high"],
+            top["ST"], top["ST_low"], top["ST_high"], strict=True)]
     fig = figures.bar_rows(rows, title=f"Sobol' indices, top {len(rows)} judgments",
                            x_label="share of variance", width=860, label_width=220)
     return {
         "target": a.sobol.target, "base": a.sobol.size, "evaluations": a.sobol.evaluations,
         "unexplained": max(0.0, 1.0 - float(t["S1"].clip(lower=0).sum())),
         "figure": Markup(fig.svg),
-        "rows": [{**rec, "info": infos[rec["judgment"]],
+        # A grouped factor (dependent judgments) shows each member's grounds.
+        "rows": [{**rec, "info": infos[rec["members"][0]], "infos": infos,
                   "evpi": _value(a, evpi.get(rec["judgment"]))}
                  for rec in t.to_dict(orient="records")],
     }

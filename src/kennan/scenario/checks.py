@@ -26,6 +26,7 @@ from kennan.scenario.compiling import (
     derived_order,
     expression_sites,
 )
+from kennan.scenario.dependence import check_dependencies
 from kennan.scenario.hypotheses import Variant, check_hypotheses
 from kennan.scenario.schema import Effects, Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument
@@ -67,6 +68,7 @@ def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     _check_references(s, ids, at)
     _check_decisions(s, at)
     out.distributions = _check_judgments(s, at)
+    check_dependencies(s, out.distributions, at)
     out.documents = _check_citations(loaded, at)
     out.namespace = namespace_of(s)
     compile_all(s, doc, out, problems)
@@ -386,31 +388,34 @@ def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
                f"path is relative to the scenario file's folder): {exc.problems[0].message}",
                text=True)
     known = {src.id for src in s.sources}
-    for i, j in enumerate(s.judgments):
-        if j.cite is None:
+    cited = [(("judgments", i, "cite"), f"judgment '{j.id}'", j.cite)
+             for i, j in enumerate(s.judgments)]
+    cited += [((kind, i, "cite"), f"{kind}[{i}]", d.cite)
+              for kind in ("correlations", "orders") for i, d in enumerate(getattr(s, kind))]
+    for base, who, cite in cited:
+        if cite is None:
             continue
-        base = ("judgments", i, "cite")
-        if j.cite.source not in known:
+        if cite.source not in known:
             listed = f"; sources: {', '.join(sorted(known))}" if known else \
                 "; the scenario lists no sources"
-            at((*base, "source"), f"judgment '{j.id}' cites unknown source "
-                                  f"'{j.cite.source}'{_hint(j.cite.source, known)}{listed}")
+            at((*base, "source"), f"{who} cites unknown source "
+                                  f"'{cite.source}'{_hint(cite.source, known)}{listed}")
             continue
-        doc = docs.get(j.cite.source)
+        doc = docs.get(cite.source)
         if doc is None:
             continue
         count = len(doc.paragraphs)
-        if not 1 <= j.cite.paragraph <= count:
-            at((*base, "paragraph"), f"judgment '{j.id}' cites paragraph {j.cite.paragraph} "
-                                     f"of '{j.cite.source}', which has {count} paragraphs")
+        if not 1 <= cite.paragraph <= count:
+            at((*base, "paragraph"), f"{who} cites paragraph {cite.paragraph} "
+                                     f"of '{cite.source}', which has {count} paragraphs")
             continue
         # As written or with its telegraphese expanded ("Immediate situation" for
         # "Immed sitn"), whitespace, typographic quotes and dashes aside.
-        if not doc.paragraphs[j.cite.paragraph - 1].contains(j.cite.quote):
-            elsewhere = [p.n for p in doc.paragraphs if p.contains(j.cite.quote)]
+        if not doc.paragraphs[cite.paragraph - 1].contains(cite.quote):
+            elsewhere = [p.n for p in doc.paragraphs if p.contains(cite.quote)]
             hint = f"; it occurs in paragraph {elsewhere[0]}" if elsewhere else ""
-            at((*base, "quote"), f"judgment '{j.id}': quote not found in paragraph "
-                                 f"{j.cite.paragraph} of '{j.cite.source}'{hint}", text=True)
+            at((*base, "quote"), f"{who}: quote not found in paragraph "
+                                 f"{cite.paragraph} of '{cite.source}'{hint}", text=True)
     return docs
 
 

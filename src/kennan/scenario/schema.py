@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kennan.scenario.judgments import Judgment
+from kennan.scenario.judgments import Citation, Judgment
 
 #: An expression: a number, a boolean or a string in the expression language.
 Expr = str | float | bool
@@ -348,6 +348,34 @@ class Metric(Described):
     after: Literal["hold", "stop"] | dict[Id, Expr] = "hold"
 
 
+class Dependency(Node):
+    """Grounds shared by correlations and orders: like a judgment's, a citation, an
+    assumption, or both (at least one)."""
+
+    judgments: list[Id] = Field(min_length=2)
+    cite: Citation | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _grounds(self) -> Dependency:
+        if self.cite is None and (self.assumption is None or not self.assumption.strip()):
+            raise ValueError("needs its grounds: a 'cite' or an 'assumption' (or both)")
+        return self
+
+
+class Correlation(Dependency):
+    """Judgments whose draws move together: ``rank`` is the Spearman rank correlation of
+    every pair (a number) or a matrix whose rows and columns follow ``judgments``.
+    Sampled by a Gaussian copula (see :mod:`kennan.engine.dependence`)."""
+
+    rank: float | list[list[float]]
+
+
+class Order(Dependency):
+    """Judgments in decreasing order: in every draw each is at least the next."""
+
+
 class Scenario(Node):
     """A whole scenario file."""
 
@@ -372,6 +400,8 @@ class Scenario(Node):
     replay: Replay | None = None
     question: Question | None = None
     hypotheses: list[Hypothesis] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default_factory=list)
+    orders: list[Order] = Field(default_factory=list)
 
 
 class Question(Node):
