@@ -132,10 +132,11 @@ def discover_design(scenario: str | LoadedScenario, *, better: str, than: str,
     s = designs.run_uniforms(model, full, seed=seed, extract=q.scores, chunk_size=chunk_size,
                              progress=progress)
     means = s.reshape(2, points, replicates).mean(axis=2)
-    dists = dict(model.judgments)
     clipped = full[::replicates]
-    order = [jid for jid, _ in model.judgments]
-    x = np.column_stack([dists[n].ppf(clipped[:, order.index(n)]) for n in names])
+    # The values the engine drew from these uniforms (correlations and orders included).
+    values = model.dependence.sample(model.judgments, {jid: clipped[:, k] for k, (jid, _)
+                                                       in enumerate(model.judgments)})
+    x = np.column_stack([values[n] for n in names])
     index = factor_values(model, clipped)
     if index is not None and HYPOTHESIS_FACTOR in names:
         # The factor's value is the index of the hypothesis followed, not its uniform.

@@ -200,6 +200,7 @@ def _sobol(a: Analysis, infos: dict[str, Any]) -> dict[str, Any] | None:
                            x_label="share of variance", width=860, label_width=220)
     return {
         "target": a.sobol.target, "base": a.sobol.size, "evaluations": a.sobol.evaluations,
+        "groups": a.sobol.groups,
         "unexplained": max(0.0, 1.0 - float(t["S1"].clip(lower=0).sum())),
         "figure": Markup(fig.svg),
         # A grouped factor (dependent judgments) shows each member's grounds.
