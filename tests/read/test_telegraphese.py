@@ -88,8 +88,9 @@ def test_expansion_rules(text: str, expanded: str) -> None:
 
 
 def test_single_letters_and_unknown_words_stay() -> None:
-    text = "Item C of para 3; General S agreed."
+    text = "Item C of section 3; General S agreed."
     assert expand(text).text == text
+    assert expand("Item C of para 3").text == "Item C of paragraph 3"
 
 
 def test_volume_terms_come_before_the_frus_lists() -> None:
@@ -165,7 +166,7 @@ def test_text_without_abbreviations_is_unchanged(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expanded"), [
-    ("in Dec 1950 Tib appealed UN", "in Dec 1950 Tibet appealed United Nations"),
+    ("in Dec 1950 Tib appealed UN", "in December 1950 Tibet appealed United Nations"),
     ("probable Tib will wish", "probable Tibet will wish"),
     ("Tib del at Peiping", "Tibetan delegation at Peiping"),
     ("Kor affairs", "Korean affairs"), ("Kor is", "Korea is"),

@@ -164,6 +164,9 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
     #: Abbreviations the source itself defines (a FRUS volume's list of terms), if any.
     terms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The forms the body marks as glossed by the volume's list ("GDR", "FedRep") and the
+    #: list's expansion of each; empty outside TEI.
+    glossed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def paragraph(self, n: int) -> Paragraph:
         """Paragraph ``n`` (1-based).

@@ -49,7 +49,7 @@ from kennan.read.teinodes import (
     plain_note,
     start_page,
     tidy,
-    volume_terms,
+    term_entries,
 )
 
 _FRONT_LISTS = {"subject", "participants", "to", "from", "distribution"}
@@ -78,8 +78,7 @@ def parse_tei(data: bytes, path: Path, *, document: str | None = None,
     if root is None:
         raise ReadError("malformed XML: no root element", where)
     div = _pick(root, document, where)
-    terms = MappingProxyType(volume_terms(root))
-    return _DivReader(div, path, terms).read()
+    return _DivReader(div, path, term_entries(root)).read()
 
 
 def _pick(root: etree._Element, wanted: str | None, where: Location) -> etree._Element:
@@ -118,10 +117,17 @@ def _pick(root: etree._Element, wanted: str | None, where: Location) -> etree._E
 class _DivReader:
     """Reads one document div in document order, tracking pages and footnotes."""
 
-    def __init__(self, div: etree._Element, path: Path, terms: MappingProxyType) -> None:
+    def __init__(self, div: etree._Element, path: Path,
+                 entries: dict[str, tuple[str, str]]) -> None:
         self.div = div
         self.path = path
-        self.terms = terms
+        self.entries = entries
+        self.terms: dict[str, str] = {}
+        for label, expansion in entries.values():
+            for form in (f.strip() for f in label.split(",")):
+                if form:
+                    self.terms.setdefault(form, expansion)
+        self.glossed: dict[str, str] = {}  # a body's glossed form -> the volume's expansion
         self.page = start_page(div)
         self.paragraphs: list[Paragraph] = []
         self.footnotes: list[Footnote] = []
@@ -154,7 +160,8 @@ class _DivReader:
             format="tei",
             id=element_id(self.div) if local(self.div) == "div" else None,
             footnotes=tuple(self.footnotes),
-            terms=self.terms,
+            terms=MappingProxyType(self.terms),
+            glossed=MappingProxyType(self.glossed),
             **self.meta,  # type: ignore[arg-type]
         )
         return metadata.complete(doc, self.front)
@@ -308,6 +315,15 @@ class _DivReader:
 
     # -- text ----------------------------------------------------------------------
 
+    def _gloss(self, el: etree._Element) -> None:
+        """Record a body's ``<gloss target="#t_X">FORM</gloss>``: FORM is glossed by the
+        volume's term t_X (the text may differ from the term's label: "FedRep" for
+        "Fed Rep", "Mytel" for "mytel")."""
+        target = (el.get("target") or "").lstrip("#")
+        form = normalise_space(plain(el))
+        if form:  # "" for a gloss whose term the file does not hold
+            self.glossed.setdefault(form, self.entries.get(target, ("", ""))[1])
+
     def _page_break(self, pb: etree._Element) -> None:
         n = page_number(pb)
         if n is not None:
@@ -348,6 +364,9 @@ class _DivReader:
                     self._skip(c)
                 elif name == "lb":
                     out.append(" ")
+                elif name == "gloss" and paragraph > 0:
+                    self._gloss(c)
+                    walk(c)
                 elif name in _BLOCK_IN_TEXT:  # a list inside a paragraph: keep words apart
                     out.append(" ")
                     walk(c)

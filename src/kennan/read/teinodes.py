@@ -33,8 +33,20 @@ def element_id(el: etree._Element) -> str | None:
 
 
 def volume_terms(root: etree._Element) -> dict[str, str]:
-    """The volume's list of abbreviations, when the file holds it: term id -> expansion."""
+    """The volume's list of abbreviations, when the file holds it: term -> expansion.
+
+    A term label naming several forms ("PBS, PBSUCCESS") gives a row for each."""
     out: dict[str, str] = {}
+    for label, expansion in term_entries(root).values():
+        for form in (f.strip() for f in label.split(",")):
+            if form:
+                out.setdefault(form, expansion)
+    return out
+
+
+def term_entries(root: etree._Element) -> dict[str, tuple[str, str]]:
+    """The volume's list of abbreviations by term id: ``t_GDR1`` -> (label, expansion)."""
+    out: dict[str, tuple[str, str]] = {}
     for term in root.iter():
         if local(term) != "term" or not term.get(XML_ID):
             continue
@@ -45,7 +57,7 @@ def volume_terms(root: etree._Element) -> dict[str, str]:
         label = normalise_space(plain(term))
         expansion = whole[len(label):].lstrip(" ,:").strip() if whole.startswith(label) else ""
         if expansion:
-            out[label] = expansion
+            out[term.get(XML_ID) or ""] = (label, expansion)
     return out
 
 

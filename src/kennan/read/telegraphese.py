@@ -141,13 +141,21 @@ class Lexicon:
 Row = tuple[str, str, str | None, str | None]
 
 
-def default_rows(terms: Mapping[str, str] | None = None) -> list[Row]:
-    """The shipped rows: telegraphese.tsv, then ``terms`` (a source's own list), then the
-    FRUS lists."""
-    rows: list[Row] = [
+def default_rows(terms: Mapping[str, str] | None = None,
+                 first: Mapping[str, str] | None = None) -> list[Row]:
+    """The shipped rows: ``first`` (what a document itself glosses), telegraphese.tsv, the
+    telegram series designators of series.tsv, then ``terms`` (a source's own list), then
+    the FRUS lists."""
+    rows: list[Row] = [(k, v, None, None) for k, v in (first or {}).items() if v]
+    rows += [
         (r["token"], r["expansion"], r.get("plural") or None, r.get("context") or None)
         for r in lexicon_files.read_table("telegraphese.tsv")
     ]
+    # "Legtel 589", "Deptels 471 and 472": the designators that name a kind of telegram
+    # (series indicators such as "Secto" or "Kentel" are names and stay as written).
+    rows += [(r["designator"], r["meaning"], None, None)
+             for r in lexicon_files.read_table("series.tsv")
+             if not r["meaning"].startswith("series")]
     rows += [(k, v, None, None) for k, v in (terms or {}).items()]
     rows += [(r["abbreviation"], r["expansion"], None, None)
              for r in lexicon_files.read_table("frus_abbreviations.tsv")]
@@ -160,21 +168,37 @@ def default_lexicon() -> Lexicon:
     return Lexicon(default_rows())
 
 
-def lexicon_with(terms: Mapping[str, str] | None) -> Lexicon:
-    """The shipped lexicon, with a source's own list of terms before the FRUS lists."""
-    return Lexicon(default_rows(terms)) if terms else default_lexicon()
+def lexicon_with(terms: Mapping[str, str] | None,
+                 first: Mapping[str, str] | None = None) -> Lexicon:
+    """The shipped lexicon, with a source's own list of terms before the FRUS lists and
+    the forms a document glosses (``first``) before everything."""
+    return Lexicon(default_rows(terms, first)) if terms or first else default_lexicon()
 
 
-def expand(text: str, *, lexicon: Lexicon | None = None) -> Expansion:
-    """Expand the telegraphese in ``text``; see the module docstring for the rules."""
+def expand(text: str, *, lexicon: Lexicon | None = None,
+           once: Mapping[str, str] | None = None, seen: set[str] | None = None) -> Expansion:
+    """Expand the telegraphese in ``text``; see the module docstring for the rules.
+
+    ``once`` maps acronyms to expand only at their first occurrence, as "expansion
+    (ACRONYM)", and to leave as written afterwards; ``seen`` holds those already shown
+    (updated in place, so that a document's paragraphs can share it).
+    """
     lex = lexicon or default_lexicon()
+    once = once or {}
+    seen = set() if seen is None else seen
     out: list[str] = []
     spans: list[Span] = []
     pos = 0
     length = 0
     for m in lex.pattern.finditer(text):
         token = m.group(0)
-        replacement = _expansion_of(lex, token, text, m.start(), m.end())
+        if token in once:
+            if token in seen:
+                continue
+            seen.add(token)
+            replacement: str | None = f"{once[token]} ({token})"
+        else:
+            replacement = _expansion_of(lex, token, text, m.start(), m.end())
         if replacement is None or replacement == token:
             continue
         gap = text[pos:m.start()]
