@@ -14,7 +14,7 @@ from .conftest import FIXTURES, telegram_208_path
 from .test_estimative import JUDGMENTS_208
 
 JSON_KEYS = ["id", "number", "series", "from", "to", "place", "date", "classification",
-             "precedence", "references", "footnotes", "paragraphs", "judgments"]
+             "precedence", "references", "footnotes", "paragraphs", "unexpanded", "judgments"]
 
 
 @pytest.fixture

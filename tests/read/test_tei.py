@@ -193,7 +193,9 @@ def test_a_volume_list_of_terms_feeds_the_expansion(tmp_path: Path) -> None:
     assert d.terms["XQZ"] == "a test office"
     assert d.terms["ACFL"] == "All-China Federation of Labor"
     (para,) = inventory(d, [])["paragraphs"]
-    assert para["expanded"] == "All-China Federation of Labor and a test office met; would report."
+    # The volume's acronyms are shown once, with the acronym.
+    assert para["expanded"] == ("All-China Federation of Labor (ACFL) and a test office (XQZ) "
+                                "met; would report.")
 
 
 _paragraph_text = st.text(alphabet="abc de.,;—“”", min_size=1, max_size=60).filter(str.strip)

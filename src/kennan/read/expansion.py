@@ -10,7 +10,10 @@ A FRUS TEI volume marks the abbreviations it glosses (``<gloss target="#t_GDR1">
 - a glossed contraction ("FedRep", "Mytel", "Chinat") is expanded everywhere, from the
   volume's own list, before the shipped lexicon;
 - the volume's list of terms is used for its other abbreviations, after the shipped
-  telegraphese.
+  telegraphese;
+- an acronym no list knows but the document spells out itself ("SA" in a telegram to the
+  "Legation in Saudi Arabia": the initials of capitalised words of its heading or text)
+  is shown once in the same way.
 
 :func:`unexpanded` lists the tokens that look like abbreviations but were not expanded
 (capitals the lexicons do not know, glosses whose term the file does not hold, words
@@ -40,10 +43,35 @@ def _is_acronym(form: str) -> bool:
 
 
 def once_forms(doc: Document) -> dict[str, str]:
-    """Acronyms of ``doc`` to expand once: those it glosses, and the capitals of its
-    volume's list of terms."""
-    out = {k: v for k, v in doc.terms.items() if _is_acronym(k)}
+    """Acronyms of ``doc`` to expand once: those it spells out itself, the capitals of its
+    volume's list of terms, and those it glosses (later entries win)."""
+    out = _spelled_out(doc)
+    out.update({k: v for k, v in doc.terms.items() if _is_acronym(k)})
     out.update({k: v for k, v in doc.glossed.items() if _is_acronym(k) and v})
+    return out
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[A-Z][a-z]+){1,3}")
+_SMALL = frozenset({"of", "the", "and"})
+
+
+def _spelled_out(doc: Document) -> dict[str, str]:
+    """Acronyms of two to four capitals that no lexicon knows, each with the first run of
+    capitalised words in ``doc`` (heading first) whose initials spell it."""
+    lex = document_lexicon(doc)
+    texts = [doc.heading or "", *(p.text for p in doc.paragraphs)]
+    wanted = {m.group(0) for t in texts[1:] for m in re.finditer(r"\b[A-Z]{2,4}\b", t)}
+    wanted = {w for w in wanted if w not in _KEEP and not _ROMAN.match(w) and not lex.rules(w)
+              and w not in doc.glossed}
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in _NAME.finditer(text):
+            words = [w for w in m.group(0).split() if w not in _SMALL]
+            for size in range(2, min(4, len(words)) + 1):
+                for i in range(len(words) - size + 1):
+                    initials = "".join(w[0] for w in words[i:i + size])
+                    if initials in wanted and initials not in out:
+                        out[initials] = " ".join(words[i:i + size])
     return out
 
 

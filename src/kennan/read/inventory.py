@@ -5,11 +5,13 @@ The JSON layout is stable for scripts (fields the document lacks are null)::
     {"id", "number", "series", "from", "to", "place", "date", "classification",
      "precedence", "references": [{"series", "number", "date"}],
      "footnotes": [{"n", "text"}], "paragraphs": [{"n", "text", "expanded", "pages"}],
+     "unexpanded": [..],
      "judgments": [{"paragraph", "sentence", "phrase", "low", "high", "actors", "actor",
                     "condition"}]}
 
-``date`` is ISO 8601 as far as known; a footnote's ``n`` is a number when the marker
-is one (a string otherwise); ``low``/``high`` bound the probability the phrase stands
+``unexpanded`` lists the tokens that look like abbreviations but were not expanded
+(most frequent first). ``date`` is ISO 8601 as far as known; a footnote's ``n`` is a
+number when the marker is one (a string otherwise); ``low``/``high`` bound the probability the phrase stands
 for under the chosen vocabulary (null when the vocabulary lacks the phrase); ``actor``
 is the actor the judgment is about and ``condition`` the "if ..." it depends on (null
 when none).
@@ -22,7 +24,7 @@ from typing import Any
 
 from kennan.read.document import Document
 from kennan.read.estimative import EstimativeSentence
-from kennan.read.telegraphese import expand, lexicon_with
+from kennan.read.expansion import expand_document, unexpanded
 
 #: phrase -> (low, high) probability, or None when the vocabulary lacks the phrase.
 Ranges = Callable[[str], "tuple[float, float] | None"]
@@ -35,7 +37,7 @@ def inventory(
     ranges: Ranges | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready inventory of ``doc`` (layout in the module docstring)."""
-    lex = lexicon_with(doc.terms)
+    expansions = expand_document(doc)
     out: dict[str, Any] = {
         "id": doc.id,
         "number": doc.number,
@@ -50,8 +52,9 @@ def inventory(
                        for r in doc.references],
         "footnotes": [{"n": int(f.n) if f.n.isdigit() else f.n, "text": f.text}
                       for f in doc.footnotes],
-        "paragraphs": [{"n": p.n, "text": p.text, "expanded": expand(p.text, lexicon=lex).text,
-                        "pages": list(p.pages)} for p in doc.paragraphs],
+        "paragraphs": [{"n": p.n, "text": p.text, "expanded": e.text, "pages": list(p.pages)}
+                       for p, e in zip(doc.paragraphs, expansions, strict=True)],
+        "unexpanded": unexpanded(doc, expansions),
         "judgments": [],
     }
     for j in judgments:
@@ -92,6 +95,9 @@ def render_text(data: dict[str, Any], *, expanded: bool = False) -> str:
         lines.append("Footnotes:")
         for f in data["footnotes"]:
             lines.append(f"  {f['n']}. {f['text'] or '(text not in the source)'}")
+        lines.append("")
+    if data.get("unexpanded"):
+        lines.append("Not expanded: " + ", ".join(data["unexpanded"]))
         lines.append("")
     lines.append(f"Judgments: {len(data['judgments'])}")
     for j in data["judgments"]:

@@ -48,8 +48,8 @@ from kennan.read.teinodes import (
     plain,
     plain_note,
     start_page,
-    tidy,
     term_entries,
+    tidy,
 )
 
 _FRONT_LISTS = {"subject", "participants", "to", "from", "distribution"}

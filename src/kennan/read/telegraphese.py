@@ -159,7 +159,11 @@ def default_rows(terms: Mapping[str, str] | None = None,
     rows += [(k, v, None, None) for k, v in (terms or {}).items()]
     rows += [(r["abbreviation"], r["expansion"], None, None)
              for r in lexicon_files.read_table("frus_abbreviations.tsv")]
-    return rows
+    # A series indicator ("Polto", "Delga") names a channel, not a word: it stays.
+    return [(t, "-" if _SERIES.match(e) else e, pl, c) for t, e, pl, c in rows]
+
+
+_SERIES = re.compile(r"^series (?:indicator|designator)\b", re.IGNORECASE)
 
 
 @functools.cache
