@@ -11,10 +11,10 @@ The JSON layout is stable for scripts (fields the document lacks are null)::
 
 ``unexpanded`` lists the tokens that look like abbreviations but were not expanded
 (most frequent first). ``date`` is ISO 8601 as far as known; a footnote's ``n`` is a
-number when the marker is one (a string otherwise); ``low``/``high`` bound the probability the phrase stands
-for under the chosen vocabulary (null when the vocabulary lacks the phrase); ``actor``
-is the actor the judgment is about and ``condition`` the "if ..." it depends on (null
-when none).
+number when the marker is one (a string otherwise); ``low``/``high`` bound the
+probability the phrase stands for under the chosen vocabulary (null when the vocabulary
+lacks the phrase); ``actor`` is the actor the judgment is about and ``condition`` the
+"if ..." it depends on (null when none).
 """
 
 from __future__ import annotations
