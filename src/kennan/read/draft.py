@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from kennan.read.actors import Gazetteer, default_gazetteer
 from kennan.read.document import MIN_QUOTE_WORDS, Document, quote_words
 from kennan.read.estimative import EstimativeSentence
+from kennan.read.period import courses_of_action, name_on, offices_on, sender_government
 
 #: Quotes longer than this are cut to the clause around the phrase.
 MAX_QUOTE = 200
@@ -58,13 +59,35 @@ def draft_scenario(
         lines.append("# The document gives no date: set the month the scenario starts.")
     lines.append(f"time: {{start: {_q(month)}, period: month, horizon: 12}}")
     actor_ids = actors_in(doc, judgments, gaz)
+    # Names and offices as of the document's date, else of the month the draft starts.
+    on = doc.date or (f"{month}-01" if known else None)
+    own = sender_government(doc, gaz)
+    courses = courses_of_action(doc) if own else []
+    if courses and own not in actor_ids:
+        actor_ids.append(own)  # the telegram weighs its own government's courses
+    rename = {a: _period_id(a, on) for a in actor_ids}
     if actor_ids:
         lines.append("actors:")
         for actor_id in actor_ids:
             actor = gaz.get(actor_id)
             # A faction needs its state and influence: the author adds it by hand.
-            if actor is not None and actor.kind != "faction":
-                lines.append(f"  - {{id: {actor.id}, kind: {actor.kind}, name: {_q(actor.name)}}}")
+            if actor is None or actor.kind == "faction":
+                continue
+            named = name_on(actor_id, on)
+            name = named.name if named else actor.name
+            notes = []
+            if named and (named.id != actor_id or named.name != actor.name):
+                notes.append(f"so named on {on[:10]}: {named.source}")
+            offices = offices_on(actor_id, on)
+            if offices:
+                notes.append(f"on {on[:10]}: " + "; ".join(offices))
+            if actor_id == own and courses:
+                n, words = courses[0]
+                notes.append(f"the sender's own government: the document weighs its courses "
+                             f"of action (paragraph {n}: \"{words}\")")
+            note = f", note: {_q('; '.join(notes))}" if notes else ""
+            lines.append(f"  - {{id: {rename[actor_id]}, kind: {actor.kind}, "
+                         f"name: {_q(name)}{note}}}")
     else:
         lines.append("actors: []")
     lines.append("judgments:" if judgments else "judgments: []")
@@ -80,7 +103,8 @@ def draft_scenario(
             f"    cite: {{source: doc, paragraph: {j.paragraph}, quote: {_q(quote)}}}",
         ]
         if j.actors:
-            lines.append(f"    note: {_q('mentions ' + ', '.join(j.actors))}")
+            mentions = ", ".join(_period_id(a, on) for a in j.actors)
+            lines.append(f"    note: {_q('mentions ' + mentions)}")
     lines += [
         "policies:",
         "  - {id: placeholder, name: \"Placeholder: no action (replace with courses of action)\","
@@ -124,6 +148,11 @@ def actors_in(doc: Document, judgments: Sequence[EstimativeSentence],
         for actor in j.actors:
             seen.setdefault(actor)
     return list(seen)
+
+
+def _period_id(actor_id: str, date: str | None) -> str:
+    named = name_on(actor_id, date)
+    return named.id if named else actor_id
 
 
 def _start_month(doc: Document, start: str | None, today: _dt.date) -> tuple[str, bool]:
