@@ -4,9 +4,10 @@ Starts ``kennan explore`` on a scenario (korea-1952 by default) pinned to one CP
 opens the page in Debian's headless Chromium (Selenium through /usr/bin/chromedriver:
 nothing is downloaded), pins one judgment, then changes its value 20 times. For each
 change it records the server's time (validate the edited scenario, run every course,
-render the results) and the browser's time from the change event to the new figures
-painted (two animation frames after the swap). Side by side, a bare run of the same
-scenario in this process on the same core gives the engine's share.
+render the results; the run's own share too) and the browser's time from the change
+event to the new figures painted (two animation frames after the swap). A bare run of
+the same scenario in this process on the same core follows, for comparison. On a
+machine shared with other work, read the ratios: absolute times move with the load.
 
     python bench/explore.py                       # korea-1952, 10^4 draws, 20 changes
     python bench/explore.py --draws 100000 --changes 10 --judgment sharpness --core 1
@@ -122,13 +123,15 @@ def main() -> None:
             low, high = (float(driver.find_element("css selector", f"{row} input.pin-range")
                                .get_attribute(k)) for k in ("min", "max"))
             values = np.linspace(low + 0.1 * (high - low), high - 0.1 * (high - low), a.changes)
-            server, shown = [], []
+            server, shown, engine_part, rest = [], [], [], []
             for i, v in enumerate(values):
                 change(driver, f"{row} input.pin-value", f"{v:.6g}")
                 wait(driver, f"return window.kennanExplore.renders === {i + 2}")
                 last = driver.execute_script("return window.kennanExplore.last")
                 server.append(last["server"])
                 shown.append(last["browser"])
+                engine_part.append(last["timings"]["run"])
+                rest.append(last["timings"]["validate"] + last["timings"]["view"])
             errors = driver.execute_script("return window.kennanExplore.errors")
         finally:
             driver.quit()
@@ -139,9 +142,12 @@ def main() -> None:
           f"{a.judgment}, server on core {a.core} ({errors} refused)")
     print(summary("server (validate, run, render)", server))
     print(summary("change to painted figure (Chromium)", shown))
-    print(summary("bare run of every course", engine))
-    page, srv, bare = (statistics.median(x) for x in (shown, server, engine))
-    print(f"ratios (medians): page / server {page / srv:.2f}, server / bare run {srv / bare:.2f}; "
+    print(summary("  of which: the run of every course", engine_part))
+    print(summary("  of which: validate edit + results", rest))
+    print(summary("bare run afterwards, same core", engine))
+    page, srv, run_part = (statistics.median(x) for x in (shown, server, engine_part))
+    print(f"ratios (medians): page / server {page / srv:.2f}, server / its run "
+          f"{srv / run_part:.2f}, its run / bare run {run_part / statistics.median(engine):.2f}; "
           f"budget 1.5 s: p95 to the page is {float(np.percentile(shown, 95)) / 1.5:.0%} of it")
 
 

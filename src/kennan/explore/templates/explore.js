@@ -98,7 +98,8 @@
         requestAnimationFrame(function () { requestAnimationFrame(function () {
           var shown = performance.now() - started;
           probe.renders += 1;
-          probe.last = { server: server, browser: shown / 1000, version: version };
+          probe.last = { server: server, browser: shown / 1000, version: version,
+                         timings: res.body.timings };
           if (!inFlight && !pending) {
             busy(false, "ran " + res.body.draws.toLocaleString("en") + " draws: " +
                  server.toFixed(2) + " s on the server, " + (shown / 1000).toFixed(2) + " s to the page");
