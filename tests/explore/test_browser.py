@@ -78,6 +78,14 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     row = browser.find_element(By.ID, "j-balance")
     assert "balance is probably close" in row.text
     assert row.find_elements(By.CSS_SELECTOR, "details.paragraph mark")
+    found = browser.execute_script(
+        "var f = document.getElementById('filter'); f.value = 'SURELY seen';"
+        "f.dispatchEvent(new Event('input')); return Array.prototype.filter.call("
+        "document.querySelectorAll('.judgment'), function (e) { return !e.hidden; })"
+        ".map(function (e) { return e.getAttribute('data-judgment'); });")
+    assert found == ["vindication"]
+    browser.execute_script("var f = document.getElementById('filter'); f.value = '';"
+                           "f.dispatchEvent(new Event('input'));")
 
     Select(row.find_element(By.CSS_SELECTOR, "select.mode")).select_by_value("set")
     _wait(browser, "return window.kennanExplore.renders === 1")

@@ -154,3 +154,15 @@ def test_the_server_listens_on_this_machine_only():
         assert sock.getsockname()[0] == "127.0.0.1"
     finally:
         sock.close()
+
+
+@pytest.mark.parametrize(("scenario", "message"), [
+    ("no-such-scenario", "no built-in scenario 'no-such-scenario'"),
+    (str(TOY.parent / "missing.yaml"), "missing.yaml"),
+])
+def test_a_scenario_that_cannot_be_read_is_one_clear_line(scenario, message):
+    from kennan.cli.app import app
+
+    result = CliRunner().invoke(app, ["explore", scenario, "--port", "0", "--no-browser"])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output

@@ -190,6 +190,15 @@
     });
   });
 
+  // Find a judgment: keep the rows whose text holds every word typed.
+  $("#filter").addEventListener("input", function () {
+    var words = this.value.toLowerCase().split(/\s+/).filter(Boolean);
+    document.querySelectorAll(".judgment").forEach(function (el) {
+      var text = el.textContent.toLowerCase();
+      el.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+    });
+  });
+
   statusEl.textContent = "ready: change a judgment";
   document.documentElement.setAttribute("data-script", "ok");
 })();
