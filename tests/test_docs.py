@@ -6,7 +6,9 @@ A fenced ``yaml`` block is checked by what it is:
   ``docs/examples/``, so its sources resolve there;
 - after a ``<!-- fragment -->`` comment, the block's keys are spliced into a minimal
   scenario and the result must validate; after ``<!-- fragment: fails -->`` it must
-  fail, and a plain fenced block right after it shows the messages to expect;
+  fail, and a plain fenced block right after it shows the messages to expect; after
+  ``<!-- fragment: warns -->`` it must validate with exactly the warnings shown in the
+  plain block right after it;
 - after ``<!-- file: examples/NAME -->`` the block must equal that shipped file;
 - any other block must at least parse as YAML.
 
@@ -45,7 +47,7 @@ BASE = {
 }
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
-_MARK = re.compile(r"<!--\s*(fragment(?::\s*fails)?|file:\s*\S+)\s*-->\s*$")
+_MARK = re.compile(r"<!--\s*(fragment(?::\s*(?:fails|warns))?|file:\s*\S+)\s*-->\s*$")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,12 @@ def test_yaml_example(block: Block) -> None:
         load_scenario_text(block.text, _file(block))
     elif block.mark == "fragment":
         load_scenario_text(_splice(block), _file(block))
+    elif block.mark == "fragment: warns":
+        found = [w.problem.message
+                 for w in load_scenario_text(_splice(block), _file(block)).checked.warnings]
+        assert block.after is not None, f"{block}: list the warnings in the block after it"
+        shown = [re.sub(r"^\S+:\d+:\d+: ", "", line) for line in block.after.splitlines()]
+        assert sorted(shown) == sorted(found), f"{block}: shows {shown}, gives {found}"
     elif block.mark == "fragment: fails":
         with pytest.raises(ScenarioError) as info:
             load_scenario_text(_splice(block), _file(block))

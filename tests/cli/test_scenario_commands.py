@@ -42,6 +42,30 @@ def test_validate_ok(runner: CliRunner) -> None:
         "2 considerations, 2 decisions, 3 policies, 3 events, 2 outcomes, 2 metrics")
 
 
+def test_validate_prints_warnings_grouped_on_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", TOY])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{TOY}: 12 warnings (kennan validate --strict makes them errors)"
+    assert lines[1] == "  numbers written into expressions, each a judgment without grounds (10):"
+    assert lines[2] == (f"    {TOY}:28:34: salience of 'doves' on 'pressure_scale': the number "
+                        "0.8 is a judgment without grounds; make it a judgment (cite or "
+                        "assumption) and read it by name")
+    assert lines[12] == ("  things nothing reads, which change nothing the simulator computes "
+                         "(2):")
+    assert lines[13].startswith(f"    {TOY}:22:10: actor 'us' takes no decision")
+    assert len(lines) == 15
+
+
+def test_validate_strict_makes_warnings_errors(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--strict", TOY])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 12 and all(line.startswith(f"{TOY}:") for line in lines)
+    assert f"{TOY}:58:16: tag 'public' is read by no expression" in result.stderr
+
+
 def test_validate_builtin(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "korea-1952"])
     assert result.exit_code == 0, result.output
@@ -69,7 +93,8 @@ def test_validate_several(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", TOY, str(path)])
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{TOY}: ok")
-    assert len(result.stderr.splitlines()) == 3
+    assert len([line for line in result.stderr.splitlines()
+                if line.startswith(f"{path}:")]) == 3
 
 
 @pytest.mark.parametrize(("argument", "message"), [

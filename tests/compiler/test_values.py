@@ -9,6 +9,7 @@ import pytest
 from scipy.special import expit
 
 from kennan.compiler import FUNCTIONS, Expression, Namespace, compile_expression, name_problem
+from kennan.errors import ExpressionError
 
 NS = Namespace(
     {"x": "state", "y": "state", "m": "state", "b": "state", "t": "time", "p": "judgment"},
@@ -256,3 +257,26 @@ def test_name_problem(name: str, problem: str | None) -> None:
         assert found is None
     else:
         assert found is not None and problem in found and repr(name) in found
+
+
+@pytest.mark.parametrize(("source", "literals"), [
+    ("x + 0.5", [(0.5, 1, 4, False)]),
+    ("-0.25 * x", [(-0.25, 1, 1, True)]),
+    ("x - 3 if x > 1e3 else 2", [(3.0, 1, 4, False), (1000.0, 1, 13, False), (2.0, 1, 22, False)]),
+    ("x\n  * 0.75", [(0.75, 2, 4, False)]),
+    ("x > True", []),
+    ("x", []),
+])
+def test_literals_are_recorded_with_their_place(source: str, literals: list) -> None:
+    e = compile_expression(source, NS)
+    assert [(x.value, x.line, x.col, x.negated) for x in e.literals] == literals
+
+
+def test_a_bare_number_has_no_literals() -> None:
+    assert compile_expression(0.5, NS).literals == ()
+
+
+def test_an_unreadable_name_says_why() -> None:
+    ns = Namespace({"x": "state"}, unreadable={"deal": "an outcome; read what it comes from"})
+    with pytest.raises(ExpressionError, match="'deal' is an outcome; read what it comes from"):
+        compile_expression("x + deal", ns)

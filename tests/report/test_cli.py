@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -54,8 +55,22 @@ def test_sensitivity_table_and_json():
 def test_sensitivity_defaults_from_a_pilot():
     result = runner.invoke(app, ["sensitivity", TOY, "--base", "32", "--json"])
     assert result.exit_code == 0, result.output
-    assert "outcome: deal" in result.stderr and "course: wait" in result.stderr
+    assert "outcome: deal (the most likely over the courses" in result.stderr
+    assert "course: wait" in result.stderr
     assert json.loads(result.stdout)["course"] == "wait"
+
+
+def test_sensitivity_says_the_outcome_is_the_question(tmp_path):
+    # The question's outcome need not be the most likely: it is the one asked about.
+    toy = Path(TOY)
+    (tmp_path / "source.txt").write_text((toy.parent / "source.txt").read_text("utf-8"), "utf-8")
+    path = tmp_path / "asked.yaml"
+    path.write_text(toy.read_text("utf-8") + "question: {outcome: war, within: 6}\n", "utf-8")
+    result = runner.invoke(app, ["sensitivity", str(path), "--base", "32", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "outcome: war within 6 periods (the scenario's question" in result.stderr
+    assert "most likely" not in result.stderr
+    assert "within 6" in json.loads(result.stdout)["target"]
 
 
 def test_sensitivity_bad_ids():

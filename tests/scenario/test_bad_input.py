@@ -247,6 +247,17 @@ CASES = [
           - {id: j, value: 0.5, cite: {source: scr, paragraph: 1, quote: balance is close}}
         """ + WAIT, "judgment 'j' cites unknown source 'scr' (did you mean 'src'?)", 7, 40,
         head=HEAD + SRC),
+    case("an outcome read as a value", """\
+        state: [{id: s, initial: 0, update: "s + deal"}]
+        outcomes: [{id: deal, hazard: 0.1}]
+        """ + WAIT, "update of 's': 'deal' is an outcome, which no expression can read: an "
+        "outcome is where a draw ends, not a value during it; read what it is reached from "
+        "(its 'when' or 'hazard'), or declare an event with that condition and read "
+        "fired(event)", 5, 42),
+    case("a metric read as a value", """\
+        state: [{id: s, initial: 0}]
+        metrics: [{id: m, value: s}, {id: n, value: "m * 2"}]
+        """ + WAIT, "metric 'n': 'm' is a metric, which no expression can read", 6, 46),
     # -- ids and references ----------------------------------------------------------------
     case("duplicate ids across kinds", """\
         judgments: [{id: x, value: 1, assumption: a guess}]

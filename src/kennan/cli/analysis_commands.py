@@ -1,8 +1,8 @@
 """``kennan report``, ``kennan sensitivity`` and ``kennan discover``: what a run means.
 
 Each command forwards to a keyword-only library function; when the outcome or the
-courses are not given, a short pilot run picks the most likely outcome and the
-best course (and the runner-up), and the command says so.
+courses are not given, a short pilot run picks the scenario's question (else the most
+likely outcome) and the best course (and the runner-up), and the command says so.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from kennan.scenario.defaults import DEFAULT_SCENARIO
 PILOT_DRAWS = 2000
 
 _SCENARIO = typer.Argument(DEFAULT_SCENARIO, help="A built-in scenario name or a .yaml file.")
-_OUTCOME = typer.Option(None, "--outcome", help="Outcome id (default: the most likely one).")
+_OUTCOME = typer.Option(None, "--outcome", help="Outcome id (default: the scenario's question, "
+                        "else the most likely outcome).")
 _METRIC = typer.Option(None, "--metric", help="Judge courses by this metric instead.")
 _WITHIN = typer.Option(None, "--within", help="Count the outcome only in the first N periods.")
 _SEED = typer.Option(0, "--seed", help="Root seed.")
@@ -92,8 +93,8 @@ def sensitivity(
 
     if method not in ("sobol", "morris"):
         raise UsageError(f"unknown method '{method}'; valid: sobol, morris")
-    outcome, course, _ = _defaults(scenario, outcome, metric, course, None, seed,
-                                   labels=("course", None))
+    outcome, course, _, within = _defaults(scenario, outcome, metric, course, None, seed,
+                                           within=within, labels=("course", None))
     options: dict[str, Any] = dict(course=course, against=against, outcome=outcome,
                                    metric=metric, within=within,
                                    judgments=_split(judgments), seed=seed)
@@ -126,8 +127,8 @@ def discover(
     """Find the boxes of judgments where one course beats another (PRIM and a tree)."""
     from kennan.analysis.discovery import discover_design
 
-    outcome, than, better = _defaults(scenario, outcome, metric, than, better, seed,
-                                      labels=("than", "better"))
+    outcome, than, better, within = _defaults(scenario, outcome, metric, than, better, seed,
+                                              within=within, labels=("than", "better"))
     with _progress(as_json) as progress:
         found = discover_design(scenario, better=better, than=than, outcome=outcome,
                                 metric=metric, within=within, lower_is_better=lower_is_better,
@@ -157,15 +158,16 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str | None,
-              second: str | None, seed: int, *, labels: tuple[str, str | None]
-              ) -> tuple[str | None, str, str]:
-    """Fill in the outcome (most likely), ``first`` (best course) and ``second`` (runner-up,
-    only when ``labels[1]`` names it) from a short pilot run when they are not given; says
-    what it chose on stderr."""
+              second: str | None, seed: int, *, within: int | None,
+              labels: tuple[str, str | None]) -> tuple[str | None, str, str, int | None]:
+    """Fill in the outcome (the scenario's question, with its window when ``within`` is not
+    given; else the most likely outcome), ``first`` (best course) and ``second``
+    (runner-up, only when ``labels[1]`` names it) from a short pilot run when they are not
+    given; says what it chose on stderr."""
     want_second = labels[1] is not None
     if ((outcome is not None or metric is not None) and first is not None
             and (second is not None or not want_second)):
-        return outcome, first, second or first
+        return outcome, first, second or first, within
     from kennan.analysis import compare
     from kennan.analysis.quantity import quantity_of
     from kennan.experiments.runner import run
@@ -173,9 +175,17 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
     pilot = run(scenario, draws=PILOT_DRAWS, seed=seed, keep_draws=True)
     if outcome is None and metric is None:
         outcome = compare.main_outcome(pilot)
-        err_console.print(f"[dim]outcome: {outcome} (the most likely; choose with "
-                          f"--outcome)[/dim]")
-    q = quantity_of(pilot, outcome=outcome, metric=metric)
+        question = pilot.question or {}
+        if question.get("outcome") == outcome:
+            if within is None and question.get("within"):
+                within = int(question["within"])
+            window = f" within {within} periods" if within else ""
+            err_console.print(f"[dim]outcome: {outcome}{window} (the scenario's question; "
+                              "choose with --outcome)[/dim]")
+        else:
+            err_console.print(f"[dim]outcome: {outcome} (the most likely over the courses; "
+                              "choose with --outcome)[/dim]")
+    q = quantity_of(pilot, outcome=outcome, metric=metric, within=within)
     order = [c for c in compare.ranking(pilot, quantity=q)["course"] if c not in
              (first, second)]
     if first is None:
@@ -186,7 +196,7 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
         second = order.pop(0)
         err_console.print(f"[dim]{labels[1]}: {second} (next best in the pilot; choose with "
                           f"--{labels[1]})[/dim]")
-    return outcome, first, second or first
+    return outcome, first, second or first, within
 
 
 @contextmanager

@@ -21,8 +21,13 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     scenarios: Annotated[list[str], typer.Argument(help=_SCENARIO_HELP, metavar="SCENARIO...")],
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Make every warning an error (exit status 1).")] = False,
 ) -> None:
-    """Check scenarios: print 'ok' and what each holds, or every problem as FILE:LINE:COL."""
+    """Check scenarios: print 'ok' and what each holds, or every problem as FILE:LINE:COL.
+
+    Warnings (numbers written into expressions, things nothing reads) follow on stderr,
+    grouped by kind; with --strict they are errors."""
     from kennan.scenario.loading import load_scenario
     from kennan.scenario.summary import describe_counts, entity_counts
 
@@ -33,10 +38,35 @@ def validate(
         except KennanError as exc:
             problems.extend(exc.problems)
             continue
+        found = loaded.checked.warnings
+        if strict and found:
+            problems.extend(w.problem for w in found)
+            continue
         typer.echo(f"{loaded.origin}: ok")
         typer.echo(f"  {describe_counts(entity_counts(loaded))}")
+        _print_warnings(loaded.origin, found)
     if problems:
         raise KennanError(problems)
+
+
+def _print_warnings(origin: str, found: list) -> None:
+    """``found`` on stderr, in yellow, under one heading per kind."""
+    if not found:
+        return
+    from rich.text import Text
+
+    from kennan.cli.app import err_console
+    from kennan.scenario.lint import KINDS
+
+    n = len(found)
+    err_console.print(Text(f"{origin}: {n} warning{'s' if n != 1 else ''} "
+                           "(kennan validate --strict makes them errors)", style="yellow"))
+    for kind, heading in KINDS.items():
+        group = [w for w in found if w.kind == kind]
+        if group:
+            err_console.print(Text(f"  {heading} ({len(group)}):", style="yellow"))
+            for w in group:
+                err_console.print(Text(f"    {w}", style="yellow"))
 
 
 def judgments(

@@ -16,7 +16,7 @@ import numpy as np
 
 from kennan.compiler.emit import Emitted, emit
 from kennan.compiler.namespace import Namespace
-from kennan.compiler.parse import RawProblem, parse_expression
+from kennan.compiler.parse import Literal, RawProblem, parse_expression
 from kennan.compiler.tree import Const
 from kennan.errors import ExpressionError, Location, Problem
 
@@ -33,7 +33,8 @@ class Expression:
     (0/0, log of 0, overflow) give NaN or inf silently; the caller checks the result.
     """
 
-    __slots__ = ("_compiled", "_origin", "constant", "id_refs", "is_boolean", "names", "source")
+    __slots__ = ("_compiled", "_origin", "constant", "id_refs", "is_boolean", "literals", "names",
+                 "source")
 
     def __init__(
         self,
@@ -42,10 +43,13 @@ class Expression:
         id_refs: frozenset[tuple[str, str]],
         compiled: Emitted,
         origin: tuple[Any, ...],
+        literals: tuple[Literal, ...] = (),
     ):
         self.source = source
         self.names = names
         self.id_refs = id_refs
+        #: Every number written in the text, with its place (empty for a bare number).
+        self.literals = literals
         #: The value as a float when the expression reads nothing, else None.
         self.constant: float | None = float(compiled.value) if compiled.is_const else None
         #: True when the value is known to be boolean (a comparison, not, and, or).
@@ -124,7 +128,7 @@ def compile_expression(
     compiled = emit(parsed.tree)
     if compiled.is_const:
         _check_finite(compiled, location, what)
-    return Expression(source, parsed.names, parsed.id_refs, compiled, origin)
+    return Expression(source, parsed.names, parsed.id_refs, compiled, origin, parsed.literals)
 
 
 def _constant_expression(

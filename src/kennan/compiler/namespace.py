@@ -24,11 +24,16 @@ class Namespace:
 
     values: Mapping[str, str]
     id_functions: Mapping[str, Collection[str]] = field(default_factory=dict)
+    #: Names that exist but cannot be read as values, each with the reason and what to
+    #: read instead (an outcome, a metric): used only in messages.
+    unreadable: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Plain dicts and frozensets: cheap lookups, and the namespace pickles, so a
         # compiled Expression can be rebuilt in another process from its source.
         object.__setattr__(self, "values", {str(k): str(v) for k, v in self.values.items()})
+        object.__setattr__(self, "unreadable",
+                           {str(k): str(v) for k, v in self.unreadable.items()})
         ids = {str(k): frozenset(str(i) for i in v) for k, v in self.id_functions.items()}
         object.__setattr__(self, "id_functions", ids)
         clash = sorted(set(ids) & set(FUNCTIONS))
@@ -40,6 +45,7 @@ class Namespace:
             (
                 frozenset(self.values.items()),
                 frozenset(self.id_functions.items()),  # type: ignore[arg-type]
+                frozenset(self.unreadable.items()),
             )
         )
 

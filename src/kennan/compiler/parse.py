@@ -88,6 +88,18 @@ class RawProblem:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """A number written in an expression, and where: 1-based line, 0-based character.
+
+    ``negated`` is true when a minus sign is written right before it (``-0.5``)."""
+
+    value: float
+    line: int = 1
+    col: int = 0
+    negated: bool = False
+
+
+@dataclass(frozen=True)
 class Parsed:
     """The result of checking: a tree when there are no problems, and what it reads."""
 
@@ -95,6 +107,7 @@ class Parsed:
     problems: tuple[RawProblem, ...]
     names: frozenset[str]
     id_refs: frozenset[tuple[str, str]]
+    literals: tuple[Literal, ...] = ()
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:
@@ -156,6 +169,7 @@ def parse_expression(source: str, namespace: Namespace) -> Parsed:
         problems,
         frozenset(checker.names),
         frozenset(checker.id_refs),
+        tuple(sorted(checker.literals, key=lambda x: (x.line, x.col))),
     )
 
 
@@ -217,6 +231,8 @@ class _Checker:
         self.problems: list[RawProblem] = []
         self.names: set[str] = set()
         self.id_refs: set[tuple[str, str]] = set()
+        self.literals: list[Literal] = []
+        self._negated: set[int] = set()  # ids of constants written right after a minus
 
     def report(self, message: str, where: ast.AST | tuple[int, int]) -> None:
         line, col = where if isinstance(where, tuple) else self.text.node_position(where)
@@ -250,10 +266,14 @@ class _Checker:
             return t.Const(value)
         if isinstance(value, int | float):
             try:
-                return t.Const(float(value))
+                number = float(value)
             except OverflowError:
                 self.report("number is too large", node)
                 return None
+            negated = id(node) in self._negated
+            where = self.text.node_position(node)
+            self.literals.append(Literal(-number if negated else number, *where, negated))
+            return t.Const(number)
         kinds = {str: "text (a string)", bytes: "a bytes literal", complex: "a complex number"}
         what = kinds.get(type(value), repr(value))
         self.report(f"{what} is not allowed here; an expression computes a number", node)
@@ -270,12 +290,16 @@ class _Checker:
             self.report(f"{name!r} is a function; call it as {name}({hint})", node)
         elif owners:
             self.report(f"{name!r} is an id, not a value; write {owners[0]}({name})", node)
+        elif name in self.ns.unreadable:
+            self.report(f"{name!r} is {self.ns.unreadable[name]}", node)
         else:
             hint = suggestion(name, self.ns.values)
             self.report(f"unknown name {name!r}{hint}", node)
         return None
 
     def unary(self, node: ast.UnaryOp) -> t.Node | None:
+        if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+            self._negated.add(id(node.operand))
         operand = self.visit(node.operand)
         op = _UNARY.get(type(node.op))
         if op is None:

@@ -28,6 +28,7 @@ from kennan.scenario.compiling import (
 )
 from kennan.scenario.dependence import check_dependencies
 from kennan.scenario.hypotheses import Variant, check_hypotheses
+from kennan.scenario.lint import ScenarioWarning, scenario_warnings
 from kennan.scenario.schema import Effects, Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
@@ -55,6 +56,8 @@ class CheckedScenario:
     namespace: Namespace | None = None
     #: Each hypothesis as a checked scenario of its own (:mod:`kennan.scenario.hypotheses`).
     hypotheses: dict[str, Variant] = field(default_factory=dict)
+    #: What runs but is probably not what was meant (:mod:`kennan.scenario.lint`).
+    warnings: list[ScenarioWarning] = field(default_factory=list)
 
 
 def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
@@ -78,6 +81,7 @@ def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     out.hypotheses = check_hypotheses(loaded, out, ids, problems, at)
     if problems:
         raise ScenarioError(_sorted(problems))
+    out.warnings = scenario_warnings(s, doc, out)
     return out
 
 
@@ -110,6 +114,8 @@ def namespace_of(s: Scenario) -> Namespace:
                            for o in d.options})
         else:
             values[d.id] = f"decision on issue '{d.issue}' (its settled position)"
+    unreadable = {o.id: _OUTCOME_READ for o in s.outcomes}
+    unreadable.update({m.id: _METRIC_READ for m in s.metrics})
     tags = {t for p in s.policies for _, step in p.steps() for t in step.tags}
     tags |= {t for p in s.policies for t in p.forbid}
     return Namespace(
@@ -121,7 +127,16 @@ def namespace_of(s: Scenario) -> Namespace:
             "prob": frozenset(o.id for d in s.decisions for o in (d.options or [])),
             "influence": frozenset(a.id for a in s.actors if a.kind == "faction"),
         },
+        unreadable=unreadable,
     )
+
+
+# Why an outcome or a metric cannot be read, and what to read instead.
+_OUTCOME_READ = ("an outcome, which no expression can read: an outcome is where a draw "
+                 "ends, not a value during it; read what it is reached from (its 'when' or "
+                 "'hazard'), or declare an event with that condition and read fired(event)")
+_METRIC_READ = ("a metric, which no expression can read: metrics are recorded for the "
+                "results; read the expression of its 'value' instead")
 
 
 def reserved_names() -> dict[str, str]:

@@ -100,6 +100,7 @@ def compile_all(s: Scenario, doc: YamlDocument, out: CheckedScenario,
     judgments_only = Namespace(
         values={**BUILTIN_NAMES, **{j.id: "judgment" for j in s.judgments}},
         id_functions={},
+        unreadable=full.unreadable,
     )
     for path, source, what in expression_sites(s):
         ns = judgments_only if path[0] == "state" and path[2] == "initial" else full
@@ -127,6 +128,13 @@ def _place(doc: YamlDocument, path: PathKey, source: Any, where: Location | None
     starts = [0] + [m.end() for m in _LINE_START.finditer(source)]
     line = min(max(where.line, 1), len(starts))
     return doc.locate_text(path, starts[line - 1] + max((where.col or 1) - 1, 0))
+
+
+def expression_location(doc: YamlDocument, path: PathKey, source: Any, line: int,
+                        col: int) -> Location:
+    """The file position of character ``col`` (0-based) of line ``line`` (1-based) of the
+    expression ``source`` found at ``path``."""
+    return _place(doc, path, source, Location(None, line, col + 1))
 
 
 def _explain_initial(problems: list[Problem], full: Namespace) -> list[Problem]:
