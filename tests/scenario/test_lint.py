@@ -171,3 +171,31 @@ def test_the_docs_example_scenario_loads_with_its_warnings() -> None:
 def test_plain_numbers_are_exactly_the_small_integers_and_100(x: float) -> None:
     expected = x == int(x) and (abs(x) <= SMALL_INTEGER or abs(x) == 100)
     assert is_plain_number(x) == expected
+
+
+def test_hypotheses_read_their_weights_and_what_their_overrides_read() -> None:
+    found = warnings_of("""\
+        judgments:
+          - {id: w_a, value: 0.6, assumption: a guess}
+          - {id: w_b, value: 0.4, assumption: a guess}
+          - {id: only_in_b, value: 2, assumption: a guess}
+          - {id: idle, value: 2, assumption: a guess}
+        actors:
+          - {id: power, kind: state}
+        decisions:
+          - {id: stance, owner: power, options: [{id: hold}, {id: bend}]}
+        considerations:
+          - {id: pride, actor: power, decision: stance, values: {hold: 1, bend: -1}}
+        outcomes: [{id: done, when: bend}]
+        policies: [{id: wait}]
+        hypotheses:
+          - {id: a, weight: w_a}
+          - id: b
+            weight: w_b
+            considerations: [{id: pride, weight: only_in_b * 0.5}]
+        """)
+    assert [(kind, msg.split(":")[0].split(" is ")[0], line, col)
+            for kind, msg, line, col in found] == [
+        ("unread", "judgment 'idle'", 9, 10),
+        ("number", "weight of 'pride'", 22, 54),
+    ]

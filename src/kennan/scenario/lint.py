@@ -59,8 +59,24 @@ def is_plain_number(x: float) -> bool:
 
 def scenario_warnings(s: Scenario, doc: YamlDocument,
                       checked: CheckedScenario) -> list[ScenarioWarning]:
-    """Every warning about ``s`` (already checked: its expressions compiled), by place."""
+    """Every warning about ``s`` (already checked: its expressions compiled), by place.
+
+    With hypotheses, a number written into an override is reported too, and something
+    counts as unread only when no hypothesis reads it either; the judgments that weigh
+    the hypotheses are read by the pooling."""
     found = [*_numbers(s, doc, checked), *_unread(s, doc, checked)]
+    variants = [v.loaded.checked.warnings for v in getattr(checked, "hypotheses", {}).values()]
+    if variants:
+        weights = {f"judgment '{h.weight}' " for h in s.hypotheses}
+        found = [w for w in found if w.kind != "unread" or (
+            not w.problem.message.startswith(tuple(weights))
+            and all(any(x.problem.message == w.problem.message for x in v) for v in variants))]
+        seen = {str(w) for w in found}
+        for v in variants:
+            for w in v:
+                if w.kind == "number" and str(w) not in seen:
+                    seen.add(str(w))
+                    found.append(w)
     return sorted(found, key=lambda w: _order(w.problem))
 
 
