@@ -87,7 +87,7 @@ def test_run_folder_resume_and_query(cli, tmp_path):
     (("run", TOY, "--scheduler", "tcp://x:1"), 1, "a scheduler address needs --backend dask"),
     (("run", TOY, "--resume"), 1, "--resume needs the run folder"),
     (("run", "no-such-scenario"), 1, "no built-in scenario 'no-such-scenario'"),
-    (("run", TOY, "--draws", "0"), 2, "--draws"),
+    (("run", TOY, "--draws", "0"), 1, "draws must be at least 1, got 0"),
     (("run", TOY, "--backend", "cloud"), 2, "--backend"),
     (("query", "/nonexistent/folder", "select 1"), 1, "not a kennan run folder"),
 ])

@@ -52,7 +52,7 @@ def test_chunk_plan_covers_every_draw_once():
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"draws": 0}, "draws must be at least 1, got 0"),
-    ({"chunk_size": 0}, "chunk size must be at least 1, got 0"),
+    ({"chunk_size": 0}, "chunk_size must be at least 1, got 0"),
     ({"baseline": "nope"}, "unknown baseline course 'nope'; valid: wait, appeal, squeeze"),
     ({"courses": ["wait", "nope"]}, "unknown course(s) of action 'nope'"),
     ({"resume": True}, "--resume needs the run folder"),

@@ -124,13 +124,19 @@ def test_a_non_empty_folder_is_refused_without_resume(toy, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
-    with pytest.raises(UsageError, match="not a kennan run folder"):
+    with pytest.raises(UsageError, match=r"cannot resume: the run folder holds no run \(no "
+                                          r"manifest\.json\)"):
         run(toy, draws=10, out=other, resume=True)
     assert _files(other) == ["notes.txt"]
 
 
-def test_resume_into_an_empty_folder_starts_the_run(toy, tmp_path):
-    assert run(toy, draws=10, out=tmp_path / "new", resume=True).draws == 10
+def test_resume_into_an_empty_or_missing_folder_is_refused(toy, tmp_path):
+    with pytest.raises(UsageError, match="cannot resume: the run folder does not exist"):
+        run(toy, draws=10, out=tmp_path / "new", resume=True)
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "new").mkdir()
+    with pytest.raises(UsageError, match="cannot resume: the run folder is empty"):
+        run(toy, draws=10, out=tmp_path / "new", resume=True)
 
 
 def test_a_live_lock_refuses_a_second_run(toy, tmp_path):
@@ -148,7 +154,7 @@ def test_a_stale_lock_is_taken_over(toy, tmp_path):
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     (out / store.LOCK).write_text(f"{gone.stdout.strip()}\n{os.uname().nodename}\n")
-    assert run(toy, draws=10, out=out, resume=True).draws == 10
+    assert run(toy, draws=10, out=out).draws == 10
     assert not (out / store.LOCK).exists()
 
 

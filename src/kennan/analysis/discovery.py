@@ -30,7 +30,7 @@ from kennan.analysis.voi import uncertain_judgments
 from kennan.engine.hypotheses import factor_values
 from kennan.engine.model import build_model
 from kennan.errors import UsageError
-from kennan.experiments import designs
+from kennan.experiments import designs, limits
 from kennan.experiments.results import DrawArrays, Results
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loading import LoadedScenario, load_scenario
@@ -118,15 +118,17 @@ def discover_design(scenario: str | LoadedScenario, *, better: str, than: str,
     draws of the two courses. ``options`` are those of :func:`find_flips`."""
     if better == than:
         raise UsageError(f"compare '{better}' with a different course, not itself")
-    if points < 20:
-        raise UsageError(f"points must be at least 20, got {points}")
-    if replicates < 1:
-        raise UsageError(f"replicates must be at least 1, got {replicates}")
+    points = limits.whole("points", points, least=20)
+    replicates = limits.whole("replicates", replicates, least=1)
+    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
     loaded = load_scenario(scenario)
     model = build_model(loaded, [better, than])
     q = quantity_of(model, outcome=outcome, metric=metric, within=within,
                     lower_is_better=lower_is_better)
     names = designs.check_judgments(model, judgments)
+    limits.check_design_size(model, rows=points * replicates, columns=len(model.judgments),
+                             what=f"discovery over {points:,} points x {replicates:,} "
+                                  "replicates", option="--points or --replicates")
     u = designs.latin_hypercube(names, count=points, seed=seed)
     full = designs.full_uniforms(model, names, np.repeat(u, replicates, axis=0))
     s = designs.run_uniforms(model, full, seed=seed, extract=q.scores, chunk_size=chunk_size,

@@ -35,7 +35,7 @@ from kennan.analysis.citations import judgment_infos
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.engine.model import Model, build_model
 from kennan.errors import UsageError
-from kennan.experiments import designs
+from kennan.experiments import designs, limits
 from kennan.scenario.loading import LoadedScenario, load_scenario
 
 DEFAULT_BASE = 4096
@@ -85,8 +85,12 @@ def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = 
     """First- and total-order Sobol' indices of a course's quantity (or of the difference
     ``course`` minus ``against``), ``base`` base samples (a power of two), ranked by total
     order. Costs ``base * (judgments + 2)`` draws of one or two courses."""
+    base = limits.whole("base", base, least=2)
+    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
     loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                      within=within, judgments=judgments)
+    limits.check_design_size(model, rows=base * (len(names) + 2), columns=len(names),
+                             what=f"Sobol' with {base:,} base samples", option="--base")
     design = designs.saltelli_design(names, base=base, seed=seed,
                                      groups=designs.factor_groups(model, names))
     y = _target(designs.run_saltelli(model, design, seed=seed, extract=q.values,
@@ -120,8 +124,13 @@ def morris(scenario: str | LoadedScenario, *, course: str, against: str | None =
     effect (mu) and spread (sigma) of each judgment, ranked by mu*. Effects are per unit of
     the judgment's quantile (moving a judgment from its lowest to its highest level is 1).
     Costs ``trajectories * (judgments + 1)`` draws."""
+    trajectories = limits.whole("trajectories", trajectories, least=2)
+    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
     loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                      within=within, judgments=judgments)
+    limits.check_design_size(model, rows=trajectories * (len(names) + 1), columns=len(names),
+                             what=f"Morris with {trajectories:,} trajectories",
+                             option="--trajectories")
     design = designs.morris_design(names, trajectories=trajectories, levels=levels, seed=seed,
                                    groups=designs.factor_groups(model, names))
     y = _target(designs.run_morris(model, design, seed=seed, extract=q.values,

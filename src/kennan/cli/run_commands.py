@@ -60,11 +60,11 @@ def run_scenario(
         help=f"A built-in scenario name or a path to a .yaml file [default: "
              f"{DEFAULT_SCENARIO}].", show_default=False)] = None,
     draws: Annotated[int | None, typer.Option(
-        "--draws", min=1, help="Draws per course of action [default: 10000].")] = None,
+        "--draws", help="Draws per course of action [default: 10000].")] = None,
     seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, help="Root seed [default: 0].")] = None,
+        "--seed", help="Root seed [default: 0].")] = None,
     chunk_size: Annotated[int | None, typer.Option(
-        "--chunk-size", min=1, help="Draws per chunk [default: 16384].")] = None,
+        "--chunk-size", help="Draws per chunk [default: 16384].")] = None,
     courses: Annotated[str | None, typer.Option(
         "--courses", help="Comma-separated course ids [default: all].")] = None,
     baseline: Annotated[str | None, typer.Option(
@@ -79,7 +79,7 @@ def run_scenario(
     backend: Annotated[Backend, typer.Option(
         "--backend", help="Where chunks run.")] = Backend.local,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Worker processes for processes/dask [default: CPUs].")] = None,
+        "--workers", help="Worker processes for processes/dask [default: CPUs].")] = None,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:8786).")] = None,
 ) -> None:
@@ -223,11 +223,13 @@ def _settings(*, scenario: str | None, draws: int | None, seed: int | None,
               out: Path | None, resume: bool) -> dict[str, Any]:
     """Run options: those given, then (when resuming) the run folder's, then the defaults."""
     from kennan.experiments.runner import DEFAULT_CHUNK, DEFAULT_DRAWS
-    from kennan.experiments.store import resume_settings
+    from kennan.experiments.store import check_resumable, resume_settings
 
     given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
              "courses": [c.strip() for c in courses.split(",") if c.strip()] if courses else None,
              "baseline": baseline}
+    if resume and out is not None:
+        check_resumable(out)
     stored = resume_settings(out) if (resume and out is not None) else None
     defaults = stored or {"scenario": DEFAULT_SCENARIO, "draws": DEFAULT_DRAWS, "seed": 0,
                           "chunk_size": DEFAULT_CHUNK, "courses": None, "baseline": None}

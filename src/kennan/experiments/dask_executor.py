@@ -48,7 +48,9 @@ class DaskExecutor(Executor):
 
     def __init__(self, workers: int | None = None, *, scheduler: str | None = None):
         self.scheduler = scheduler
-        self.workers = check_workers(workers)
+        #: Whether the workers share this machine's memory (a local cluster).
+        self.local = scheduler is None
+        self.workers = check_workers(workers, cap=self.local)
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
 

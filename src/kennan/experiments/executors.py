@@ -45,6 +45,8 @@ class Executor:
 
     name = "local"
     workers = 1
+    #: Whether the workers share this machine's memory.
+    local = True
 
     def __enter__(self) -> Executor:
         return self
@@ -155,12 +157,26 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def check_workers(workers: int | None) -> int:
-    """``workers``, checked, or the number of CPUs when None."""
+#: Local worker processes per CPU at most: each holds its own copy of the model and
+#: its chunks in memory, and more processes than CPUs only take turns.
+MAX_WORKERS_PER_CPU = 4
+
+
+def check_workers(workers: int | None, *, cap: bool = True) -> int:
+    """``workers``, checked, or the number of CPUs when None. With ``cap`` (workers on
+    this machine) more than :data:`MAX_WORKERS_PER_CPU` per CPU are refused."""
     if workers is None:
         return default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise UsageError(f"--workers must be a whole number, got {workers!r}")
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
+    most = MAX_WORKERS_PER_CPU * default_workers()
+    if cap and workers > most:
+        raise UsageError(f"--workers {workers:,} is more than this machine can use: the limit "
+                         f"is {most} ({MAX_WORKERS_PER_CPU} per CPU, {default_workers()} "
+                         "CPUs here); for more workers use a Dask cluster (--backend dask "
+                         "--scheduler ADDRESS)")
     return workers
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kennan.engine.model import build_model, period_index
 from kennan.engine.simulate import simulate
 from kennan.errors import UsageError
+from kennan.experiments import limits
 from kennan.experiments.runner import chunk_plan, empty_summary, summarise
 from kennan.experiments.summary import Summary
 from kennan.scenario.loading import LoadedScenario, load_scenario
@@ -69,6 +70,9 @@ class Replay:
 def replay(scenario: str | LoadedScenario, *, draws: int = 10_000, seed: int = 0,
            chunk_size: int = 16_384) -> Replay:
     """Replay ``scenario``'s history (its ``replay`` section)."""
+    draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
+    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
+    chunk_size = limits.whole("chunk_size", chunk_size, least=1)
     loaded = load_scenario(scenario)
     spec = loaded.model.replay
     if spec is None:
@@ -77,6 +81,7 @@ def replay(scenario: str | LoadedScenario, *, draws: int = 10_000, seed: int = 0
     model = build_model(loaded, [spec.course])
     start = model.periods[0]
     forced = {e: period_index(start, d) for e, d in spec.events.items()}
+    limits.check_run_size(model, draws=draws, chunk_size=chunk_size)
     summary = empty_summary(model)
     for first, count in chunk_plan(draws, chunk_size):
         chunk = simulate(model, start=first, count=count, seed=seed, forced_events=forced)

@@ -11,6 +11,7 @@ run resumes where it stopped.
 from __future__ import annotations
 
 import contextlib
+import shlex
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,17 @@ from typing import Any
 from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, UsageError
+from kennan.experiments import limits
 from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
 from kennan.experiments.executors import Executor
 from kennan.experiments.results import Results
-from kennan.experiments.store import RunSpec, RunStore, read_manifest, read_summary
+from kennan.experiments.store import (
+    RunSpec,
+    RunStore,
+    check_resumable,
+    read_manifest,
+    read_summary,
+)
 from kennan.experiments.summary import Summary
 from kennan.scenario.loading import LoadedScenario, load_scenario, resolve_scenario_path
 
@@ -77,24 +85,35 @@ def run(
     200,000 draws). ``progress`` is called with the number of draws finished
     after each chunk (and once, first, with the draws a resumed run already has).
     """
+    # The same checks, and messages, as the command line's options.
+    draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
+    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
+    chunk_size = limits.whole("chunk_size", chunk_size, least=1)
+    courses = limits.course_ids(courses)
+    if resume and out is not None:
+        check_resumable(out)  # before any work: a folder with no run is not resumed
     loaded, path, digest = _scenario_source(scenario)
-    model = build_model(loaded, list(courses) if courses is not None else None)
+    model = build_model(loaded, courses)
     if baseline is not None:
         if baseline not in model.course_ids:
             raise UsageError(f"unknown baseline course '{baseline}'; valid: "
                              f"{', '.join(model.course_ids)}")
         model.baseline = baseline
-    plan = chunk_plan(draws, chunk_size)
     if resume and out is None:
         raise UsageError("--resume needs the run folder: --out FOLDER")
     if keep_draws and out is not None:
         raise UsageError("with a run folder the draws are stored in its Parquet files, not "
                          "kept in memory; read them with kennan.experiments.query")
     executor = executor if executor is not None else Executor()
+    keep = (out is None and draws <= KEEP_DRAWS_LIMIT) if keep_draws is None else keep_draws
+    # A remote cluster's memory is its own; locally every worker holds a chunk.
+    in_flight = executor.workers if getattr(executor, "local", True) else 1
+    limits.check_run_size(model, draws=draws, chunk_size=chunk_size, in_flight=in_flight,
+                          keep_draws=bool(keep))
+    plan = chunk_plan(draws, chunk_size)
     if path is None and (out is not None or executor.name != "local"):
         raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
                          "this one was not read from a file")
-    keep = (out is None and draws <= KEEP_DRAWS_LIMIT) if keep_draws is None else keep_draws
     job = Job(scenario=str(path) if path is not None else loaded.origin,
               scenario_hash=digest or "", courses=tuple(model.course_ids),
               baseline=model.baseline, seed=seed,
@@ -142,7 +161,8 @@ def open_results(folder: str | Path) -> Results:
     manifest = read_manifest(folder)
     if manifest.get("status") != "complete":
         raise UsageError(f"the run is not complete (status: {manifest.get('status')}); finish "
-                         f"it with 'kennan run --out {folder} --resume'", Location(str(folder)))
+                         f"it with: kennan run --out {shlex.quote(str(folder))} --resume",
+                         Location(str(folder)))
     scenario = Path(str(manifest["scenario"]))
     if not scenario.is_file() or file_hash(scenario) != manifest["scenario_sha256"]:
         raise UsageError(f"the scenario file the run was made from is missing or changed: "

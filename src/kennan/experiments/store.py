@@ -22,6 +22,7 @@ import datetime as _dt
 import errno
 import json
 import os
+import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -178,6 +179,8 @@ class RunStore:
         are deleted to be redone.
         """
         path = Path(folder)
+        if resume:
+            check_resumable(path)
         _guarded(lambda: path.mkdir(parents=True, exist_ok=True), "create the run folder", path)
         if not path.is_dir():
             raise UsageError("the run folder exists and is not a folder", Location(str(path)))
@@ -271,6 +274,20 @@ class RunStore:
         _atomic_write(self.folder / MANIFEST, lambda fh: fh.write(text.encode()))
 
 
+def check_resumable(folder: str | Path) -> None:
+    """Refuse to resume a folder that holds no run: missing, empty, or without a manifest.
+
+    Never start a run (the default scenario, seed 0...) when asked to finish one."""
+    path = Path(folder)
+    if (path / MANIFEST).is_file():
+        return
+    state = ("does not exist" if not path.exists() else
+             "is empty" if path.is_dir() and not any(path.iterdir()) else
+             f"holds no run (no {MANIFEST})")
+    raise UsageError(f"cannot resume: the run folder {state}; to start a new run there, "
+                     "leave out --resume", Location(str(path)))
+
+
 def read_manifest(folder: str | Path) -> dict[str, Any]:
     """The manifest of a run folder; a UsageError when there is none or it is unreadable."""
     path = Path(folder) / MANIFEST
@@ -298,8 +315,9 @@ def read_summary(folder: str | Path) -> Summary:
     try:
         return Summary.from_json(path.read_bytes())
     except FileNotFoundError:
-        raise UsageError("the run is not complete (no summary.json); finish it with "
-                         "'kennan run ... --resume'", Location(str(folder))) from None
+        raise UsageError("the run is not complete (no summary.json); finish it with: kennan "
+                         f"run --out {shlex.quote(str(folder))} --resume",
+                         Location(str(folder))) from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the run summary: {exc}", Location(str(path))) from None
 
@@ -347,7 +365,7 @@ def _atomic_write(path: Path, write: Callable[[BinaryIO], Any]) -> None:
     try:
         atomic_write(path, write)
     except OSError as exc:
-        raise SimulationError(_os_message(exc, f"write {path.name}"),
+        raise SimulationError(_os_message(exc, f"write {path.name}", path),
                               Location(str(path))) from None
 
 
@@ -355,17 +373,29 @@ def _guarded(action: Callable[[], Any], what: str, where: Path) -> None:
     try:
         action()
     except OSError as exc:
-        raise SimulationError(_os_message(exc, what), Location(str(where))) from None
+        raise SimulationError(_os_message(exc, what, where), Location(str(where))) from None
 
 
-def _os_message(exc: OSError, what: str) -> str:
+def _os_message(exc: OSError, what: str, where: Path) -> str:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
-        return (f"cannot {what}: the disk is full ({reason}); free some space, then finish "
-                "the run with --resume")
+        return f"cannot {what}: the disk is full ({reason}); free some space, then " + \
+            _finish_advice(where)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot {what}: the folder is not writable ({reason}); choose another --out"
     return f"cannot {what}: {reason}"
+
+
+def _finish_advice(where: Path) -> str:
+    """How to finish the run in the folder holding ``where``: a command that resumes this
+    very run (its settings are in the manifest), or, with no manifest yet, a new start."""
+    if where.parent.name == DRAWS:  # a chunk file
+        folder = where.parent.parent
+    else:  # the run folder itself, or one of its files
+        folder = where if where.is_dir() else where.parent
+    if not (folder / MANIFEST).is_file():
+        return "run the same command again (nothing was stored yet)"
+    return f"finish the run with: kennan run --out {shlex.quote(str(folder))} --resume"
 
 
 def _now() -> str:
