@@ -8,7 +8,11 @@ prints every problem as one red line on stderr and exits with status 1.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -50,11 +54,59 @@ def command(target: typer.Typer, name: str | None = None, **kwargs: Any) -> Call
             except KeyboardInterrupt:
                 err_console.print(Text("Interrupted.", style="red"))
                 raise typer.Exit(code=130) from None
+            except MemoryError:
+                _one_line("out of memory: this machine could not hold the work asked for; "
+                          "ask for less (fewer draws, points or base samples, a smaller "
+                          "--chunk-size), or store a run's draws with --out")
+                raise typer.Exit(code=1) from None
+            except OSError as exc:
+                message = _os_problem(exc)
+                if message:
+                    _one_line(message)
+                raise typer.Exit(code=1) from None
 
         target.command(name=name, **kwargs)(guarded)
         return func
 
     return decorate
+
+
+def _one_line(message: str) -> None:
+    err_console.print(Text(message, style="red"))
+
+
+def _os_problem(exc: OSError) -> str:
+    """One line for an OSError no command turned into a KennanError: most often the
+    output cannot be written (``> /dev/full``); nothing for a closed pipe (``| head``),
+    which is the reader's choice, not a fault."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None and exc.errno in _OUTPUT_ERRORS:
+        _silence_stdout()
+        return "" if exc.errno == errno.EPIPE else f"cannot write the output: {reason}"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{reason}"
+
+
+_OUTPUT_ERRORS = (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT,
+                  errno.EFBIG)
+
+
+def _stdout_writable() -> bool:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+        return False
+    return True
+
+
+def _silence_stdout() -> None:
+    # What could not be written is dropped, so that Python's own flush at exit does not
+    # print a second error (with a traceback) about the same full disk or closed pipe.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _register() -> None:
@@ -90,4 +142,21 @@ _register()
 
 def main() -> None:
     """Entry point of the ``kennan`` console script."""
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    except OSError as exc:  # outside any command: --help into a full device
+        message = _os_problem(exc)
+        if message:
+            _one_line(message)
+        code = 1
+    else:
+        code = 0
+    # Output still buffered is written now, while a failure can be said in one line.
+    if not _stdout_writable():
+        with contextlib.suppress(OSError, ValueError):
+            err_console.print(Text("cannot write the output: the device is full or the "
+                                   "pipe is closed", style="red"))
+        code = code or 1
+    sys.exit(code)

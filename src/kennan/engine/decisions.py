@@ -21,6 +21,7 @@ from kennan.bargaining import settle
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.model import DecisionSpec, Model, UtilityTerm
 from kennan.engine.streams import Streams
+from kennan.errors import Problem, SimulationError
 
 
 def _full(value, shape) -> np.ndarray:
@@ -59,6 +60,20 @@ def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
 
     result = settle(model_id, flat(positions), flat(saliences), flat(weights))
     return np.asarray(result.outcome).reshape(shape)
+
+
+def _overflow(ev: Evaluator, dec: DecisionSpec, actor: str, util: np.ndarray) -> None:
+    index = np.argwhere(~np.isfinite(util))
+    if not len(index):
+        return  # the sum overflowed, not an element: the logit below is still sound
+    _, course, draw = (int(i) for i in index[0])
+    date = ev.model.periods[ev.period] if ev.period >= 0 else None
+    when = f", period {ev.period} ({date:%Y-%m})" if date is not None else ""
+    raise SimulationError(Problem(
+        f"decision '{dec.id}': the utility of '{actor}' (weights times values, times the "
+        f"sharpness) is too large to compute (beyond about 1e308) at draw "
+        f"{draw + ev.start}, course '{ev.model.courses[course].id}'{when}; scale the "
+        "considerations' weights or values, or the sharpness, down", dec.sharpness.location))
 
 
 def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
@@ -106,11 +121,19 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Stre
     p = None
     probs = []
     # The owner's own considerations count for every decider: summed once.
-    shared = _sum_terms(ev, dec, dec.shared, None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        shared = _sum_terms(ev, dec, dec.shared, None)
     for a, actor in enumerate(dec.deciders):
         own = dec.terms.get(actor, ())
-        util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
-        util *= sharp
+        with np.errstate(over="ignore", invalid="ignore"):
+            util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
+            util *= sharp
+        # Each term is finite (the evaluator checks), but their sum times the sharpness
+        # may not be: a logit of infinities has no meaning, so say where it happened.
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(util, axis=None)
+        if not np.isfinite(total):
+            _overflow(ev, dec, actor, util)
         util -= util.max(axis=0)
         np.exp(util, out=util)
         util /= util.sum(axis=0)

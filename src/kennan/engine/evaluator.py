@@ -72,7 +72,9 @@ class Evaluator:
                 return
             # One cheap reduction first: the sum is finite whenever every element is
             # (barring overflow, which the precise check below then sorts out).
-            if np.isfinite(np.add.reduce(value, axis=None)):
+            with np.errstate(over="ignore", invalid="ignore"):
+                total = np.add.reduce(value, axis=None)  # large finite values may overflow
+            if np.isfinite(total):
                 return
             bad = ~np.isfinite(value)
             if not bad.any():
