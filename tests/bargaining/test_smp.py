@@ -262,7 +262,7 @@ GOOD = "Scen,Desc,3,1,\nActor,Desc,Power,P,S,\nA,a,10,20,50,\nB,b,20,40,60,\nC,c
     (GOOD.replace("B,b,20,40,60", "B,b,20,forty,60"), 4, 4, "got 'forty'"),
     (GOOD.replace("B,b,20,40,60,", "B,b,20,40"), 4, 5, "only 4 field(s)"),
     (GOOD.replace("B,b,20,40,60", "B,b,20,40,"), 4, 5, "got an empty cell"),
-    (GOOD.replace("B,b,20,40,60", "B,b,-20,40,60"), 4, 3, "capability >= 0, got -20"),
+    (GOOD.replace("B,b,20,40,60", "B,b,-20,40,60"), 4, 3, "capability in [0, 1e+12], got -20"),
     (GOOD.replace("B,b,20,40,60", "B,b,20,40,160"), 4, 5, "salience in [0, 100], got 160"),
     (GOOD.replace("B,b,20,40,60", "B,b,20,140,60"), 4, 4, "position in [0, 100], got 140"),
     (GOOD.replace("B,b,20,40,60", "B,b,20,40,0"), 4, 5, "positive salience"),

@@ -33,8 +33,15 @@ def compromise(
 def weighted_mean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Row-wise weighted mean of ``x`` by ``w`` (both ``(draws, actors)``).
 
-    Rows with zero total weight get the unweighted mean.
+    Rows with zero total weight get the unweighted mean. Rows whose weights are all
+    tiny (subnormal: each product with a position rounds) or huge (the products
+    overflow) are scaled by their largest weight first, which leaves the mean as it is.
     """
+    top = np.abs(w).max(axis=1) if w.size else np.zeros(w.shape[0])
+    odd = (top > 0) & ((top < 1e-150) | (top > 1e150))
+    if odd.any():
+        w = w.copy()
+        w[odd] /= top[odd, None]
     total = w.sum(axis=1)
     num = np.einsum("ij,ij->i", w, x)
     empty = total == 0

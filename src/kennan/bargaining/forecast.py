@@ -18,6 +18,10 @@ from kennan.bargaining import MODELS, settle
 from kennan.bargaining.tables import NegotiationTable, read_table
 from kennan.errors import Location, TableError, UsageError
 
+#: Actors the SMP takes: its run time grows faster than the cube of their number (about
+#: 3 seconds at 100 actors, a minute at 300, on one core).
+MAX_SMP_ACTORS = 200
+
 
 @dataclass(frozen=True)
 class ModelForecast:
@@ -102,6 +106,20 @@ def _pick_dims(tab: NegotiationTable, dim: str | int | None) -> list[int]:
 
 
 def _run(model: str, tab: NegotiationTable, dims: list[int], rounds: int) -> ModelForecast:
+    # Inputs are in the documented ranges (see tables.py); should a model still step
+    # outside doubles, its forecast is refused below instead of printed as nan.
+    with np.errstate(all="ignore"):
+        result = _settle(model, tab, dims, rounds)
+    finite = np.isfinite(result.forecast).all() and (
+        result.rounds is None or np.isfinite(result.rounds).all())
+    if not finite:
+        raise TableError(f"model {model}: the forecast is not a finite number (the table's "
+                         "numbers are too far apart for it); rescale the positions or "
+                         "capabilities", Location(tab.origin))
+    return result
+
+
+def _settle(model: str, tab: NegotiationTable, dims: list[int], rounds: int) -> ModelForecast:
     x = tab.positions[:, dims].T  # (dims, actors): each dimension is a draw
     s = tab.saliences[:, dims].T
     c = np.broadcast_to(tab.capabilities, x.shape)
@@ -118,6 +136,11 @@ def _run_smp(tab: NegotiationTable, dims: list[int]) -> ModelForecast:
     from kennan.bargaining.smp import smp_multi
 
     x = tab.positions
+    if len(tab.names) > MAX_SMP_ACTORS:
+        raise TableError(f"model smp: expected at most {MAX_SMP_ACTORS} actors, got "
+                         f"{len(tab.names):,}; its work grows faster than the cube of the "
+                         "actors (about a minute at 300): group small actors into blocs",
+                         Location(tab.origin))
     flat = np.flatnonzero(tab.saliences.sum(axis=1) <= 0)
     if flat.size:
         who = ", ".join(repr(tab.names[i]) for i in flat)

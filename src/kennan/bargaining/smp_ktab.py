@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from kennan.bargaining.tables import MAX_ACTORS, MAX_CAPABILITY
 from kennan.bargaining.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
@@ -79,6 +80,10 @@ def load_ktab_csv(path: str | Path) -> KtabTable:
         raise fail(f"expected at least 2 actors, got {n_act}", 1, 3)
     if n_dim < 1:
         raise fail(f"expected at least 1 dimension, got {n_dim}", 1, 4)
+    if n_act > MAX_ACTORS:
+        raise fail(f"expected at most {MAX_ACTORS:,} actors, got {n_act:,}: the models' work "
+                   "grows with the square of the actors (or faster); group small actors into "
+                   "blocs", 1, 3)
     if len(lines) < 2:
         raise fail("expected a line of column headers after line 1", 2)
     header = lines[1].split(",")
@@ -100,8 +105,9 @@ def load_ktab_csv(path: str | Path) -> KtabTable:
         if not names[-1].strip():
             raise fail("expected an actor name, got an empty field", line_no, 1)
         caps[a] = number(fields, line_no, 3, "the capability")
-        if caps[a] < 0:
-            raise fail(f"expected a capability >= 0, got {caps[a]:g}", line_no, 3)
+        if not 0 <= caps[a] <= MAX_CAPABILITY:
+            raise fail(f"expected a capability in [0, {MAX_CAPABILITY:g}], got {caps[a]:g}; "
+                       "rescale the capabilities (only their ratios count)", line_no, 3)
         total = 0.0
         for k in range(n_dim):
             col = 4 + 2 * k

@@ -28,6 +28,14 @@ from kennan.bargaining.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 REQUIRED = ("actor", "position", "salience", "capability")
+#: The range of positions (and of a reference point) and of capabilities a table may
+#: give: wide enough for any scale in use (0-100, 0-1, dollars in millions), narrow
+#: enough that the models' products and squares of them stay finite in doubles.
+MAX_POSITION = 1e9
+MAX_CAPABILITY = 1e12
+#: Actors a table may have: the expected utility model's work grows with the square of
+#: their number and the SMP's with more than the cube (see :data:`MAX_SMP_ACTORS`).
+MAX_ACTORS = 1000
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,16 @@ def _read_plain(name: str, rows: list[list[str]], header: list[str],
             problems.append(Problem(f"column {what}: expected a finite number, got {text!r}",
                                     where))
             return None
+        if what in ("position", "reference") and abs(value) > MAX_POSITION:
+            problems.append(Problem(f"column {what}: expected a number in [-{MAX_POSITION:g}, "
+                                    f"{MAX_POSITION:g}], got {value:g}; rescale the "
+                                    "positions (any scale gives the same forecast)", where))
+            return None
+        if what == "capability" and value > MAX_CAPABILITY:
+            problems.append(Problem(f"column capability: expected a number at most "
+                                    f"{MAX_CAPABILITY:g}, got {value:g}; rescale the "
+                                    "capabilities (only their ratios count)", where))
+            return None
         return value
 
     for line, fields in enumerate(rows[1:], start=2):
@@ -146,6 +164,11 @@ def _read_plain(name: str, rows: list[list[str]], header: list[str],
     if len(names) < 2:
         raise TableError(Problem(f"expected at least 2 actors, got {len(names)}",
                                  Location(name, len(rows) + 1 if names else 2)))
+    if len(names) > MAX_ACTORS:
+        raise TableError(Problem(f"expected at most {MAX_ACTORS:,} actors, got "
+                                 f"{len(names):,}: the models' work grows with the square of "
+                                 "the actors (or faster); group small actors into blocs",
+                                 Location(name, MAX_ACTORS + 2)))
     seen: dict[str, int] = {}
     for line, actor in enumerate(names, start=2):
         if actor in seen:

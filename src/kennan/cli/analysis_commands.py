@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from kennan.cli.app import command, err_console
+from kennan.cli.app import command, err_console, finite_json
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 PILOT_DRAWS = 2000
@@ -105,7 +105,7 @@ def sensitivity(
         else:
             result = sa.morris(scenario, trajectories=trajectories, progress=progress, **options)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), default=_plain))
+        typer.echo(json.dumps(finite_json(_plain_tree(result.to_json())), allow_nan=False))
         return
     _print_sensitivity(result, top, time.perf_counter() - started)
 
@@ -135,7 +135,7 @@ def discover(
                                 points=points, replicates=replicates, seed=seed,
                                 progress=progress)
     if as_json:
-        typer.echo(json.dumps(found.to_json(), default=_plain))
+        typer.echo(json.dumps(finite_json(_plain_tree(found.to_json())), allow_nan=False))
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"[bold]Where {better} beats {than}[/bold] on {found.quantity.describe()}")
@@ -240,6 +240,17 @@ def _print_sensitivity(result: Any, top: int, seconds: float) -> None:
         out.print(f"[dim]{label}: one factor, grouped, because the scenario declares "
                   f"{', '.join(members)} dependent (correlated or ordered); they are varied "
                   "together[/dim]")
+
+
+def _plain_tree(data: Any) -> Any:
+    """``data`` with numpy scalars as Python numbers (and anything else odd as text)."""
+    if isinstance(data, dict):
+        return {k: _plain_tree(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_plain_tree(v) for v in data]
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    return _plain(data)
 
 
 def _plain(v: Any) -> Any:

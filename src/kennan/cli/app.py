@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -69,6 +70,18 @@ def command(target: typer.Typer, name: str | None = None, **kwargs: Any) -> Call
         return func
 
     return decorate
+
+
+def finite_json(data: Any) -> Any:
+    """``data`` with NaN and infinities as null, so the JSON is valid (strict JSON has no
+    NaN or Infinity)."""
+    if isinstance(data, dict):
+        return {k: finite_json(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [finite_json(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
 
 
 def _one_line(message: str) -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kennan.cli.app import command, err_console
+from kennan.cli.app import command, err_console, finite_json
 
 # Round columns shown before eliding the middle of a long run.
 _MAX_ROUND_COLUMNS = 12
@@ -49,7 +49,7 @@ def forecast_table(
     for name, why in result.skipped.items():
         err_console.print(Text(f"{result.table.origin}: {name} left out: {why}", style="yellow"))
     if as_json:
-        typer.echo(json.dumps(forecast_json(result)))
+        typer.echo(json.dumps(forecast_json(result), allow_nan=False))
         return
     console = Console(highlight=False)
     tab = result.table
@@ -109,7 +109,7 @@ def evaluate_models(
 
     result = evaluate(data, models=model, folds=folds)
     if as_json:
-        typer.echo(json.dumps(evaluation_json(result)))
+        typer.echo(json.dumps(finite_json(evaluation_json(result)), allow_nan=False))
         return
     console = Console(highlight=False)
     for title, headers, rows in result.tables():

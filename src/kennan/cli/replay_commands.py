@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kennan.cli.app import command
+from kennan.cli.app import command, finite_json
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 
@@ -37,7 +37,7 @@ def replay(
 
     r = run_replay(scenario, draws=draws, seed=seed)
     if as_json:
-        typer.echo(json.dumps(r.to_json(), indent=2))
+        typer.echo(json.dumps(finite_json(r.to_json()), indent=2, allow_nan=False))
         return
     console = Console()
     console.print(f"[bold]{r.scenario}[/bold]: replay of course [bold]{r.course}[/bold], "

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from kennan.cli.app import command, err_console
+from kennan.cli.app import command, err_console, finite_json
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 #: Rows ``kennan query`` shows as a table before pointing to --format csv.
@@ -109,7 +109,7 @@ def run_scenario(
             err_console.print(Text("  " + _resume_command(options, out), style="red"))
         raise typer.Exit(code=130) from None
     if as_json:
-        typer.echo(json.dumps(_finite(results.to_json()), indent=2, allow_nan=False))
+        typer.echo(json.dumps(finite_json(results.to_json()), indent=2, allow_nan=False))
         return
     console = Console(highlight=False, soft_wrap=False)
     print_summary(results, console)
@@ -281,14 +281,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:.6g}"
     return str(value)
-
-
-def _finite(data: Any) -> Any:
-    """``data`` with NaN and infinities as null, so the JSON is valid."""
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_finite(v) for v in data]
-    if isinstance(data, float) and not math.isfinite(data):
-        return None
-    return data
