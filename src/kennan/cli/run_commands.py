@@ -226,7 +226,8 @@ def _settings(*, scenario: str | None, draws: int | None, seed: int | None,
     from kennan.experiments.store import check_resumable, resume_settings
 
     given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
-             "courses": [c.strip() for c in courses.split(",") if c.strip()] if courses else None,
+             "courses": [c.strip() for c in courses.split(",") if c.strip()]
+             if courses is not None else None,
              "baseline": baseline}
     if resume and out is not None:
         check_resumable(out)
