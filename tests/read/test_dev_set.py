@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kennan.read import Paragraph, load_document
 from kennan.read.document import Document
@@ -104,3 +106,21 @@ def test_contraction_families_and_context(text: str, expanded: str) -> None:
     from kennan.read.telegraphese import expand
 
     assert expand(text).text == expanded
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["GDR", "Sov", "wld", "US", "Dec", "14", ".", ",", "the",
+                                 "GDR's", "Nov.", "bet", "our", "Jap", "Govt", " "]),
+                max_size=30))
+def test_shown_once_keeps_the_map_to_the_original(words: list[str]) -> None:
+    from kennan.read.telegraphese import expand
+
+    text = " ".join(words)
+    seen: set[str] = set()
+    exp = expand(text, once={"GDR": "German Democratic Republic"}, seen=seen)
+    assert sum(s.token == "GDR" for s in exp.spans) <= 1
+    for s in exp.spans:
+        assert text[s.start:s.end] == s.token
+        assert exp.text[s.out_start:s.out_end] == s.expansion
+    if "GDR" in re.findall(r"[A-Za-z]+", text):
+        assert seen == {"GDR"}

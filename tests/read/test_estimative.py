@@ -219,3 +219,12 @@ def test_negated_belief_is_doubt(text: str, phrases: list[str]) -> None:
 
 def test_others_beliefs_are_not_the_writers_doubt() -> None:
     assert find_phrases("And they do not think we will break relations") == []
+
+
+@pytest.mark.parametrize(("text", "phrases"), [
+    ("The Soviets have never shown themselves capable of tolerating deviation", ["not capable of"]),
+    ("they are not capable of it", ["not capable of"]),
+    ("His objective is clear; it is also clear that he will wait", ["it is clear"]),
+])
+def test_negated_capability_and_adverbs(text: str, phrases: list[str]) -> None:
+    assert [j.phrase for j in find_judgments([Paragraph(1, text)])] == phrases
