@@ -164,3 +164,24 @@ def test_where_the_two_best_courses_swap_places_is_found_on_demand(explorer):
     assert html.count('<div class="flip">') == 2
     with pytest.raises(UsageError, match="points must be"):
         explorer.flips(version=0, points=3)
+
+
+def test_the_judgment_chance_split_in_closed_form():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from kennan.analysis.quantity import Quantity
+    from kennan.explore.view import judgment_split
+
+    q = Quantity("outcome", "deal", "Deal", 0)
+    n = 1000
+    sure = np.tile([0.0, 1.0], n // 2)  # each draw decides the outcome: all judgment
+    flat = np.full(n, 0.3)  # every draw alike: all chance
+    half = np.tile([0.2, 0.6], n // 2)  # Var(E) = 0.04 * n/(n-1); Var = 0.4 * 0.6
+    d = SimpleNamespace(mass=True, probability=lambda k, within: np.vstack([sure, flat, half]))
+    split = judgment_split(q, d)
+    assert split[0]["share"] == 1.0 and split[1]["share"] == pytest.approx(0.0, abs=1e-15)
+    assert split[2]["share"] == pytest.approx(0.04 * n / (n - 1) / 0.24, rel=1e-12)
+    assert (split[1]["p5"], split[1]["p95"]) == (0.3, 0.3)
+    assert judgment_split(Quantity("metric", "m", "M", 0), d) is None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
@@ -76,6 +77,7 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
     base = pairs[pairs["against"] == results.baseline].set_index("course")
     rank = ranking.set_index("course")
     order = list(rank.index)
+    split = judgment_split(q, d)
     labels = results.period_labels()
     courses = []
     for c, course in enumerate(results.courses):
@@ -83,7 +85,8 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
                "colour": figures.colour(c), "rank": order.index(course) + 1,
                "mean": float(rank.at[course, "mean"]), "low": float(rank.at[course, "low"]),
                "high": float(rank.at[course, "high"]), "baseline": course == results.baseline,
-               "versus": None, "figure": Markup(course_figure(results, c, labels).svg)}
+               "versus": None, "figure": Markup(course_figure(results, c, labels).svg),
+               "split": split[c] if split else None}
         if course in base.index:
             x = base.loc[course]
             row["versus"] = {k: float(x[k]) for k in ("difference", "low", "high",
@@ -109,6 +112,26 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
     runner = ranked[1]["id"] if len(ranked) > 1 else None
     return View(state.version, results.draws, results.seed, q, ranked[0]["id"], runner, answer,
                 {r["id"]: r["mean"] for r in ranked}, html)
+
+
+def judgment_split(q: Quantity, d: Any) -> list[dict[str, float]] | None:
+    """For an outcome, per course: the share of the variance of reaching it (yes or no,
+    history by history) that the draws' conditional probabilities explain (law of total
+    variance: Var(E[Y | draw]) / Var(Y), an upper bound of the judgments' share, as
+    :meth:`~kennan.experiments.summary.Summary.judgment_share` at the horizon) and the
+    5th, 50th and 95th percentiles of the probability given a draw's judgments."""
+    if q.kind != "outcome":
+        return None
+    p = q.values(d)  # (courses, draws): probability of the outcome given each draw
+    out = []
+    for row in p:
+        mean = float(row.mean())
+        total = mean * (1 - mean)
+        between = float(row.var(ddof=1)) if row.size > 1 else math.nan
+        share = min(max(between / total, 0.0), 1.0) if total > 0 else math.nan
+        p5, p50, p95 = (float(x) for x in np.percentile(row, (5, 50, 95)))
+        out.append({"share": share, "p5": p5, "p50": p50, "p95": p95})
+    return out
 
 
 def course_figure(results: Results, c: int, labels: list[str]) -> figures.SvgFigure:
