@@ -438,6 +438,22 @@ CASES = [
           - {judgments: [c, a], assumption: x}
         """ + WAIT, "'c' is to be at least 'a' in every draw, but 'c' ranges over [0, 0.5] "
                     "and 'a' over [0, 1]", 10, 21),
+    # -- questions over several outcomes, worth --------------------------------------------
+    case("a union naming an unknown outcome", """\
+        outcomes: [{id: deal, hazard: 0.1}, {id: retreat, hazard: 0.1}]
+        question: {outcome: [deal, retraet]}
+        """ + WAIT, "the question's union names unknown outcome 'retraet' (did you mean "
+                    "'retreat'?); expected one of the outcomes: deal, retreat", 6, 28),
+    case("a union of one outcome", """\
+        outcomes: [{id: deal, hazard: 0.1}]
+        question: {outcome: [deal]}
+        """ + WAIT, "question > outcome: a union of outcomes lists at least two outcome ids",
+         6, 21),
+    case("a worth reading state", """\
+        state: [{id: x, initial: 0}]
+        outcomes: [{id: deal, hazard: 0.1, worth: "2 * x"}]
+        """ + WAIT, "worth of outcome 'deal': a worth may read only judgments and t, not the "
+                    "state variable 'x'", 6, 48),
     # -- the file and its YAML ------------------------------------------------------------
     case("malformed YAML", "policies: [{id: wait}\n",
          "YAML syntax: expected ',' or ']'", 6, 1),

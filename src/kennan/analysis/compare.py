@@ -25,7 +25,8 @@ def main_outcome(results: Results) -> str:
     if not results.outcomes:
         raise UsageError("this scenario has no outcome; name a metric instead")
     if results.question:
-        return results.question["outcome"]
+        # a union of outcomes is written as their ids joined by commas
+        return ",".join(results.question_outcomes)
     s = results.summary
     mean = {o: sum(s.probability(c, k) for c in range(len(results.courses)))
             for k, o in enumerate(results.outcomes)}

@@ -19,12 +19,14 @@ class Quantity:
     an outcome only when reached in the first ``within`` periods.
     """
 
-    kind: str  # "outcome" or "metric"
+    kind: str  # "outcome", "metric" or "value" (the expected value of outcomes' worth)
     id: str
     label: str
     index: int
     within: int | None = None
     sense: int = 1
+    #: For a union of outcomes: the index of each (``index`` is the first's).
+    indices: tuple[int, ...] = ()
 
     def values(self, draws: Any) -> np.ndarray:
         """``(courses, draws)`` values from anything with ``outcome``, ``time``, ``metrics``
@@ -33,9 +35,12 @@ class Quantity:
         (its sampled yes or no when the draws carry no probabilities)."""
         if self.kind == "metric":
             return np.asarray(draws.metrics[self.id], dtype=np.float64)
+        if self.kind == "value":
+            return np.asarray(draws.value, dtype=np.float64)
+        members = self.indices or (self.index,)
         if getattr(draws, "mass", None) is not None:
-            return draws.probability(self.index, self.within)
-        hit = draws.outcome == self.index
+            return sum(draws.probability(k, self.within) for k in members)
+        hit = np.isin(draws.outcome, members)
         if self.within is not None:
             hit &= (draws.time >= 0) & (draws.time < self.within)
         return hit.astype(np.float64)
@@ -46,20 +51,52 @@ class Quantity:
 
     def describe(self) -> str:
         """Readable statement, e.g. ``probability of Armistice within 12 months``."""
-        if self.kind == "metric":
+        if self.kind in ("metric", "value"):
             better = "lower" if self.sense < 0 else "higher"
             return f"{self.label} ({better} is better)"
         when = f" within {self.within} months" if self.within else " by the horizon"
         return f"probability of {self.label}{when}"
 
 
+#: The metric name of the expected value to the deciding side (outcomes' and metrics' worth).
+EXPECTED_VALUE = "expected_value"
+
+
 def make_quantity(outcomes: dict[str, str], metrics: dict[str, str], horizon: int, *,
-                  outcome: str | None = None, metric: str | None = None,
-                  within: int | None = None, lower_is_better: bool = False) -> Quantity:
+                  outcome: str | list[str] | None = None, metric: str | None = None,
+                  within: int | None = None, lower_is_better: bool = False,
+                  has_value: bool = False) -> Quantity:
     """The quantity named by ``outcome`` or ``metric`` (default: the first outcome).
 
-    ``outcomes`` and ``metrics`` map ids to labels, in the scenario's order. Unknown
-    ids raise :class:`UsageError` listing the valid ones."""
+    ``outcomes`` and ``metrics`` map ids to labels, in the scenario's order. An
+    ``outcome`` that is a list, or ids joined by commas, is the union of those
+    outcomes. ``metric`` may be ``expected_value`` when ``has_value`` (outcomes or
+    metrics carry a worth) and no metric has that id. Unknown ids raise
+    :class:`UsageError` listing the valid ones."""
+    if isinstance(outcome, str) and "," in outcome:
+        outcome = [o.strip() for o in outcome.split(",") if o.strip()]
+    if isinstance(outcome, list | tuple):
+        members = list(dict.fromkeys(outcome))
+        if len(members) == 1:
+            outcome = members[0]
+        else:
+            first = make_quantity(outcomes, metrics, horizon, outcome=members[0], within=within,
+                                  lower_is_better=lower_is_better)
+            for o in members[1:]:
+                make_quantity(outcomes, metrics, horizon, outcome=o)
+            return Quantity("outcome", ",".join(members),
+                            " or ".join(outcomes[o] for o in members), first.index, within,
+                            first.sense, tuple(list(outcomes).index(o) for o in members))
+    if metric == EXPECTED_VALUE and metric not in metrics:
+        if not has_value:
+            raise UsageError("no outcome or metric of this scenario carries a worth, so there "
+                             "is no expected value to judge courses by")
+        if within is not None:
+            raise UsageError("within applies to an outcome, not to the expected value")
+        if outcome is not None:
+            raise UsageError("give an outcome or a metric, not both")
+        return Quantity("value", EXPECTED_VALUE, "expected value", -1, None,
+                        -1 if lower_is_better else 1)
     if outcome is not None and metric is not None:
         raise UsageError("give an outcome or a metric, not both")
     if within is not None and not 1 <= within <= horizon:
@@ -86,6 +123,8 @@ def quantity_of(source: Any, **options: Any) -> Quantity:
     :class:`~kennan.experiments.results.Results`."""
     if hasattr(source, "outcome_labels"):  # Results
         return make_quantity(dict(source.outcome_labels), dict(source.metric_labels),
-                             len(source.periods), **options)
+                             len(source.periods), has_value=source.summary.has_value,
+                             **options)
     return make_quantity({o.id: o.label for o in source.outcomes},
-                         {m.id: m.label for m in source.metrics}, source.horizon, **options)
+                         {m.id: m.label for m in source.metrics}, source.horizon,
+                         has_value=source.has_worth, **options)

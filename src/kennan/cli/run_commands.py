@@ -165,8 +165,41 @@ def print_summary(results: Any, console: Console) -> None:
                     for c, p in enumerate(paired)]) for i, m in enumerate(results.metrics)]
     if columns:
         _print_tables(console, "Mean of each metric", results.courses, columns)
+    print_question(results, console, paired)
     if results.hypotheses:
         print_hypotheses(results, console)
+
+
+def print_question(results: Any, console: Console, paired: list[bool]) -> None:
+    """The question's outcome when it is a union of outcomes, and the expected value of
+    each course when outcomes or metrics carry a worth, with the ranking by each."""
+    s = results.summary
+    columns = []
+    union = len(results.question_outcomes) > 1
+    if union:
+        base = results.question_probability(results.baseline)
+        columns.append((" or ".join(results.question_outcomes),
+                        [_number(results.question_probability(c), sign=False)
+                         + (f"\n{_number(results.question_probability(c) - base)}" if p else "")
+                         for c, p in zip(results.courses, paired, strict=True)]))
+    if s.has_value:
+        columns.append(("expected value", [_figure(s.value_mean(c), s.value_difference(c), p)
+                                           for c, p in enumerate(paired)]))
+    if not columns:
+        return
+    within = (results.question or {}).get("within")
+    window = f"within {within} periods" if within else "by the horizon"
+    _print_tables(console, f"The question ({window}) and the expected value", results.courses,
+                  columns)
+    ranks = []
+    if union:
+        ranks.append(("the question", [results.question_probability(c)
+                                       for c in results.courses]))
+    if s.has_value:
+        ranks.append(("expected value", [s.value_mean(c) for c in range(len(results.courses))]))
+    for name, values in ranks:
+        order = sorted(range(len(values)), key=lambda i: -values[i])
+        console.print(f"Ranked by {name}: " + " > ".join(results.courses[i] for i in order))
 
 
 def print_hypotheses(results: Any, console: Console) -> None:

@@ -116,6 +116,7 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
         first_fired=_select_some([r.first_fired for r in own], chosen),
         watched=_select_some([r.watched for r in own], chosen),
         mass=_select_some([r.mass for r in own], chosen),
+        value=_select_some([r.value for r in own], chosen),
         hypothesis=chosen,
         hypotheses={h.id: r for h, r in zip(model.hypotheses, own, strict=True)},
         weights=weights,

@@ -117,6 +117,7 @@ class OutcomeSpec:
     when: Site | None
     hazard: Site | None
     record: tuple[tuple[str, Site], ...]
+    worth: Site | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class MetricSpec:
     # After absorption: "hold" or "stop", and per outcome index an expression's site.
     after: str = "hold"
     after_values: tuple[tuple[int, Site], ...] = ()
+    worth: Site | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,13 @@ class Model:
     def horizon(self) -> int:
         """Number of periods."""
         return len(self.periods)
+
+    @property
+    def has_worth(self) -> bool:
+        """Whether an outcome or a metric carries a worth (courses then have an expected
+        value)."""
+        return any(o.worth is not None for o in self.outcomes) or any(
+            m.worth is not None for m in self.metrics)
 
     @property
     def course_ids(self) -> list[str]:
@@ -296,6 +305,8 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
                 else None),
         record=tuple((name, site(("outcomes", i, "record", name), f"record '{name}'"))
                      for name in o.record),
+        worth=(site(("outcomes", i, "worth"), f"worth of outcome '{o.id}'")
+               if o.worth is not None else None),
     ) for i, o in enumerate(s.outcomes)]
     outcome_index = {o.id: k for k, o in enumerate(s.outcomes)}
     metrics = [MetricSpec(
@@ -304,6 +315,8 @@ def build_model(scenario: str | LoadedScenario, courses: list[str] | None = None
         after_values=tuple((outcome_index[oc], site(("metrics", i, "after", oc),
                                                     f"value of '{m.id}' after '{oc}'"))
                            for oc in (m.after if isinstance(m.after, dict) else {})),
+        worth=(site(("metrics", i, "worth"), f"worth of metric '{m.id}'")
+               if m.worth is not None else None),
     ) for i, m in enumerate(s.metrics)]
     stocks, derived = [], []
     by_id = {v.id: i for i, v in enumerate(s.state)}

@@ -102,6 +102,9 @@ class ChunkResult:
     hypotheses: dict[str, ChunkResult] = field(default_factory=dict)
     weights: np.ndarray | None = None
     mass: np.ndarray | None = None
+    #: When outcomes or metrics carry a worth: each draw's expected value to the deciding
+    #: side, ``(courses, draws)`` (:func:`expected_values`).
+    value: np.ndarray | None = None
 
     def probability(self, k: int, within: int | None = None) -> np.ndarray:
         """``(courses, draws)`` probability of outcome ``k`` by the end of period
@@ -172,13 +175,35 @@ class Block:
 
     def result(self) -> ChunkResult:
         """The block's results once every period has run."""
+        metrics = self.acc.finish(self.model, self.outs.survival)
         return ChunkResult(
             start=self.start, count=self.count, courses=self.model.course_ids,
             judgments=self.judgments, outcome=self.outs.outcome, time=self.outs.time,
-            metrics=self.acc.finish(self.model, self.outs.survival),
-            records=self.outs.records(), trajectories=trajectories(self.model, self.rows),
+            metrics=metrics, records=self.outs.records(),
+            trajectories=trajectories(self.model, self.rows),
             log_weights=self.log_w, first_fired=self.first, watched=self.watched,
-            mass=self.outs.mass)
+            mass=self.outs.mass,
+            value=expected_values(self.model, self.ev, self.outs.mass, metrics))
+
+
+def expected_values(model: Model, ev: Evaluator, mass: np.ndarray,
+                    metrics: dict[str, np.ndarray]) -> np.ndarray | None:
+    """Each draw's expected value to the deciding side: for each outcome with a worth, its
+    worth times the draw's probability of reaching it by the horizon, plus, for each
+    metric with a worth, its worth per unit times its value; None when nothing carries
+    a worth. Worths read judgments only."""
+    if not model.has_worth:
+        return None
+    shape = mass.shape[1:2] + mass.shape[3:]
+    value = np.zeros(shape)
+    for k, o in enumerate(model.outcomes):
+        if o.worth is not None:
+            value += np.broadcast_to(ev(o.worth), shape) * mass[k].sum(axis=1,
+                                                                     dtype=np.float64)
+    for m in model.metrics:
+        if m.worth is not None:
+            value += np.broadcast_to(ev(m.worth), shape) * metrics[m.id]
+    return value
 
 
 def trajectories(model: Model, rows: list[list[int]]) -> dict[str, list[list[int]]]:

@@ -110,11 +110,45 @@ class Results:
             row["median_time"] = s.median_time(c)
             for m, metric in enumerate(self.metrics):
                 row[metric] = s.metric_mean(c, m)
+            if self.question_outcomes:
+                row["question"] = self.question_probability(course)
+            if s.has_value:
+                row["expected_value"] = s.value_mean(c)
             for k, o in enumerate(self.outcomes):
                 d, lo, hi = s.outcome_difference(c, k)
                 row[f"d_{o}"], row[f"d_{o}_lo"], row[f"d_{o}_hi"] = d, lo, hi
+            if s.has_value:
+                d, lo, hi = s.value_difference(c)
+                row["d_expected_value"], row["d_expected_value_lo"] = d, lo
+                row["d_expected_value_hi"] = hi
             rows.append(row)
         return pd.DataFrame(rows).set_index("course")
+
+    @property
+    def question_outcomes(self) -> list[str]:
+        """The outcome(s) the scenario's question is about (several: their union)."""
+        if not self.question:
+            return []
+        o = self.question["outcome"]
+        return list(o) if isinstance(o, list) else [o]
+
+    def question_probability(self, course: str) -> float:
+        """Probability that ``course`` reaches the question's outcome (any outcome of its
+        union) within the question's window (default: the horizon)."""
+        c = self.check_course(course)
+        return self.summary.union_probability(
+            c, [self.outcomes.index(o) for o in self.question_outcomes],
+            (self.question or {}).get("within"))
+
+    def expected_value(self, course: str) -> tuple[float, float, float]:
+        """Expected value to the deciding side under ``course`` (outcomes' and metrics'
+        worth) with a 95% interval; :class:`UsageError` when nothing carries a worth."""
+        c = self.check_course(course)
+        if not self.summary.has_value:
+            raise UsageError("no outcome or metric of this scenario carries a worth, so "
+                             "courses have no expected value; give outcomes or metrics "
+                             "'worth:'")
+        return self.summary.value_interval(c)
 
     def by_hypothesis(self) -> pd.DataFrame:
         """One row per (hypothesis, course): the hypothesis's mean normalised weight, each
@@ -195,7 +229,16 @@ class Results:
             for m, metric in enumerate(self.metrics):
                 d, lo, hi = s.metric_difference(c, m)
                 diffs[metric] = {"difference": d, "low": lo, "high": hi}
+            extra: dict[str, Any] = {}
+            if self.question_outcomes:
+                extra["question"] = self.question_probability(course)
+            if s.has_value:
+                v, lo, hi = s.value_interval(c)
+                extra["expected_value"] = {"mean": v, "low": lo, "high": hi}
+                d, lo, hi = s.value_difference(c)
+                diffs["expected_value"] = {"difference": d, "low": lo, "high": hi}
             courses[course] = {
+                **extra,
                 "outcomes": {o: s.probability(c, k) for k, o in enumerate(self.outcomes)},
                 "by_period": {o: s.cumulative(c, k) for k, o in enumerate(self.outcomes)},
                 "metrics": {m: s.metric_mean(c, i) for i, m in enumerate(self.metrics)},
@@ -243,10 +286,15 @@ class Results:
 
     def outcome_interval(self, course: str, outcome: str) -> tuple[float, float, float]:
         """Probability of ``outcome`` by the horizon under ``course`` and its 95% (Wilson)
-        interval."""
-        c, k = self.check_course(course), self.check_outcome(outcome)
-        p = self.summary.probability(c, k)
+        interval; ``outcome`` may be a union, its ids joined by commas."""
+        c = self.check_course(course)
+        ks = [self.check_outcome(o) for o in outcome.split(",")]
+        p = self.summary.union_probability(c, ks)
         return (p, *wilson(p, self.draws))
+
+    def outcome_label(self, outcome: str) -> str:
+        """The label of an outcome, or of a union (ids joined by commas) as "A or B"."""
+        return " or ".join(self.outcome_labels[o] for o in outcome.split(","))
 
     def metric_interval(self, course: str, metric: str) -> tuple[float, float, float]:
         """Mean of ``metric`` under ``course`` with a 95% (normal) interval."""
@@ -289,7 +337,8 @@ class Results:
         """Each course as a point: ``risk`` (an outcome or metric id) across, the probability
         of ``benefit`` (an outcome) up, both with 95% intervals."""
         benefit = benefit or self.outcomes[0]
-        self.check_outcome(benefit)
+        for o in benefit.split(","):
+            self.check_outcome(o)
         risk = risk or self.default_risk(benefit)
         if risk not in self.outcomes and risk not in self.metrics:
             raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
@@ -302,7 +351,7 @@ class Results:
             points.append(figures.Point(course, self.course_labels[course], x, y, xlo, xhi,
                                         ylo, yhi, figures.colour(c)))
         label = {**self.outcome_labels, **self.metric_labels}
-        return figures.scatter(points, x_label=label[risk], y_label=label[benefit],
+        return figures.scatter(points, x_label=label[risk], y_label=self.outcome_label(benefit),
                                title="Risk against benefit, by course")
 
     def plot_trajectories(self, metrics: list[str] | None = None) -> figures.SvgFigure:
@@ -336,9 +385,10 @@ class Results:
     def default_risk(self, benefit: str) -> str:
         """The scenario's stated risk; else the other outcome whose probability differs most
         between courses (a metric when there is no other outcome)."""
-        if self.question and self.question.get("risk") and self.question["risk"] != benefit:
+        members = benefit.split(",")
+        if self.question and self.question.get("risk") and self.question["risk"] not in members:
             return self.question["risk"]
-        others = [o for o in self.outcomes if o != benefit]
+        others = [o for o in self.outcomes if o not in members]
         if others:
             s = self.summary
             spread = {o: np.ptp([s.probability(c, self.outcomes.index(o))
@@ -391,6 +441,9 @@ class DrawArrays:
         the horizon) given each draw's judgments and path."""
         stop = self.mass.shape[2] if within is None else within
         return self.mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
+    #: Each draw's value to the deciding side, ``(courses, draws)``, when outcomes or
+    #: metrics carry a worth.
+    value: np.ndarray | None = None
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkResult]) -> DrawArrays:
@@ -410,6 +463,8 @@ class DrawArrays:
                      for r in first.records},
             mass=(np.concatenate([ch.mass for ch in chunks], axis=3)
                   if first.mass is not None else None),
+            value=(np.concatenate([ch.value for ch in chunks], axis=1)
+                   if first.value is not None else None),
         )
 
     @property

@@ -57,7 +57,7 @@ def empty_summary(model: Model) -> Summary:
     return Summary.empty(model.course_ids, [o.id for o in model.outcomes],
                          [m.id for m in model.metrics], records, model.horizon,
                          model.course_ids.index(model.baseline),
-                         [h.id for h in model.hypotheses])
+                         [h.id for h in model.hypotheses], value=model.has_worth)
 
 
 def run(

@@ -55,17 +55,25 @@ class Summary:
     # over draws of its normalised prior weight (units of 2**-1074)
     hypotheses: dict[str, Summary] = field(default_factory=dict)
     weight_sums: list[int] = field(default_factory=list)
+    # expected value per course (when outcomes or metrics carry a worth): exact sums of
+    # each draw's value and its square, and of the paired difference against the baseline
+    value_sums: list[list[int]] = field(default_factory=list)
+    diff_value: list[list[int]] = field(default_factory=list)
 
     @classmethod
     def empty(cls, courses: list[str], outcomes: list[str], metrics: list[str],
               records: list[str], horizon: int, baseline: int,
-              hypotheses: list[str] | tuple[str, ...] = ()) -> Summary:
-        """A summary of no draws (with an empty summary per hypothesis, when given)."""
+              hypotheses: list[str] | tuple[str, ...] = (), value: bool = False) -> Summary:
+        """A summary of no draws (with an empty summary per hypothesis, when given, and
+        expected-value sums when ``value``)."""
         nc, no, nm = len(courses), len(outcomes), len(metrics)
         return cls(
-            hypotheses={h: cls.empty(courses, outcomes, metrics, records, horizon, baseline)
+            hypotheses={h: cls.empty(courses, outcomes, metrics, records, horizon, baseline,
+                                     value=value)
                         for h in hypotheses},
             weight_sums=[0] * len(hypotheses),
+            value_sums=[[0, 0] for _ in range(nc)] if value else [],
+            diff_value=[[0, 0] for _ in range(nc)] if value else [],
             courses=list(courses), outcomes=list(outcomes), metrics=list(metrics),
             records=list(records), horizon=horizon, baseline=baseline, draws=0,
             counts=[[[0] * horizon for _ in range(no)] for _ in range(nc)],
@@ -129,6 +137,13 @@ class Summary:
             for c in range(nc):
                 s.record_sums[c][r] = s_r[c]
         s.trajectories = [chunk.trajectories[m] for m in metrics]
+        if chunk.value is not None:
+            v = chunk.value
+            d = v - v[baseline][None]
+            sums, squares = exact_sums(v), exact_sums(v * v)
+            dsums, dsquares = exact_sums(d), exact_sums(d * d)
+            s.value_sums = [[sums[c], squares[c]] for c in range(nc)]
+            s.diff_value = [[dsums[c], dsquares[c]] for c in range(nc)]
         if chunk.hypotheses:
             s.hypotheses = {h: cls.of_chunk(sub, outcomes, horizon, baseline)
                             for h, sub in chunk.hypotheses.items()}
@@ -145,6 +160,8 @@ class Summary:
                             self.horizon, self.baseline)
         out.hypotheses = {h: s.merge(other.hypotheses[h]) for h, s in self.hypotheses.items()}
         out.weight_sums = _add(self.weight_sums, other.weight_sums)
+        out.value_sums = _add(self.value_sums, other.value_sums)
+        out.diff_value = _add(self.diff_value, other.diff_value)
         out.draws = self.draws + other.draws
         out.counts = _add(self.counts, other.counts)
         out.prob = _add(self.prob, other.prob)
@@ -162,6 +179,12 @@ class Summary:
         """Probability that course ``c`` reaches outcome ``k`` by the horizon (the mean of
         the draws' conditional probabilities)."""
         return fixed_to_float(sum(self.prob[c][k]), self.draws)
+
+    def union_probability(self, c: int, ks: list[int], within: int | None = None) -> float:
+        """Probability that course ``c`` reaches any of outcomes ``ks`` within ``within``
+        periods (default: by the horizon); outcomes are exclusive, so it is their sum."""
+        stop = self.horizon if within is None else within
+        return fixed_to_float(sum(sum(self.prob[c][k][:stop]) for k in ks), self.draws)
 
     def cumulative(self, c: int, k: int) -> list[float]:
         """Cumulative probability of outcome ``k`` under course ``c`` at the end of each period."""
@@ -230,6 +253,26 @@ class Summary:
 
     # -- persistence -------------------------------------------------------------------
 
+    @property
+    def has_value(self) -> bool:
+        """Whether the summary holds expected values (outcomes or metrics had a worth)."""
+        return bool(self.value_sums)
+
+    def value_mean(self, c: int) -> float:
+        """Expected value to the deciding side under course ``c``."""
+        return float(to_fraction(self.value_sums[c][0]) / self.draws) if self.draws \
+            else math.nan
+
+    def value_interval(self, c: int) -> tuple[float, float, float]:
+        """Expected value under course ``c`` with a 95% (normal) interval."""
+        s, ss = self.value_sums[c]
+        return _interval(to_fraction(s), to_fraction(ss), self.draws)
+
+    def value_difference(self, c: int) -> tuple[float, float, float]:
+        """Paired difference in expected value, course ``c`` minus baseline, 95%."""
+        s, ss = self.diff_value[c]
+        return _interval(to_fraction(s), to_fraction(ss), self.draws)
+
     def weight(self, h: int) -> float:
         """Mean over draws of hypothesis ``h``'s normalised prior weight."""
         return float(to_fraction(self.weight_sums[h]) / self.draws) if self.draws else math.nan
@@ -268,7 +311,7 @@ class Summary:
 _FIELDS = frozenset(Summary.__dataclass_fields__)
 _NAMES = frozenset({"courses", "outcomes", "metrics", "records"})
 #: Fields a summary written before hypotheses existed lacks.
-_OPTIONAL = frozenset({"hypotheses", "weight_sums"})
+_OPTIONAL = frozenset({"hypotheses", "weight_sums", "value_sums", "diff_value"})
 
 
 def _unpacked(data: Any) -> dict[str, Any]:

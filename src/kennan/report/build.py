@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kennan.analysis import compare, discovery, sensitivity, signposts, voi
-from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.analysis.quantity import EXPECTED_VALUE, Quantity, quantity_of
 from kennan.errors import UsageError
 from kennan.experiments.results import Results
 from kennan.experiments.runner import DEFAULT_DRAWS
@@ -46,6 +46,8 @@ class Analysis:
     readings: dict[str, Any] = field(default_factory=dict)
     #: What to watch (:mod:`kennan.analysis.signposts`), or None when not computed.
     signposts: Any = None
+    #: The ranking of courses by expected value (outcomes' and metrics' worth), if any.
+    value_ranking: Any = None
 
     @property
     def best(self) -> str:
@@ -89,6 +91,10 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     ranking = compare.ranking(results, quantity=q, draws=d)
     pairs = compare.compare_courses(results, quantity=q, draws=d)
     readings = {h: compare.ranking(res, quantity=q) for h, res in results.hypotheses.items()}
+    value_ranking = None
+    if results.summary.has_value:
+        value_ranking = compare.ranking(results, draws=d, quantity=quantity_of(
+            results, metric=EXPECTED_VALUE))
     lap("compare")
     best = str(ranking["course"].iloc[0])
     sob = None
@@ -115,7 +121,7 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                      within=within)
     lap("signposts")
     return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings,
-                    readings, posts)
+                    readings, posts, value_ranking)
 
 
 def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:

@@ -88,6 +88,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "fig_trajectories": Markup(r.plot_trajectories().svg),
         "pairs": _pairs(a, courses),
         "readings": _readings(a),
+        "values": _values(a),
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
         "flips": [_flip(f, r.course_labels) for f in a.flips],
@@ -142,6 +143,23 @@ def _readings(a: Analysis) -> dict[str, Any] | None:
                 "reading.")
     return {"rows": rows, "text": text,
             "courses": [r.course_labels[c] for c in r.courses]}
+
+
+def _values(a: Analysis) -> dict[str, Any] | None:
+    """The ranking by expected value, and whether it agrees with the question's."""
+    if a.value_ranking is None:
+        return None
+    r = a.results
+    rows = [{"label": r.course_labels[str(row.course)], "mean": row.mean, "low": row.low,
+             "high": row.high, "share_best": row.share_best}
+            for row in a.value_ranking.itertuples()]
+    best = str(a.value_ranking["course"].iloc[0])
+    same = best == a.best
+    text = (f"Ranked by expected value (each outcome's worth if reached, plus each metric's "
+            f"worth per unit), {r.course_labels[best]} comes first"
+            + (", as it does on the question." if same else
+               f", where the question ranks {r.course_labels[a.best]} first."))
+    return {"rows": rows, "text": text}
 
 
 def _summary(a: Analysis) -> dict[str, Any]:

@@ -302,7 +302,16 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
     if s.baseline is not None:
         ref(("baseline",), s.baseline, ("policies",), "policy (course of action)")
     if s.question is not None:
-        ref(("question", "outcome"), s.question.outcome, ("outcomes",), "outcome")
+        if isinstance(s.question.outcome, list):
+            outcomes = [o.id for o in s.outcomes]
+            for n, member in enumerate(s.question.outcome):
+                if member not in outcomes:
+                    at(("question", "outcome", n),
+                       f"the question's union names unknown outcome '{member}'"
+                       f"{_hint(member, outcomes)}; expected one of the outcomes: "
+                       f"{', '.join(outcomes) or 'none (the scenario has no outcomes)'}")
+        else:
+            ref(("question", "outcome"), s.question.outcome, ("outcomes",), "outcome")
         if s.question.risk is not None:
             ref(("question", "risk"), s.question.risk, ("outcomes",), "outcome")
         if s.question.within is not None and s.question.within > s.time.horizon:

@@ -77,11 +77,15 @@ def expression_sites(s: Scenario) -> Iterator[tuple[PathKey, Any, str]]:
                 yield ("outcomes", i, part), x, f"{part} of outcome '{o.id}'"
         for name, x in o.record.items():
             yield ("outcomes", i, "record", name), x, f"record '{name}' of outcome '{o.id}'"
+        if o.worth is not None:
+            yield ("outcomes", i, "worth"), o.worth, f"worth of outcome '{o.id}'"
     for i, m in enumerate(s.metrics):
         yield ("metrics", i, "value"), m.value, f"metric '{m.id}'"
         if isinstance(m.after, dict):
             for oc, x in m.after.items():
                 yield ("metrics", i, "after", oc), x, f"value of '{m.id}' after '{oc}'"
+        if m.worth is not None:
+            yield ("metrics", i, "worth"), m.worth, f"worth of metric '{m.id}'"
 
 
 def _effect_sites(path: PathKey, eff: Effects | None, owner: str) -> Iterator:
@@ -103,7 +107,8 @@ def compile_all(s: Scenario, doc: YamlDocument, out: CheckedScenario,
         unreadable=full.unreadable,
     )
     for path, source, what in expression_sites(s):
-        ns = judgments_only if path[0] == "state" and path[2] == "initial" else full
+        # An initial value, and a worth (one value per draw), read judgments only.
+        ns = judgments_only if path[2] in ("initial", "worth") else full
         try:
             # No location: the compiler then reports places within the text, and we map
             # them onto the file ourselves (quotes, block scalars and folded lines).
@@ -112,7 +117,8 @@ def compile_all(s: Scenario, doc: YamlDocument, out: CheckedScenario,
             found = [Problem(p.message, _place(doc, path, source, p.location))
                      for p in exc.problems]
             if ns is judgments_only:
-                found = _explain_initial(found, full)
+                found = _explain_initial(found, full, "a worth" if path[2] == "worth"
+                                         else "an initial value")
             problems.extend(found)
 
 
@@ -137,12 +143,13 @@ def expression_location(doc: YamlDocument, path: PathKey, source: Any, line: int
     return _place(doc, path, source, Location(None, line, col + 1))
 
 
-def _explain_initial(problems: list[Problem], full: Namespace) -> list[Problem]:
+def _explain_initial(problems: list[Problem], full: Namespace,
+                     kind: str = "an initial value") -> list[Problem]:
     notes = []
     for p in problems:
         m = re.search(r"unknown name '([^']+)'", p.message)
         if m and m.group(1) in full.values:
-            notes.append(Problem(f"{p.message.split(':')[0]}: an initial value may read only "
+            notes.append(Problem(f"{p.message.split(':')[0]}: {kind} may read only "
                                  f"judgments and t, not the {full.values[m.group(1)]} "
                                  f"'{m.group(1)}'", p.location))
         else:

@@ -324,6 +324,9 @@ class Outcome(Described):
     when: Expr | None = None
     hazard: Expr | None = None
     record: dict[Id, Expr] = Field(default_factory=dict)
+    #: The value to the deciding side of reaching this outcome by the horizon (an
+    #: expression of judgments): one term of the expected value courses are ranked by.
+    worth: Expr | None = None
 
     @model_validator(mode="after")
     def _trigger(self) -> Outcome:
@@ -346,6 +349,9 @@ class Metric(Described):
     value: Expr
     aggregate: Literal["final", "sum", "mean", "max", "min"] = "final"
     after: Literal["hold", "stop"] | dict[Id, Expr] = "hold"
+    #: The value to the deciding side of one unit of this metric (an expression of
+    #: judgments): one term of the expected value courses are ranked by.
+    worth: Expr | None = None
 
 
 class Dependency(Node):
@@ -410,9 +416,28 @@ class Question(Node):
     discovery use it as their default."""
 
     text: str | None = None
-    outcome: Id
+    #: The outcome sought, or a list of outcomes: the question is then their union.
+    outcome: Id | list[Id]
     risk: Id | None = None
     within: int | None = Field(default=None, ge=1)
+
+    @field_validator("outcome")
+    @classmethod
+    def _union(cls, v: str | list[str]) -> str | list[str]:
+        if isinstance(v, list):
+            if len(v) < 2:
+                raise ValueError("a union of outcomes lists at least two outcome ids (or give "
+                                 "the one outcome's id)")
+            twice = sorted({o for o in v if v.count(o) > 1})
+            if twice:
+                raise ValueError(f"a union of outcomes names each outcome once; "
+                                 f"{', '.join(twice)} given twice")
+        return v
+
+    @property
+    def outcomes(self) -> list[str]:
+        """The outcome sought, or each outcome of the union, as a list."""
+        return list(self.outcome) if isinstance(self.outcome, list) else [self.outcome]
 
 
 class ConsiderationOverride(Node):
