@@ -173,3 +173,59 @@ def test_sensitivity_treats_a_correlated_group_as_one_factor(method):
         # Var(c / 2) = 1 / 48: the group carries about 94% of the variance
         row = r.table.set_index("judgment")
         assert row.loc["a + b", "ST"] > 0.85 and row.loc["c", "ST"] < 0.15
+
+
+ALL_LINKED = HEAD.replace("horizon: 3", "horizon: 6") + """
+judgments:
+  - {id: a, uniform: {low: 0.05, high: 0.3}, assumption: x}
+  - {id: b, uniform: {low: 0.0, high: 0.2}, assumption: x}
+  - {id: c, uniform: {low: 0, high: 0.2}, assumption: x}
+correlations:
+  - {judgments: [a, b], rank: 0.5, assumption: they move together}
+orders:
+  - {judgments: [a, c], assumption: a above c}
+policies:
+  - id: wait
+  - id: push
+    ladder: [{id: p1}]
+outcomes:
+  - {id: deal, hazard: "a + 0.2 * active(p1) * b"}
+  - {id: war, hazard: "c * 0.2"}
+"""
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_when_every_judgment_is_linked_there_is_one_factor(method):
+    # SALib's samplers ignore a single group; the design is then built as one factor.
+    loaded = load_scenario_text(ALL_LINKED, "t.yaml")
+    if method == "sobol":
+        r = sobol(loaded, course="push", outcome="deal", base=64, seed=1, resamples=10)
+        assert r.evaluations == 64 * 3
+    else:
+        r = morris(loaded, course="push", outcome="deal", trajectories=10, seed=1,
+                   resamples=10)
+        assert r.evaluations == 10 * 2
+    assert list(r.table["judgment"]) == ["a + b + c"]
+    assert r.groups == {"a + b + c": ["a", "b", "c"]}
+
+
+def test_judgments_command_and_report_show_the_dependencies(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from kennan.cli.app import app
+    from kennan.report.render import write_report
+
+    path = tmp_path / "s.yaml"
+    path.write_text(ALL_LINKED, encoding="utf-8")
+    out = CliRunner().invoke(app, ["judgments", str(path), "--json"])
+    deps = json.loads(out.stdout)["dependencies"]
+    assert [d["kind"] for d in deps] == ["correlation", "order"]
+    assert deps[0]["text"] == "rank correlation 0.5 between each pair of a, b"
+    assert deps[1]["text"] == "in every draw a >= c"
+    assert deps[1]["grounds"] == "assumption: a above c"
+    html = write_report(str(path), output=tmp_path / "r.html", draws=400, seed=0,
+                        sobol_base=16, points=40, replicates=1).read_text(encoding="utf-8")
+    assert 'data-dependency="correlation"' in html and 'data-dependency="order"' in html
+    assert "one factor, grouped" in html

@@ -75,15 +75,17 @@ def judgments(
 ) -> None:
     """List every judgment: distribution, 5/50/95 percentiles, its citation (and what the
     quote supports) and its assumption, and how many take their size from the text."""
+    from kennan.scenario.dependence import describe_dependencies
     from kennan.scenario.loading import load_scenario
     from kennan.scenario.summary import describe_grounds_counts, grounds_counts, judgment_rows
 
     loaded = load_scenario(scenario)
     rows = judgment_rows(loaded)
     counts = grounds_counts(rows)
+    dependencies = describe_dependencies(loaded.model)
     if as_json:
         payload = {"scenario": loaded.id, "judgments": [r.as_json() for r in rows],
-                   "size_from": counts}
+                   "size_from": counts, "dependencies": dependencies}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -106,6 +108,11 @@ def judgments(
             [Text.assemble((r.id, "bold"), "\n", r.distribution)]
         table.add_row(*head, _num(r.p5), _num(r.p50), _num(r.p95), r.grounds_text("\n"))
     console.print(table)
+    if dependencies:
+        console.print("[bold]Dependent judgments[/bold] (percentiles above are as stated, "
+                      "before orders sort the draws)")
+        for d in dependencies:
+            console.print(Text(f"  {d['kind']}: {d['text']}; {d['grounds']}"))
 
 
 def _num(x: float) -> str:

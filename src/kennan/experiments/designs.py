@@ -171,7 +171,17 @@ def saltelli_design(names: Sequence[str], *, base: int, seed: int,
     groups = None if groups is None else list(groups)
     sample = sobol_sampler.sample(salib_problem(names, groups), base, calc_second_order=False,
                                   scramble=True, seed=design_rng(seed, "saltelli"))
+    if _one_factor(names, groups):
+        # SALib ignores a single group; with one factor AB is B: rows A, B, B per point.
+        d = len(names)
+        blocks = sample.reshape(base, d + 2, d)
+        sample = np.stack([blocks[:, 0], blocks[:, -1], blocks[:, -1]], axis=1).reshape(-1, d)
     return SaltelliDesign(list(names), base, sample, groups)
+
+
+def _one_factor(names: Sequence[str], groups: Sequence[str] | None) -> bool:
+    """Whether several judgments all form a single factor (which SALib's samplers ignore)."""
+    return groups is not None and len(names) > 1 and len(set(groups)) == 1
 
 
 def run_saltelli(model: Model, design: SaltelliDesign, *, seed: int, extract: Extract,

@@ -24,6 +24,7 @@ from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
 from kennan.report.ladder import ladder_views
 from kennan.report.source import source_views
 from kennan.safeio import check_target, write_file
+from kennan.scenario.dependence import describe_dependencies
 from kennan.scenario.loading import LoadedScenario
 from kennan.scenario.summary import grounds_counts
 
@@ -97,6 +98,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "sources": source_views(a.loaded.checked.documents,
                                 {src.id: src.title for src in s.sources}, infos),
         "judgments": list(infos.values()),
+        "dependencies": describe_dependencies(s),
         "grounds_counts": {"judgments": len(infos), **grounds_counts(list(infos.values()))},
     }
 

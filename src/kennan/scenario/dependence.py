@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kennan.scenario.distributions import fmt
-from kennan.scenario.schema import Correlation, Scenario
+from kennan.scenario.schema import Correlation, Dependency, Scenario
 
 if TYPE_CHECKING:
     from kennan.scenario.judgments import Distribution
@@ -200,3 +200,31 @@ def _path(below: dict[str, set[str]], start: str, goal: str) -> list[str] | None
 
 def _num(x: float) -> str:
     return fmt(x) if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+
+
+def describe_dependencies(s: Scenario) -> list[dict[str, object]]:
+    """Each correlation and order in words, for ``kennan judgments`` and the report:
+    ``{"kind", "judgments", "text", "grounds"}`` (and ``"rank"`` for a correlation)."""
+    from kennan.scenario.judgments import describe_grounds
+
+    def grounds(d: Dependency) -> str:
+        cite = None if d.cite is None else (d.cite.source, d.cite.paragraph, d.cite.quote)
+        supports = None if d.cite is None else (d.cite.supports or "magnitude")
+        return describe_grounds(cite, supports, d.assumption)
+
+    out: list[dict[str, object]] = []
+    for c in s.correlations:
+        if isinstance(c.rank, list):
+            pairs = [f"{a}~{b} {fmt(c.rank[i][k])}" for i, a in enumerate(c.judgments)
+                     for k, b in enumerate(c.judgments) if k > i]
+            text = f"rank correlations {', '.join(pairs)}"
+        else:
+            text = f"rank correlation {fmt(c.rank)} between each pair of " \
+                   f"{', '.join(c.judgments)}"
+        out.append({"kind": "correlation", "judgments": list(c.judgments), "rank": c.rank,
+                    "text": text, "grounds": grounds(c)})
+    for o in s.orders:
+        out.append({"kind": "order", "judgments": list(o.judgments),
+                    "text": "in every draw " + " >= ".join(o.judgments),
+                    "grounds": grounds(o)})
+    return out
