@@ -34,6 +34,7 @@ def browser(tmp_path):
     options.binary_location = CHROMIUM
     for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000"]:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_script_timeout(120)
     try:
@@ -128,6 +129,15 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     values = {j.id: j for j in saved.model.judgments}
     assert values["balance"].value == 0.3 and values["monthly_hazard"].value == 0.6
     assert "a browser test" in values["balance"].note
+
+    # nothing came from anywhere but the explorer, and the console stayed quiet
+    origins = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) {"
+        " return new URL(e.name).origin; });")
+    assert set(origins) <= {url}
+    console = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")
+               and "status of 422" not in e["message"]]  # the refused value, on purpose
+    assert console == []
 
 
 def test_a_second_tab_is_told_to_reload(served, browser):
