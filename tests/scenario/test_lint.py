@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kennan.scenario.lint import SMALL_INTEGER, is_plain_number
+from kennan.scenario.lint import GUARD, SMALL_INTEGER, is_plain_number
 from kennan.scenario.loading import load_scenario, load_scenario_text
 
 HEAD = """\
@@ -63,7 +63,8 @@ def test_a_number_in_an_expression_is_named_at_its_place(expression: str, number
 
 
 @pytest.mark.parametrize("expression", ["s + 1", "s * 2 - 10", "s / 3", "100 * s", "s - 0",
-                                        "s + True", "-s + 7"])
+                                        "s + True", "-s + 7",
+                                        "log(max(s, 1e-9))"])
 def test_zero_one_small_integers_and_the_scale_top_are_plain(expression: str) -> None:
     assert warnings_of(f"""\
         state: [{{id: s, initial: 0, update: "{expression}"}}]
@@ -169,7 +170,7 @@ def test_the_docs_example_scenario_loads_with_its_warnings() -> None:
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
 def test_plain_numbers_are_exactly_the_small_integers_and_100(x: float) -> None:
-    expected = x == int(x) and (abs(x) <= SMALL_INTEGER or abs(x) == 100)
+    expected = abs(x) < GUARD or (x == int(x) and (abs(x) <= SMALL_INTEGER or abs(x) == 100))
     assert is_plain_number(x) == expected
 
 

@@ -21,7 +21,9 @@ from kennan.analysis.citations import judgment_infos
 from kennan.errors import UsageError
 from kennan.experiments import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
+from kennan.report.diagram import mechanism_figure
 from kennan.report.ladder import ladder_views
+from kennan.report.mechanism import definitions, mechanism_graph
 from kennan.report.source import source_views
 from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
@@ -95,6 +97,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "flips": [_flip(f, r.course_labels) for f in a.flips],
         "signposts": a.signposts,
         "ladders": ladder_views(s, r.courses),
+        "mechanism": _mechanism(a),
         "sources": source_views(a.loaded.checked.documents,
                                 {src.id: src.title for src in s.sources}, infos),
         "judgments": list(infos.values()),
@@ -119,6 +122,17 @@ def headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
                  f"{_pct(row['share_better'].iloc[0])} of draws and worse in "
                  f"{_pct(row['share_worse'].iloc[0])}.")
     return text
+
+
+def _mechanism(a: Analysis) -> dict[str, Any]:
+    """The influence diagram and the definitions in words, grouped by kind."""
+    graph = mechanism_graph(a.loaded)
+    defs = definitions(a.loaded)
+    groups = [{"title": title, "entries": [d for d in defs if d.kind == kind]}
+              for kind, title in (("event", "Events"), ("decision", "Decisions"),
+                                  ("outcome", "Outcomes"))]
+    return {"figure": Markup(mechanism_figure(graph).svg), "nodes": len(graph.nodes),
+            "edges": len(graph.edges), "groups": [g for g in groups if g["entries"]]}
 
 
 def _readings(a: Analysis) -> dict[str, Any] | None:

@@ -26,10 +26,13 @@ from kennan.scenario.yamlsource import PathKey, YamlDocument
 if TYPE_CHECKING:
     from kennan.scenario.checks import CheckedScenario
 
-__all__ = ["KINDS", "SMALL_INTEGER", "ScenarioWarning", "is_plain_number", "scenario_warnings"]
+__all__ = ["GUARD", "KINDS", "SMALL_INTEGER", "ScenarioWarning", "is_plain_number",
+           "scenario_warnings"]
 
 #: Integers up to this size (either sign) are counts and simple ratios, not judgments.
 SMALL_INTEGER = 10
+#: Numbers smaller than this keep a division or a logarithm finite; they judge nothing.
+GUARD = 1e-6
 #: Numbers that are part of the language rather than judgments: the ends of an issue scale.
 _SCALE_ENDS = {100.0}
 
@@ -53,7 +56,10 @@ class ScenarioWarning:
 
 
 def is_plain_number(x: float) -> bool:
-    """True for 0, 1, an integer up to :data:`SMALL_INTEGER` in size, or 100."""
+    """True for 0, 1, an integer up to :data:`SMALL_INTEGER` in size, 100, or a number
+    smaller than :data:`GUARD` in size (a guard such as ``max(x, 1e-9)``, not a judgment)."""
+    if abs(x) < GUARD:
+        return True
     return x == int(x) and (abs(x) <= SMALL_INTEGER or abs(x) in _SCALE_ENDS)
 
 

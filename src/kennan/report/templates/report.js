@@ -30,6 +30,29 @@
     row.addEventListener("mouseleave", function () { light(false); });
   });
 
+  // Hovering or focusing a box of the influence diagram picks out its arrows and neighbours.
+  document.querySelectorAll("svg g.mech-node").forEach(function (node) {
+    var id = node.getAttribute("data-node");
+    var svg = node.ownerSVGElement;
+    function pick(on) {
+      var near = {};
+      near[id] = true;
+      svg.querySelectorAll("path.mech-edge").forEach(function (e) {
+        var hit = e.getAttribute("data-from") === id || e.getAttribute("data-to") === id;
+        if (hit) { near[e.getAttribute("data-from")] = near[e.getAttribute("data-to")] = true; }
+        e.classList.toggle("hot", on && hit);
+        e.classList.toggle("dim", on && !hit);
+      });
+      svg.querySelectorAll("g.mech-node").forEach(function (g) {
+        g.classList.toggle("dim", on && !near[g.getAttribute("data-node")]);
+      });
+    }
+    node.addEventListener("mouseenter", function () { pick(true); });
+    node.addEventListener("mouseleave", function () { pick(false); });
+    node.addEventListener("focus", function () { pick(true); });
+    node.addEventListener("blur", function () { pick(false); });
+  });
+
   // Sortable tables: click a header; numbers sort by their leading value.
   function key(cell, numeric) {
     var text = cell ? cell.textContent.trim() : "";
