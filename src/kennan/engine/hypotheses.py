@@ -140,9 +140,8 @@ def factor_values(model: Model, uniforms: np.ndarray) -> np.ndarray | None:
     if not model.hypotheses:
         return None
     order = [jid for jid, _ in model.judgments]
-    dists = dict(model.judgments)
-    judgments = {h.weight: np.asarray(dists[h.weight].ppf(uniforms[:, order.index(h.weight)]),
-                                      dtype=np.float64)
-                 for h in model.hypotheses}
+    # As the engine draws them: a weight may be correlated with or ordered against others.
+    judgments = model.dependence.sample(
+        model.judgments, {jid: uniforms[:, k] for k, jid in enumerate(order)})
     weights = normalised_weights(model, judgments, 0)
     return pick(weights, uniforms[:, order.index(HYPOTHESIS_FACTOR)])
