@@ -222,7 +222,7 @@ def _event_grounds(loaded: LoadedScenario) -> dict[str, list[str]]:
     for e in loaded.model.events:
         texts.setdefault(e.id, []).append(e.model_dump_json())
     for p in loaded.model.policies:
-        for step in p.ladder:
+        for _, step in p.steps():  # every track's steps
             for risk in step.risks:
                 texts.setdefault(risk.event, []).append(risk.model_dump_json())
     out = {}
