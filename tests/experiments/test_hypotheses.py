@@ -124,3 +124,34 @@ def test_uncertain_weights_are_normalised_in_each_draw():
     assert np.array_equal(chunk.weights[0], a / (a + b))
     summary = Summary.of_chunk(chunk, ["good"], 1, 0)
     assert summary.weight(0) == pytest.approx(float(np.mean(a / (a + b))), rel=1e-12)
+
+
+def test_the_terminal_shows_each_reading_and_its_favourite(tmp_path):
+    from typer.testing import CliRunner
+
+    from kennan.cli.app import app
+
+    text = FIXTURE.read_text().replace(
+        "metrics:\n", "  - {id: bad, when: \"u > 0.95\"}\nmetrics:\n").replace(
+        "hypotheses:\n", "question: {outcome: [good, bad]}\nhypotheses:\n").replace(
+        "- {id: good, when", "- {id: good, worth: 1, when")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    out = CliRunner().invoke(app, ["run", str(path), "--draws", "2000"], env={"COLUMNS": "120"})
+    assert out.exit_code == 0, out.output
+    assert "By hypothesis (prior weight)" in out.output
+    assert "written (0.25) wait" in out.output and "critics (0.75) wait" in out.output
+    assert ("Most likely to reach 'good or bad', by hypothesis: written: push; critics: wait; "
+            "pooled: wait") in out.output
+    assert "Highest expected value, by hypothesis: written: push; critics: wait" in out.output
+
+
+def test_sensitivity_counts_the_hypothesis_as_a_factor():
+    from kennan.analysis import sensitivity
+
+    # good = 1[u < p_H]: Var = 0.65 * 0.35; Var(E[good | H]) = 0.75 * 0.25 * 0.6**2,
+    # so the first-order index of the hypothesis is 0.0675 / 0.2275 = 0.297
+    s = sensitivity.sobol(str(FIXTURE), course="wait", outcome="good", base=2048, seed=1)
+    row = s.table.set_index("judgment").loc["hypothesis"]
+    assert row["S1"] == pytest.approx(0.297, abs=0.1)
+    assert "which reading holds: 0: written (weight w_written)" in row["grounds"]

@@ -216,13 +216,26 @@ def print_hypotheses(results: Any, console: Console) -> None:
                 cells[o].append(_number(res.summary.probability(c, k), sign=False))
     _print_tables(console, f"By hypothesis (prior weight): outcomes by {end}", labels,
                   list(cells.items()))
-    question = (results.question or {}).get("outcome") or results.outcomes[0]
-    k = results.outcomes.index(question)
-    best = []
-    for h, res in [*results.hypotheses.items(), ("pooled", results)]:
-        p = [res.summary.probability(c, k) for c in range(len(res.courses))]
-        best.append(f"{h}: {res.courses[max(range(len(p)), key=p.__getitem__)]}")
-    console.print(f"Most likely to reach '{question}', by hypothesis: " + "; ".join(best))
+    parts = [*results.hypotheses.items(), ("pooled", results)]
+    if results.question_outcomes:
+        what = " or ".join(results.question_outcomes)
+        best = [(h, _best(res.courses, [res.question_probability(c) for c in res.courses]))
+                for h, res in parts]
+    else:
+        what = results.outcomes[0]
+        best = [(h, _best(res.courses, [res.summary.probability(c, 0)
+                                        for c in range(len(res.courses))])) for h, res in parts]
+    console.print(f"Most likely to reach '{what}', by hypothesis: "
+                  + "; ".join(f"{h}: {c}" for h, c in best))
+    if results.summary.has_value:
+        best = [(h, _best(res.courses, [res.summary.value_mean(c)
+                                        for c in range(len(res.courses))])) for h, res in parts]
+        console.print("Highest expected value, by hypothesis: "
+                      + "; ".join(f"{h}: {c}" for h, c in best))
+
+
+def _best(courses: list[str], values: list[float]) -> str:
+    return courses[max(range(len(values)), key=values.__getitem__)]
 
 
 def _print_tables(console: Console, title: str, courses: list[str],
