@@ -155,3 +155,14 @@ def test_sensitivity_counts_the_hypothesis_as_a_factor():
     row = s.table.set_index("judgment").loc["hypothesis"]
     assert row["S1"] == pytest.approx(0.297, abs=0.1)
     assert "which reading holds: 0: written (weight w_written)" in row["grounds"]
+
+
+def test_validate_and_judgments_show_the_hypotheses():
+    from kennan.scenario.loading import load_scenario
+    from kennan.scenario.summary import describe_counts, entity_counts, judgment_rows
+
+    loaded = load_scenario(str(FIXTURE))
+    assert describe_counts(entity_counts(loaded)).endswith(", 2 competing hypotheses")
+    rows = judgment_rows(loaded)
+    assert [(r.label, r.p50) for r in rows if r.id == "p"] == [("p", 0.2),
+                                                                ("p (under critics)", 0.8)]

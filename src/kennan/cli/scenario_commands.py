@@ -104,8 +104,8 @@ def judgments(
         table.add_column(q, justify="right", no_wrap=True)
     table.add_column("grounds", ratio=2 if wide else None)
     for r in rows:
-        head = [Text(r.id, style="bold"), r.distribution] if wide else \
-            [Text.assemble((r.id, "bold"), "\n", r.distribution)]
+        head = [Text(r.label, style="bold"), r.distribution] if wide else \
+            [Text.assemble((r.label, "bold"), "\n", r.distribution)]
         table.add_row(*head, _num(r.p5), _num(r.p50), _num(r.p95), r.grounds_text("\n"))
     console.print(table)
     if dependencies:

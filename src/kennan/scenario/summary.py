@@ -33,6 +33,7 @@ def entity_counts(loaded: LoadedScenario) -> dict[str, int]:
     counts = {name: len(getattr(s, name)) for name, _, _ in _NOUNS}
     counts["factions"] = sum(1 for a in s.actors if a.kind == "faction")
     counts["cited"] = sum(1 for j in s.judgments if j.cite is not None)
+    counts["hypotheses"] = len(s.hypotheses)
     return counts
 
 
@@ -48,6 +49,8 @@ def describe_counts(counts: dict[str, int]) -> str:
             text += f" ({counts['factions']} factions)" if counts["factions"] != 1 \
                 else " (1 faction)"
         parts.append(text)
+    if counts.get("hypotheses"):
+        parts.append(f"{counts['hypotheses']} competing hypotheses")
     return ", ".join(parts)
 
 
@@ -68,6 +71,13 @@ class JudgmentRow:
     assumption: str | None
     note: str | None
     size_from: str
+    #: The competing hypothesis this judgment is stated under (None: the scenario's own).
+    hypothesis: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The id, with the hypothesis it is stated under."""
+        return self.id if self.hypothesis is None else f"{self.id} (under {self.hypothesis})"
 
     @property
     def grounds(self) -> str:
@@ -114,9 +124,15 @@ def describe_grounds_counts(counts: dict[str, int]) -> str:
 
 def judgment_rows(loaded: LoadedScenario) -> list[JudgmentRow]:
     """Every judgment of ``loaded`` in file order, with its 5th, 50th and 95th percentiles."""
+    # The scenario's own judgments, then those each competing hypothesis states instead.
+    stated = [(j, loaded.checked.distributions[j.id], None) for j in loaded.model.judgments]
+    for h in loaded.model.hypotheses:
+        variant = loaded.checked.hypotheses.get(h.id)
+        if variant is not None:
+            stated += [(j, variant.loaded.checked.distributions[j.id], h.id)
+                       for j in h.judgments]
     rows = []
-    for j in loaded.model.judgments:
-        dist = loaded.checked.distributions[j.id]
+    for j, dist, hypothesis in stated:
         p5, p50, p95 = (float(x) for x in np.asarray(dist.percentiles((5, 50, 95))))
         cite = j.cite
         rows.append(JudgmentRow(
@@ -124,5 +140,6 @@ def judgment_rows(loaded: LoadedScenario) -> list[JudgmentRow]:
             source=cite.source if cite else None, paragraph=cite.paragraph if cite else None,
             quote=cite.quote if cite else None, supports=j.supports,
             assumption=j.assumption, note=j.note, size_from=j.size_from,
+            hypothesis=hypothesis,
         ))
     return rows
