@@ -89,7 +89,8 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
                            "f.dispatchEvent(new Event('input'));")
 
     Select(row.find_element(By.CSS_SELECTOR, "select.mode")).select_by_value("set")
-    _wait(browser, "return window.kennanExplore.renders === 1")
+    _wait(browser, "return window.kennanExplore.renders === 1 || window.kennanExplore.errors")
+    assert browser.find_element(By.ID, "alert").text == ""
     _set(browser, "#j-monthly_hazard input.field", "0.6")
     Select(browser.find_element(By.CSS_SELECTOR, "#j-monthly_hazard select.mode")) \
         .select_by_value("set")
@@ -129,6 +130,19 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     values = {j.id: j for j in saved.model.judgments}
     assert values["balance"].value == 0.3 and values["monthly_hazard"].value == 0.6
     assert "a browser test" in values["balance"].note
+
+    # move a phrase's median and range: the same kind, restated through its scale
+    renders = browser.execute_script("return window.kennanExplore.renders")
+    browser.execute_script(
+        "var el = document.getElementById('j-vindication');"
+        "el.querySelector('input.median').value = '0.7';"
+        "el.querySelector('input.width').value = '0.1';"
+        "var s = el.querySelector('select.mode'); s.value = 'range';"
+        "s.dispatchEvent(new Event('change'));")
+    _wait(browser, f"return window.kennanExplore.renders > {renders} && "
+                   "!document.body.classList.contains('busy')")
+    changes = browser.find_element(By.CSS_SELECTOR, "#results .changes").text
+    assert "vindication: phrase: surely → phrase: surely, scale: {low: " in changes
 
     # nothing came from anywhere but the explorer, and the console stayed quiet
     origins = browser.execute_script(

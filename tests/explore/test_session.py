@@ -185,3 +185,17 @@ def test_the_judgment_chance_split_in_closed_form():
     assert split[2]["share"] == pytest.approx(0.04 * n / (n - 1) / 0.24, rel=1e-12)
     assert (split[1]["p5"], split[1]["p95"]) == (0.3, 0.3)
     assert judgment_split(Quantity("metric", "m", "M", 0), d) is None
+
+
+def test_moving_a_median_and_range_keeps_the_kind_and_is_saved_as_such(explorer):
+    view = explorer.update(version=0, draws=DRAWS, seed=0, edits={
+        "balance": {"mode": "range", "median": 0.3, "width": 0.2, "reason": "closer"}})
+    assert "<code>beta: {a: 5, b: 5}</code> → <code>beta: {a: " in view.html
+    dist = explorer.current.checked.distributions["balance"]
+    p5, p50, p95 = (float(x) for x in dist.percentiles((5, 50, 95)))
+    assert p50 == pytest.approx(0.3, abs=1e-6) and p95 - p5 == pytest.approx(0.2, abs=1e-6)
+    _, saved = explorer.save(version=1, name="ranged.yaml")
+    assert next(j for j in saved.model.judgments if j.id == "balance").kind == "beta"
+    with pytest.raises(UsageError, match="a beta lies in"):
+        explorer.update(version=1, draws=DRAWS, seed=0,
+                        edits={"balance": {"mode": "range", "median": 2.0, "width": 0.2}})

@@ -16,9 +16,10 @@ import os
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from kennan.errors import Problem, UsageError
+from kennan.explore.reshape import reshaped
 from kennan.scenario.judgments import DISTRIBUTION_KEYS
 from kennan.scenario.loading import LoadedScenario
 from kennan.scenario.yamlsource import PathKey
@@ -55,11 +56,29 @@ class Restate(BaseModel):
     reason: Annotated[str, Field(max_length=MAX_TEXT)] = ""
 
 
-Edit = Annotated[Pin | Restate, Field(discriminator="mode")]
+class Reshape(BaseModel):
+    """Move a judgment's median and the width of its 90% range, keeping its kind
+    (:mod:`kennan.explore.reshape`); ``spec`` is what that gives, in a file's keys."""
+
+    model_config = _STRICT
+    mode: Literal["range"]
+    median: Number
+    width: Number
+    reason: Annotated[str, Field(max_length=MAX_TEXT)] = ""
+    _spec: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The keys stating the reshaped judgment (set by :func:`parse_edits`)."""
+        return self._spec
+
+
+AnyEdit = Pin | Restate | Reshape
+Edit = Annotated[AnyEdit, Field(discriminator="mode")]
 _EDITS = TypeAdapter(dict[str, Edit])
 
 
-def parse_edits(raw: Any, loaded: LoadedScenario) -> dict[str, Pin | Restate]:
+def parse_edits(raw: Any, loaded: LoadedScenario) -> dict[str, AnyEdit]:
     """The edits in ``raw`` (judgment id -> edit, as sent by the page), checked for shape,
     for known judgment ids, and pins for lying within the judgment's support."""
     if not isinstance(raw, dict):
@@ -84,6 +103,12 @@ def parse_edits(raw: Any, loaded: LoadedScenario) -> dict[str, Pin | Restate]:
                 problems.append(Problem(
                     f"{jid}: {edit.value:g} is outside the judgment's support "
                     f"({_bound(low)} to {_bound(high)})"))
+        elif isinstance(edit, Reshape):
+            try:
+                edit._spec = reshaped(jid, _item(loaded, jid), _percentiles(loaded, jid),
+                                      edit.median, edit.width)
+            except UsageError as exc:
+                problems.extend(exc.problems)
         else:
             unknown = sorted(set(edit.spec) - set(SPEC_KEYS))
             if unknown:
@@ -94,13 +119,22 @@ def parse_edits(raw: Any, loaded: LoadedScenario) -> dict[str, Pin | Restate]:
     return edits
 
 
+def _item(loaded: LoadedScenario, jid: str) -> dict[str, Any]:
+    return next(j for j in loaded.doc.data["judgments"] if j["id"] == jid)
+
+
+def _percentiles(loaded: LoadedScenario, jid: str) -> tuple[float, float, float]:
+    p5, p50, p95 = (float(x) for x in loaded.checked.distributions[jid].percentiles((5, 50, 95)))
+    return p5, p50, p95
+
+
 def support(loaded: LoadedScenario, jid: str) -> tuple[float, float]:
     """The support of judgment ``jid`` as the scenario file states it."""
     low, high = loaded.checked.distributions[jid].bounds
     return float(low), float(high)
 
 
-def edited_item(original: dict[str, Any], edit: Pin | Restate, note: str | None = None
+def edited_item(original: dict[str, Any], edit: AnyEdit, note: str | None = None
                 ) -> dict[str, Any]:
     """Judgment mapping ``original`` with its value stated by ``edit`` (grounds kept)."""
     item = {k: v for k, v in original.items() if k not in SPEC_KEYS}
@@ -118,7 +152,7 @@ def describe(item: dict[str, Any]) -> str:
     return ", ".join(f"{k}: {flow(item[k])}" for k in SPEC_KEYS if k in item)
 
 
-def apply_edits(text: str, loaded: LoadedScenario, edits: dict[str, Pin | Restate],
+def apply_edits(text: str, loaded: LoadedScenario, edits: dict[str, AnyEdit],
                 notes: dict[str, str] | None = None) -> str:
     """The scenario ``text`` (of which ``loaded`` is the reading) with each edited judgment
     stated anew; ``notes`` replace those judgments' notes. The item's other lines (its

@@ -41,7 +41,7 @@ class Conflict(UsageError):
 class State:
     """What the page edits: the judgments changed, the draws and the seed."""
 
-    edits: dict[str, ed.Pin | ed.Restate] = field(default_factory=dict)
+    edits: dict[str, ed.AnyEdit] = field(default_factory=dict)
     draws: int = DEFAULT_DRAWS
     seed: int = 0
     version: int = 0
@@ -80,7 +80,7 @@ class Explorer:
             self.state, self.current, self.view = new, loaded, view
             return view
 
-    def edited(self, edits: dict[str, ed.Pin | ed.Restate]) -> LoadedScenario:
+    def edited(self, edits: dict[str, ed.AnyEdit]) -> LoadedScenario:
         """The scenario with ``edits`` applied, validated as a scenario file is.
 
         Only the edited judgments are read anew: each is written as the YAML a saved

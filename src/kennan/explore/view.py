@@ -175,12 +175,15 @@ def judgment_controls(original: LoadedScenario, state: State) -> list[dict[str, 
         low, high = ed.support(original, jid)
         spec = dict(edit.spec) if isinstance(edit, ed.Restate) else \
             {k: item[k] for k in ed.SPEC_KEYS if k in item}
+        reshape = edit if isinstance(edit, ed.Reshape) else None
         text = paragraphs.get((info.source, info.paragraph)) if info.source else None
         rows.append({
             "id": jid, "info": info, "kind": _kind(item), "weighs": weighs.get(jid, []),
             "mode": "file" if edit is None else edit.mode,
             "pin": edit.value if isinstance(edit, ed.Pin) else info.p50,
             "reason": edit.reason if edit is not None else "",
+            "median": reshape.median if reshape else info.p50,
+            "width": reshape.width if reshape else info.p95 - info.p5,
             "support": (low, high), "slider": _slider(info, low, high),
             "fields": _fields(_kind(item), spec),
             "paragraph": paragraph_html(text, [(jid, info.quote)])[0] if text else None,

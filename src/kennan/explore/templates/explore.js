@@ -43,6 +43,11 @@
         out[id] = { mode: "pin", value: number(el.querySelector("input.pin-value").value), reason: reason };
         return;
       }
+      if (mode === "range") {
+        out[id] = { mode: "range", median: number(el.querySelector("input.median").value),
+                    width: number(el.querySelector("input.width").value), reason: reason };
+        return;
+      }
       var spec = {};
       el.querySelectorAll("input.field").forEach(function (f) {
         var type = f.getAttribute("data-type"), v = f.value;
@@ -136,7 +141,7 @@
       });
       value.addEventListener("change", function () { range.value = value.value; changed(true); });
     }
-    el.querySelectorAll("input.field").forEach(function (f) {
+    el.querySelectorAll("input.field, input.median, input.width").forEach(function (f) {
       f.addEventListener("change", function () { changed(true); });
     });
     el.querySelector("input.reason").addEventListener("change", function () { changed(true); });
