@@ -113,3 +113,23 @@ def ranking(results: Results, *, quantity: Quantity | None = None,
     frame = pd.DataFrame({"course": results.courses, "mean": mean, "low": mean - half,
                           "high": mean + half, "share_best": top})
     return frame.sort_values("mean", ascending=q.sense < 0, kind="stable").reset_index(drop=True)
+
+
+def judgment_shares(results: Results, *, quantity: Quantity | None = None,
+                    draws: DrawArrays | None = None) -> dict[str, float]:
+    """Per course, the share of the variance of an outcome (a yes or no per history) that
+    the draws explain: Var(p_draw) / (p (1 - p)), the law of total variance on each draw's
+    conditional probability ``p_draw`` (see :meth:`~kennan.experiments.summary.Summary.
+    judgment_share`). NaN for a metric, or where the outcome is certain or impossible."""
+    q = quantity or quantity_of(results)
+    if q.kind != "outcome":
+        return {c: float("nan") for c in results.courses}
+    d = draws or results.per_draw()
+    v = q.values(d)
+    out = {}
+    for c, course in enumerate(d.courses):
+        p = float(v[c].mean())
+        total = p * (1.0 - p)
+        var = float(v[c].var(ddof=1)) if v.shape[1] > 1 else float("nan")
+        out[course] = min(max(var / total, 0.0), 1.0) if total > 0 else float("nan")
+    return out

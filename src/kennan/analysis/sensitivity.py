@@ -14,10 +14,13 @@ ordering act inside each draw, and the row of such a factor names its members
 (``"a + b"``) and says ``grouped``; varying one of them alone would ask what the
 scenario has declared impossible.
 
-The engine's events stay random inside each evaluation, so part of the output's
-variance belongs to no judgment: the first-order indices sum to less than one
-by at least that share, and a judgment the outcome does not depend on gets
-indices near zero (within their intervals).
+An outcome is analysed through its probability given each draw (the engine's
+conditional estimator, :mod:`kennan.engine.accrual`), not a yes or no: the chance of
+the outcome itself is integrated out, so the indices say which judgments the
+probability hinges on. Events and sampled decisions stay random inside each
+evaluation, so what variance remains belongs to no judgment: the first-order
+indices sum to less than one by that share. Indices are variance shares, so
+estimates below zero (sampling error around a true zero) are shown as 0.
 """
 
 from __future__ import annotations
@@ -103,10 +106,15 @@ def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = 
         s = sobol_analyze.analyze(design.problem, y, calc_second_order=False,
                                   num_resamples=resamples, conf_level=0.95,
                                   seed=_positive_seed(seed))
+    def share(x: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
+
     frame = pd.DataFrame({
         "judgment": design.factors,
-        "S1": s["S1"], "S1_low": s["S1"] - s["S1_conf"], "S1_high": s["S1"] + s["S1_conf"],
-        "ST": s["ST"], "ST_low": s["ST"] - s["ST_conf"], "ST_high": s["ST"] + s["ST_conf"],
+        "S1": share(s["S1"]), "S1_low": share(s["S1"] - s["S1_conf"]),
+        "S1_high": share(s["S1"] + s["S1_conf"]),
+        "ST": share(s["ST"]), "ST_low": share(s["ST"] - s["ST_conf"]),
+        "ST_high": share(s["ST"] + s["ST_conf"]),
     })
     frame = frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
     return Sensitivity("sobol", loaded.id, q, course, against, base, int(y.size),

@@ -161,6 +161,11 @@ def print_summary(results: Any, console: Console) -> None:
         columns.append((o, [_figure(s.probability(c, k), s.outcome_difference(c, k), p)
                             for c, p in enumerate(paired)]))
     _print_tables(console, f"Probability of each outcome by {end}", results.courses, columns)
+    columns = [(o, [_share(s.judgment_share(c, k)) for c in range(len(results.courses))])
+               for k, o in enumerate(results.outcomes)]
+    if columns:
+        _print_tables(console, "Share of each outcome's variance the judgments explain "
+                      "(the rest is the outcome's own chance)", results.courses, columns)
     columns = [(m, [_figure(s.metric_mean(c, i), s.metric_difference(c, i), p)
                     for c, p in enumerate(paired)]) for i, m in enumerate(results.metrics)]
     if columns:
@@ -314,6 +319,10 @@ def _figure(value: float, diff: tuple[float, float, float], paired: bool) -> str
         d, lo, hi = diff
         text += f"\n{_number(d)}\n[{_number(lo)}, {_number(hi)}]"
     return text
+
+
+def _share(x: float) -> str:
+    return "-" if x != x else f"{x:.0%}"
 
 
 def _number(x: float, *, sign: bool = True) -> str:

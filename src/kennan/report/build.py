@@ -48,6 +48,8 @@ class Analysis:
     signposts: Any = None
     #: The ranking of courses by expected value (outcomes' and metrics' worth), if any.
     value_ranking: Any = None
+    #: Per course, the share of the outcome's variance the draws explain.
+    shares: dict[str, float] = field(default_factory=dict)
 
     @property
     def best(self) -> str:
@@ -95,6 +97,7 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     if results.summary.has_value:
         value_ranking = compare.ranking(results, draws=d, quantity=quantity_of(
             results, metric=EXPECTED_VALUE))
+    shares = compare.judgment_shares(results, quantity=q, draws=d)
     lap("compare")
     best = str(ranking["course"].iloc[0])
     sob = None
@@ -121,7 +124,7 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                      within=within)
     lap("signposts")
     return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings,
-                    readings, posts, value_ranking)
+                    readings, posts, value_ranking, shares)
 
 
 def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:

@@ -92,6 +92,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "pairs": _pairs(a, courses),
         "readings": _readings(a),
         "values": _values(a),
+        "chance": _chance(a),
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
         "flips": [_flip(f, r.course_labels) for f in a.flips],
@@ -215,6 +216,20 @@ def _pairs(a: Analysis, courses: list[dict[str, Any]]) -> dict[str, Any]:
                           "sign": "pos" if x["difference"] * a.quantity.sense > 0 else "neg"})
         rows.append({"course": c, "cells": cells})
     return {"columns": courses, "rows": rows}
+
+
+def _chance(a: Analysis) -> dict[str, Any] | None:
+    """How much of whether the outcome happens is judgment and how much chance."""
+    if a.quantity.kind != "outcome" or not a.shares:
+        return None
+    best = a.best
+    share = a.shares.get(best)
+    if share is None or share != share:  # NaN: certain or impossible
+        return None
+    others = [v for c, v in a.shares.items() if c != best and v == v]
+    return {"outcome": a.quantity.describe().removeprefix("probability of "),
+            "label": a.results.course_labels[best], "share": share,
+            "range": (min(others), max(others)) if others else None}
 
 
 def _sobol(a: Analysis, infos: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,0 +1,71 @@
+"""Analyses on conditional probabilities: known answers for the judgment share, Sobol',
+and EVPPI by regression against nested Monte Carlo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kennan
+from kennan.analysis import sensitivity as sa
+from kennan.analysis.evppi import evppi
+from kennan.analysis.quantity import quantity_of
+from kennan.engine.model import build_model
+from kennan.errors import UsageError
+from kennan.experiments import designs
+
+from .conftest import HERE
+
+HAZARD = str(HERE / "hazard.yaml")
+EVPPI = str(HERE / "evppi.yaml")
+
+
+def exact_share() -> float:
+    # theta ~ U(0, 0.2), P(theta) = 1 - (1 - theta)^12; share = Var P / (p (1 - p))
+    a = 0.2
+    m1 = 1 - (1 - (1 - a) ** 13) / (13 * a)
+    e_s2 = (1 - (1 - a) ** 25) / (25 * a)  # E[(1 - theta)^24]
+    e_s = (1 - (1 - a) ** 13) / (13 * a)  # E[(1 - theta)^12]
+    var = e_s2 - e_s ** 2
+    return var / (m1 * (1 - m1))
+
+
+def test_judgment_share_of_a_hazard_judgment_is_exact():
+    assert exact_share() == pytest.approx(0.290, abs=0.0005)
+    r = kennan.run(HAZARD, draws=20_000, seed=0)
+    share = r.to_json()["courses"]["only"]["judgment_share"]["hit"]
+    assert share == pytest.approx(exact_share(), abs=0.01)
+
+
+def test_sobol_of_the_conditional_probability_finds_the_judgment():
+    s = sa.sobol(HAZARD, course="only", outcome="hit", base=512)
+    t = s.table.set_index("judgment")
+    assert t.at["theta", "S1"] >= 0.9
+    assert t.at["noise", "S1"] == pytest.approx(0.0, abs=0.02)
+    assert (s.table[["S1", "S1_low", "ST", "ST_low"]] >= 0).all().all()
+
+
+def test_evppi_by_regression_matches_nested_monte_carlo():
+    r = kennan.run(EVPPI, draws=10_000, seed=0, keep_draws=True)
+    table = evppi(r, groups={"both": ["theta", "phi"]}).set_index("judgment")
+    model = build_model(EVPPI)
+    q = quantity_of(model)
+    outer, inner = 100, 400
+    means = []
+    for i in range(outer):
+        u = np.full((inner, 2), 0.5)
+        u[:, 0] = (i + 0.5) / outer
+        v = designs.run_uniforms(model, u, seed=1, start=i * inner, extract=q.values)
+        means.append(v.mean(axis=1))
+    v = np.array(means)
+    nested = v.max(axis=1).mean() - v.mean(axis=0).max()
+    assert nested > 0.05
+    assert table.at["theta", "evppi"] == pytest.approx(nested, abs=0.006)
+    assert table.at["both", "evppi"] == pytest.approx(nested, abs=0.006)
+    assert table.at["phi", "evppi"] < 0.002
+
+
+def test_evppi_refuses_an_unknown_member():
+    r = kennan.run(EVPPI, draws=200, seed=0, keep_draws=True)
+    with pytest.raises(UsageError, match="unknown judgment"):
+        evppi(r, groups={"g": ["theta", "nope"]})
