@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
     command(app, "report")(report)
     command(app, "sensitivity")(sensitivity)
     command(app, "discover")(discover)
+    command(app, "ablate")(ablate)
 
 
 def report(
@@ -148,6 +149,43 @@ def discover(
             out.print(f"  {i}. when {b.rule()}")
             out.print(f"     [dim]{b.explain()}; coverage {b.coverage:.0%}, "
                       f"density {b.density:.0%}, mass {b.mass:.0%}[/dim]")
+
+
+def ablate(
+    scenario: str = _SCENARIO,
+    outcome: str | None = typer.Option(None, "--outcome",
+                                       help="Outcome id (default: the scenario's question)."),
+    metric: str | None = _METRIC,
+    within: int | None = _WITHIN,
+    mechanisms: str | None = typer.Option(None, "--mechanisms",
+                                          help="Comma-separated mechanism ids (default: all)."),
+    draws: int = typer.Option(2000, "--draws", help="Draws per run (one run per mechanism)."),
+    seed: int = _SEED,
+    backend: str = typer.Option("local", "--backend", help="local, processes or dask."),
+    workers: int | None = typer.Option(None, "--workers", help="Worker processes."),
+    as_json: bool = _JSON,
+) -> None:
+    """Switch each mechanism off in turn: what it contributes to the question's outcome."""
+    from kennan.analysis.ablation import ablation
+    from kennan.cli.run_commands import _print_tables
+    from kennan.experiments.executors import make_executor
+
+    with make_executor(backend, workers=workers) as executor, _progress(as_json) as progress:
+        found = ablation(scenario, draws=draws, seed=seed, only=_split(mechanisms),
+                         outcome=outcome, metric=metric, within=within, executor=executor,
+                         progress=progress)
+    if as_json:
+        typer.echo(json.dumps(found.to_json(), default=_plain))
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"[bold]What each mechanism contributes[/bold] to the {found.quantity.describe()}"
+              f": the paired change when it is switched off ({found.draws:,} draws, seed "
+              f"{found.seed}; 95% interval below; largest first).")
+    labels = [f"{r['id']} ({r['kind']})" for r in found.rows]
+    columns = [(c, [f"{r['effects'][c]['difference']:+.3f}\n[{r['effects'][c]['low']:+.3f}, "
+                    f"{r['effects'][c]['high']:+.3f}]" for r in found.rows])
+               for c in found.courses]
+    _print_tables(out, "Change when switched off", labels, columns)
 
 
 # -- helpers ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kennan.engine.ablation import ablate
 from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ChunkResult, simulate
 from kennan.errors import KennanError, Location, Problem, SimulationError
@@ -41,6 +42,7 @@ class Job:
     seed: int
     out: str | None = None  # run folder: each chunk writes its own file there
     keep: bool = False  # send per-draw arrays back to the caller
+    ablate: str | None = None  # a mechanism switched off (see kennan.engine.ablation)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def build_job_model(job: Job) -> Model:
     model = build_model(load_scenario_text(raw.decode("utf-8-sig"), str(path)),
                         list(job.courses))
     model.baseline = job.baseline
+    if job.ablate is not None:
+        model = ablate(model, job.ablate)
     return model
 
 
@@ -142,7 +146,8 @@ class ChunkRunner:
 
 def _model_key(job: Job) -> Job:
     # The model depends on the scenario and the courses, not on the seed or the folder.
-    return Job(job.scenario, job.scenario_hash, job.courses, job.baseline, 0)
+    return Job(job.scenario, job.scenario_hash, job.courses, job.baseline, 0,
+               ablate=job.ablate)
 
 
 def _where(job: Job) -> Location:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from kennan.engine.ablation import ablate as ablate_mechanism
 from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, UsageError
@@ -73,6 +74,7 @@ def run(
     executor: Executor | None = None,
     out: str | Path | None = None,
     resume: bool = False,
+    ablate: str | None = None,
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
@@ -84,6 +86,7 @@ def run(
     in memory when ``keep_draws`` is true (default: without ``out``, up to
     200,000 draws). ``progress`` is called with the number of draws finished
     after each chunk (and once, first, with the draws a resumed run already has).
+    ``ablate`` switches one mechanism off (:mod:`kennan.engine.ablation`).
     """
     # The same checks, and messages, as the command line's options.
     draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
@@ -99,6 +102,10 @@ def run(
             raise UsageError(f"unknown baseline course '{baseline}'; valid: "
                              f"{', '.join(model.course_ids)}")
         model.baseline = baseline
+    if ablate is not None:
+        if out is not None:
+            raise UsageError("an ablated run is not stored in a run folder")
+        model = ablate_mechanism(model, ablate)
     if resume and out is None:
         raise UsageError("--resume needs the run folder: --out FOLDER")
     if keep_draws and out is not None:
@@ -117,7 +124,8 @@ def run(
     job = Job(scenario=str(path) if path is not None else loaded.origin,
               scenario_hash=digest or "", courses=tuple(model.course_ids),
               baseline=model.baseline, seed=seed,
-              out=str(Path(out).resolve()) if out is not None else None, keep=keep)
+              out=str(Path(out).resolve()) if out is not None else None, keep=keep,
+              ablate=ablate)
 
     store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
              if out is not None else None)

@@ -1,0 +1,72 @@
+"""Mechanism ablation: each kind's neutral, paired changes, the JSON shape, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import kennan
+from kennan.analysis.ablation import ablation
+from kennan.cli.app import app
+from kennan.errors import UsageError
+from kennan.experiments.executors import make_executor
+
+from .conftest import HERE, TOY
+
+EVPPI = str(HERE / "evppi.yaml")
+
+
+def test_switching_off_a_step_makes_the_course_its_alternative():
+    a = ablation(EVPPI, draws=400, seed=2)
+    rows = {r["id"]: r for r in a.rows}
+    assert {r["kind"] for r in a.rows} == {"event", "step"}
+    go = rows["go"]["effects"]
+    # without its step, 'bold' is 'steady' draw by draw
+    assert go["bold"]["difference"] == pytest.approx(a.base["steady"] - a.base["bold"],
+                                                     abs=1e-9)
+    assert go["steady"] == {"difference": 0.0, "low": 0.0, "high": 0.0}
+    shock = rows["shock"]["effects"]["bold"]
+    assert shock["high"] < 0  # the shock doubles bold's hazard: without it, less
+    assert a.rows[0]["id"] == "shock"  # largest first
+
+
+def test_neutrals_of_factions_considerations_and_issues():
+    r = kennan.run(TOY, draws=300, seed=1, ablate="doves", keep_draws=True)
+    assert np.allclose(r.per_draw().metrics["hawk_influence"], 1.0)
+    r = kennan.run(TOY, draws=300, seed=1, ablate="pressure_scale", keep_draws=True)
+    terms = r.per_draw().records["deal.terms"]
+    assert np.allclose(terms[~np.isnan(terms)], 50.0)
+    intact = kennan.run(TOY, draws=300, seed=1, keep_draws=True).per_draw()
+    off = kennan.run(TOY, draws=300, seed=1, ablate="fear", keep_draws=True).per_draw()
+    assert not np.allclose(intact.probability(1), off.probability(1))
+    silent = kennan.run(TOY, draws=300, seed=1, ablate="election", keep_draws=True)
+    assert silent.draws == 300
+
+
+def test_an_ablated_run_is_the_same_on_worker_processes():
+    local = kennan.run(TOY, draws=200, seed=3, ablate="gain", chunk_size=64)
+    with make_executor("processes", workers=2) as ex:
+        remote = kennan.run(TOY, draws=200, seed=3, ablate="gain", chunk_size=64, executor=ex)
+    assert local.to_json() == remote.to_json()
+
+
+def test_unknown_mechanism_is_refused_before_any_work():
+    with pytest.raises(UsageError, match="unknown mechanism 'nope'; valid: gain, fear"):
+        ablation(TOY, only=["nope"])
+    with pytest.raises(UsageError, match="unknown mechanism"):
+        kennan.run(TOY, draws=10, ablate="nope")
+
+
+def test_cli_json_shape():
+    out = CliRunner().invoke(app, ["ablate", EVPPI, "--draws", "100", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    first = data["mechanisms"][0]
+    assert set(first) == {"id", "kind", "effects"}
+    assert set(first["effects"]["bold"]) == {"difference", "low", "high"}
+    bad = CliRunner().invoke(app, ["ablate", EVPPI, "--mechanisms", "nope"])
+    assert bad.exit_code == 1 and "unknown mechanism 'nope'" in bad.output
+    assert "Traceback" not in bad.output
