@@ -184,3 +184,14 @@ policies:
     assert "Track: Diplomatic track" in html
     assert html.count('class="rung conditional"') == 2
     assert "if <code>blocked &gt; 0</code>" in html
+
+
+def test_the_report_says_how_much_is_judgment_and_shows_each_mechanism(tmp_path):
+    path = write_report(TOY, output=tmp_path / "r.html", **{**SMALL, "sobol_base": 0},
+                        ablate_draws=100)
+    html = path.read_text(encoding="utf-8")
+    assert 'id="judgment-and-chance"' in html and "of its variance" in html
+    assert 'id="ablation"' in html
+    for mechanism in ("gain", "fear", "hawks", "doves", "election", "blockade",
+                      "pressure_scale"):
+        assert f"<code>{mechanism}</code>" in html

@@ -56,6 +56,9 @@ def report(
                                    help="Sobol' base samples, a power of two (0: skip)."),
     points: int = typer.Option(2000, "--points", help="Judgment points for discovery."),
     replicates: int = typer.Option(16, "--replicates", help="Runs per discovery point."),
+    ablate_draws: int = typer.Option(0, "--ablate-draws",
+                                     help="Draws per mechanism for the ablation section "
+                                          "(0: skip; one run per mechanism)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing report file."),
 ) -> None:
     """Write one self-contained HTML report of a scenario and say where."""
@@ -65,7 +68,7 @@ def report(
     path = write_report(scenario, output=output, draws=draws, seed=seed, outcome=outcome,
                         within=within, risk=risk, courses=_split(courses),
                         sobol_base=sobol_base, points=points, replicates=replicates,
-                        force=force, status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
+                        ablate_draws=ablate_draws, force=force, status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
     size = path.stat().st_size / 1024
     typer.echo(f"Wrote {path.resolve()} ({size:,.0f} KB) in "
                f"{time.perf_counter() - started:.1f} s")

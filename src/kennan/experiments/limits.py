@@ -85,8 +85,13 @@ def chunk_bytes(model: Any, draws: int) -> int:
     width = (len(model.stocks) + len(model.derived) + len(model.decisions) + len(model.events)
              + len(model.outcomes) + len(model.metrics) + 4)
     per_draw = 8 * len(model.judgments) + _BYTES_PER_CELL * len(model.course_ids) * (
-        width + len(model.periods))
+        width + len(model.periods)) + _mass_bytes(model)
     return draws * per_draw
+
+
+def _mass_bytes(model: Any) -> int:
+    """Bytes per draw of the conditional probabilities (float32, outcome x course x period)."""
+    return 4 * len(model.outcomes) * len(model.course_ids) * len(model.periods)
 
 
 def check_run_size(model: Any, *, draws: int, chunk_size: int, in_flight: int = 1,
@@ -101,8 +106,8 @@ def check_run_size(model: Any, *, draws: int, chunk_size: int, in_flight: int = 
             "on a cluster if need be (--backend dask --scheduler ADDRESS)")
     need = chunk_bytes(model, min(chunk_size, draws)) * max(1, in_flight)
     if keep_draws:
-        need += draws * 8 * (len(model.judgments) + len(model.course_ids) * (
-            4 + len(model.metrics) + len(model.outcomes)))
+        need += draws * (8 * (len(model.judgments) + len(model.course_ids) * (
+            4 + len(model.metrics) + len(model.outcomes))) + _mass_bytes(model))
     budget = memory_budget()
     if need > budget:
         per_chunk = chunk_bytes(model, 1) * max(1, in_flight)

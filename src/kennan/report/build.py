@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kennan.analysis import compare, discovery, sensitivity, signposts, voi
+from kennan.analysis.ablation import ablation
 from kennan.analysis.quantity import EXPECTED_VALUE, Quantity, quantity_of
 from kennan.errors import UsageError
 from kennan.experiments.results import Results
@@ -50,6 +51,8 @@ class Analysis:
     value_ranking: Any = None
     #: Per course, the share of the outcome's variance the draws explain.
     shares: dict[str, float] = field(default_factory=dict)
+    #: What each mechanism contributes (:mod:`kennan.analysis.ablation`), when computed.
+    ablation: Any = None
 
     @property
     def best(self) -> str:
@@ -66,9 +69,10 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
             seed: int = 0, outcome: str | None = None, within: int | None = None,
             risk: str | None = None, courses: list[str] | None = None,
             sobol_base: int = DEFAULT_SOBOL_BASE, points: int = DEFAULT_POINTS,
-            replicates: int = DEFAULT_REPLICATES,
+            replicates: int = DEFAULT_REPLICATES, ablate_draws: int = 0,
             status: Callable[[str], Any] | None = None) -> Analysis:
-    """Run ``scenario`` and analyse it for the report (``sobol_base`` 0 skips Sobol')."""
+    """Run ``scenario`` and analyse it for the report (``sobol_base`` 0 skips Sobol';
+    ``ablate_draws`` above 0 switches off each mechanism in turn on that many draws)."""
     say = status or (lambda _msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -123,8 +127,15 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
                                      outcome=q.id if q.kind == "outcome" else None,
                                      within=within)
     lap("signposts")
+    ablated = None
+    if ablate_draws:
+        say(f"switching off each mechanism ({ablate_draws:,} draws each)")
+        ablated = ablation(loaded, draws=ablate_draws, seed=seed,
+                           outcome=q.id if q.kind == "outcome" else None,
+                           metric=q.id if q.kind == "metric" else None, within=within)
+    lap("ablation")
     return Analysis(loaded, results, q, risk, ranking, pairs, sob, evpi, flips, timings,
-                    readings, posts, value_ranking, shares)
+                    readings, posts, value_ranking, shares, ablated)
 
 
 def _check_ids(loaded: LoadedScenario, *, outcome: str | None, risk: str | None) -> None:

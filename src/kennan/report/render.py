@@ -93,6 +93,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "readings": _readings(a),
         "values": _values(a),
         "chance": _chance(a),
+        "ablation": _ablation(a),
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
         "flips": [_flip(f, r.course_labels) for f in a.flips],
@@ -216,6 +217,24 @@ def _pairs(a: Analysis, courses: list[dict[str, Any]]) -> dict[str, Any]:
                           "sign": "pos" if x["difference"] * a.quantity.sense > 0 else "neg"})
         rows.append({"course": c, "cells": cells})
     return {"columns": courses, "rows": rows}
+
+
+def _ablation(a: Analysis) -> dict[str, Any] | None:
+    """Each mechanism's paired change under the best course and the largest over all."""
+    ab = a.ablation
+    if ab is None:
+        return None
+    best = a.best
+    rows = []
+    for r in ab.rows:
+        e = r["effects"]
+        top = max(e, key=lambda c: abs(e[c]["difference"]))
+        rows.append({"id": r["id"], "kind": r["kind"], "best": e[best],
+                     "top": a.results.course_labels.get(top, top), "top_effect": e[top],
+                     "silent": all(x["low"] <= 0 <= x["high"] and
+                                   abs(x["difference"]) < 0.005 for x in e.values())})
+    return {"quantity": ab.quantity.describe(), "draws": ab.draws, "rows": rows,
+            "label": a.results.course_labels[best]}
 
 
 def _chance(a: Analysis) -> dict[str, Any] | None:
