@@ -68,7 +68,8 @@ def report(
     path = write_report(scenario, output=output, draws=draws, seed=seed, outcome=outcome,
                         within=within, risk=risk, courses=_split(courses),
                         sobol_base=sobol_base, points=points, replicates=replicates,
-                        ablate_draws=ablate_draws, force=force, status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
+                        ablate_draws=ablate_draws, force=force,
+                        status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
     size = path.stat().st_size / 1024
     typer.echo(f"Wrote {path.resolve()} ({size:,.0f} KB) in "
                f"{time.perf_counter() - started:.1f} s")
