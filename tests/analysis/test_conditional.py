@@ -69,3 +69,28 @@ def test_evppi_refuses_an_unknown_member():
     r = kennan.run(EVPPI, draws=200, seed=0, keep_draws=True)
     with pytest.raises(UsageError, match="unknown judgment"):
         evppi(r, groups={"g": ["theta", "nope"]})
+
+
+def test_replications_separate_judgments_path_and_dice():
+    from kennan.analysis.decomposition import decompose
+
+    t = decompose(HAZARD, draws=6000, replications=2, seed=1).set_index("course")
+    assert t.at["only", "judgments"] == pytest.approx(exact_share(), abs=0.03)
+    assert t.at["only", "path"] == 0.0  # nothing else is random
+    t = decompose(EVPPI, draws=3000, replications=3, seed=1).set_index("course")
+    row = t.loc["bold"]
+    assert row.path > 0.005  # the shock event shapes the path
+    assert row.judgments + row.path + row.outcome == pytest.approx(1.0)
+    assert t.at["steady", "judgments"] == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"replications": 1}, "replications must be between 2 and"),
+    ({"replications": 10**6}, "replications must be between 2 and"),
+    ({"draws": 10**9, "replications": 10**4}, "memory"),
+])
+def test_decomposition_refuses_bad_options_before_work(options, message):
+    from kennan.analysis.decomposition import decompose
+
+    with pytest.raises(UsageError, match=message):
+        decompose(HAZARD, **options)
