@@ -97,4 +97,14 @@ def test_the_report_has_the_mechanism(toy_report) -> None:
     assert '<section id="mechanism">' in html and 'href="#mechanism"' in html
     assert 'class="mech-node" data-node="alliance"' in html
     assert '<dt id="def-alliance">alliance <code>alliance</code></dt>' in html
-    assert "<code>fired(alliance)</code>" in html
+    assert '<code>fired(<a href="#def-alliance">alliance</a>)</code>' in html
+    assert '<code><a href="#j-monthly_hazard">monthly_hazard</a> * prob(' in html
+
+
+def test_names_in_expressions_link_to_their_rows_and_nothing_else_changes() -> None:
+    from kennan.report.render import linked
+
+    anchors = {"w": "j-w", "e": "j-e", "x<y": "bad"}
+    html = str(linked("w * 1e-3 + max(e, 2) if x < y else w_other", anchors))
+    assert html == ('<a href="#j-w">w</a> * 1e-3 + max(<a href="#j-e">e</a>, 2) if x &lt; y '
+                    'else w_other')

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import kennan
 from kennan.analysis.citations import judgment_infos
@@ -38,7 +39,26 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = _pct
     env.filters["num"] = _num
+    env.filters["linked"] = linked
     return env
+
+
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def linked(expression: str, anchors: dict[str, str]) -> Markup:
+    """``expression`` as HTML with each name that has an anchor (a judgment's row, an
+    event's definition) made a link to it."""
+    out, last = [], 0
+    for m in _NAME.finditer(expression):
+        target = anchors.get(m.group(0))
+        if target is None:
+            continue
+        out += [str(escape(expression[last:m.start()])),
+                f'<a href="#{escape(target)}">{escape(m.group(0))}</a>']
+        last = m.end()
+    out.append(str(escape(expression[last:])))
+    return Markup("".join(out))
 
 
 def render(analysis: Analysis, *, elapsed: float | None = None) -> str:
@@ -133,8 +153,13 @@ def _mechanism(a: Analysis) -> dict[str, Any]:
     groups = [{"title": title, "entries": [d for d in defs if d.kind == kind]}
               for kind, title in (("event", "Events"), ("decision", "Decisions"),
                                   ("outcome", "Outcomes"))]
+    anchors = {j.id: f"j-{j.id}" for j in a.loaded.model.judgments}
+    anchors.update({d.id: f"def-{d.id}" for d in defs})
+    anchors.update({o.id: f"def-{d.id}" for d in a.loaded.model.decisions
+                    for o in d.options or []})
     return {"figure": Markup(mechanism_figure(graph).svg), "nodes": len(graph.nodes),
-            "edges": len(graph.edges), "groups": [g for g in groups if g["entries"]]}
+            "edges": len(graph.edges), "groups": [g for g in groups if g["entries"]],
+            "anchors": anchors}
 
 
 def _readings(a: Analysis) -> dict[str, Any] | None:
