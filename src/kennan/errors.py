@@ -8,8 +8,17 @@ column where known), so the command line can print every problem at once as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: A message longer than this is cut in its middle: a value quoted back from a hostile
+#: file (a YAML alias of a megabyte string) must not flood the terminal.
+MAX_MESSAGE = 1000
+#: Runs of more than this many characters without a blank are shortened wherever they
+#: appear in a message.
+MAX_RUN = 120
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,27 @@ class Problem:
     message: str
     location: Location | None = None
 
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_RUN:
+            object.__setattr__(self, "message", shorten(self.message))
+
     def __str__(self) -> str:
         if self.location is None:
             return self.message
         return f"{self.location}: {self.message}"
+
+
+def shorten(message: str) -> str:
+    """``message`` with long unbroken runs and an overlong middle elided, saying how much."""
+    def cut(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return f"{run[:60]}...[{len(run) - 80:,} characters]...{run[-20:]}"
+
+    text = _LONG_RUN.sub(cut, message)
+    if len(text) > MAX_MESSAGE:
+        head, tail = text[: MAX_MESSAGE * 2 // 3], text[-MAX_MESSAGE // 4:]
+        text = f"{head} ...[{len(text) - len(head) - len(tail):,} characters]... {tail}"
+    return text
 
 
 class KennanError(Exception):

@@ -75,7 +75,13 @@ def _read(path: Path, name: str) -> DeuData:
     if len(rows) < 2:
         raise TableError("expected a header row and a row of capabilities", Location(name, 1))
     header = [h.strip() for h in rows[0]]
-    col = {h: j for j, h in enumerate(header)}
+    col: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if h and h in col:  # which of the two would count? Neither, silently.
+            raise TableError(Problem(f"column {h!r} appears twice in the header (columns "
+                                     f"{col[h] + 1} and {j + 1}); name each column once",
+                                     Location(name, 1, j + 1)))
+        col.setdefault(h, j)
     missing = [h for h in _NEEDED if h not in col]
     actors = [h[1:] for h in header if h.startswith("p") and "s" + h[1:] in col
               and h not in ("prnr", "proc")]

@@ -99,6 +99,12 @@ def _read_plain(name: str, rows: list[list[str]], header: list[str],
             f"missing column(s) {', '.join(missing)}: expected a header naming actor, "
             f"position, salience and capability, got {', '.join(rows[0])}", Location(name, 1)))
     col = {c: header.index(c) for c in (*REQUIRED, "reference") if c in header}
+    for c, j in col.items():
+        if header.count(c) > 1:
+            again = header.index(c, j + 1)
+            raise TableError(Problem(f"column {c!r} appears twice in the header (columns "
+                                     f"{j + 1} and {again + 1}); name each column once",
+                                     Location(name, 1, again + 1)))
     problems: list[Problem] = []
     names: list[str] = []
     values = {c: [] for c in ("position", "salience", "capability")}

@@ -32,13 +32,20 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+#: Problems printed at most; the rest are counted (a file can hold thousands of copies
+#: of one mistake through YAML aliases).
+MAX_PROBLEMS = 200
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def report_problems(exc: KennanError) -> None:
     """Print each problem of ``exc`` on a line of its own, in red, on stderr."""
-    for problem in exc.problems:
+    for problem in exc.problems[:MAX_PROBLEMS]:
         err_console.print(Text(str(problem), style="red"))
+    if len(exc.problems) > MAX_PROBLEMS:
+        err_console.print(Text(f"... and {len(exc.problems) - MAX_PROBLEMS:,} more problems "
+                               "(fix these first)", style="red"))
 
 
 def command(target: typer.Typer, name: str | None = None, **kwargs: Any) -> Callable:

@@ -33,11 +33,16 @@ _HEADING_MARK = re.compile(r"(?<=[A-Za-z)\].])\s?(\d{1,2})$")
 _FOOTNOTE_TEXT = re.compile(r"^(\d{1,2})[.)]?\s+(?=\S)")
 _SEPARATOR = re.compile(r"^(?:footnotes:?|[-_*=\u2014 ]{3,})$", re.IGNORECASE)
 _SIGNATURE_MAX_WORDS = 5
+#: Lines a heading may wrap over (FRUS headings take one to three).
+_HEADING_LINES = 4
 
 
 def parse_text(text: str, path: Path) -> Document:
     """Read a decoded plain-text document into a :class:`Document`."""
-    blocks = _blocks(text)
+    blocks, heights, has_blank = _blocks(text)
+    # A heading wraps over a few lines at most; in a file without blank lines it is one
+    # line (else a run of lines continuing in lower case could be taken for one).
+    tallest = _HEADING_LINES if has_blank else 1
     front: dict[str, str] = {}
     heading: str | None = None
     i = 0
@@ -46,6 +51,8 @@ def parse_text(text: str, path: Path) -> Document:
         raw = _PAGE.sub(" ", blocks[i]).strip()
         # A lone block is the body, whatever it looks like.
         kind = metadata.front_matter_kind(raw, first=(i == 0)) if len(blocks) > 1 else None
+        if kind == "heading" and heights[i] > tallest:
+            kind = None
         if kind is None or kind in front:
             break
         front[kind] = raw
@@ -95,28 +102,33 @@ def parse_text(text: str, path: Path) -> Document:
     )
 
 
-def _blocks(text: str) -> list[str]:
-    """Blocks of lines (joined by single spaces; page markers still in place)."""
+def _blocks(text: str) -> tuple[list[str], list[int], bool]:
+    """Blocks of lines (joined by single spaces; page markers still in place), the number
+    of lines of each, and whether the text has blank lines at all."""
     lines = text.split("\n")
     nonblank = sum(1 for ln in lines if ln.strip())
     has_blank = nonblank > 1 and any(not ln.strip() for ln in lines[:-1])
     blocks: list[str] = []
+    heights: list[int] = []
     current: list[str] = []
     for line in lines:
         if not line.strip():
             if current:
                 blocks.append(_join(current))
+                heights.append(len(current))
                 current = []
             continue
         # No blank lines anywhere: a line is a paragraph, unless it continues a
         # hard-wrapped one (the next line starts lower-case).
         if not has_blank and current and not line.lstrip()[:1].islower():
             blocks.append(_join(current))
+            heights.append(len(current))
             current = []
         current.append(line)
     if current:
         blocks.append(_join(current))
-    return blocks
+        heights.append(len(current))
+    return blocks, heights, has_blank
 
 
 def _join(lines: list[str]) -> str:

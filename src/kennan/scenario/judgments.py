@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import keyword
 import math
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -28,6 +28,12 @@ from kennan.scenario.vocabularies import (
     VocabularyLookupError,
     load_vocabulary,
 )
+
+#: An id: ASCII letters, digits and underscores, not starting with a digit, at most 64
+#: characters. ASCII only, so that no two ids look alike ("apple" and a Cyrillic
+#: "\u0430pple"); the scenario schema uses the same rule for every other id.
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 
 __all__ = [
     "DISTRIBUTION_KEYS",
@@ -357,7 +363,7 @@ class Judgment(BaseModel):
 
     model_config = _STRICT
 
-    id: str
+    id: Id
     value: float | None = None
     phrase: str | None = None
     beta: BetaParams | None = None

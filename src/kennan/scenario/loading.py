@@ -267,7 +267,7 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict], *, is_key: bool
     if is_key:
         key = path[-1] if path else "?"
         return Problem(f"{_describe_path(doc.data, path[:-1])}: invalid id {key!r} as a key; "
-                       "ids are letters, digits and underscores, not starting with a digit",
+                       "ids are ASCII letters, digits and underscores, not starting with a digit",
                        doc.locate(path, key=True))
     if "extra_forbidden" in types_:
         key = path[-1] if path else "?"
@@ -295,7 +295,7 @@ def _problem(doc: YamlDocument, path: PathKey, errs: list[dict], *, is_key: bool
     if first["type"] == "string_pattern_mismatch":
         rule = ("a scenario id is letters, digits, '_', '.' and '-', starting with a letter "
                 "or digit") if path == ("id",) else \
-            "ids are letters, digits and underscores, not starting with a digit"
+            "ids are ASCII letters, digits and underscores, not starting with a digit"
         return Problem(f"{where}: invalid id {_show(value)}; {rule}", _where(doc, path))
     bound = _bound_text(first, path)
     if bound is not None:

@@ -14,13 +14,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kennan.scenario.judgments import Citation, Judgment
+from kennan.scenario.judgments import ID_PATTERN, Citation, Id, Judgment
 
 #: An expression: a number, a boolean or a string in the expression language.
 Expr = str | float | bool
 
-_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
-Id = Annotated[str, Field(pattern=_ID, max_length=64)]
+_ID = ID_PATTERN
 
 #: The bargaining models a decision may combine factions with.
 CombineModel = Literal["compromise", "median", "nash", "eum", "smp"]

@@ -28,6 +28,9 @@ from kennan.safeio import read_regular
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+#: Characters of text a document may hold once its aliases are expanded: every value is
+#: read, checked and may be quoted in a message as often as it is used.
+MAX_EXPANDED_CHARS = 8_000_000
 
 PathKey = tuple[str | int, ...]
 
@@ -236,13 +239,15 @@ def load_yaml(text: str, file: str) -> YamlDocument:
 
 
 def _check_expansion(root: Node, file: str) -> None:
-    """Refuse a document whose aliases expand it past :data:`MAX_NODES` values, or loop.
+    """Refuse a document whose aliases expand it past :data:`MAX_NODES` values or
+    :data:`MAX_EXPANDED_CHARS` characters of text, or loop.
 
     Aliases share nodes, so the expanded size is summed over the node graph with each
-    shared node counted once per use but computed once: a "billion laughs" is refused
-    in time proportional to its text, not to its expansion.
+    shared node counted once per use but computed once: a "billion laughs" (or ten
+    aliases of a megabyte string) is refused in time proportional to its text, not to
+    its expansion.
     """
-    size: dict[int, int] = {}
+    size: dict[int, tuple[int, int]] = {}  # node -> (values, characters) once expanded
     on_path: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -251,7 +256,10 @@ def _check_expansion(root: Node, file: str) -> None:
         children = _children(node)
         if done:
             on_path.discard(key)
-            size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
+            own = len(node.value) if isinstance(node, ScalarNode) else 0
+            size[key] = (min(1 + sum(size[id(c)][0] for c in children), MAX_NODES + 1),
+                         min(own + sum(size[id(c)][1] for c in children),
+                             MAX_EXPANDED_CHARS + 1))
             continue
         if key in size:
             continue
@@ -263,11 +271,17 @@ def _check_expansion(root: Node, file: str) -> None:
         on_path.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
-    if size[id(root)] > MAX_NODES:
+    values, chars = size[id(root)]
+    if values > MAX_NODES:
         what = (f"has more than {MAX_NODES:,} values" if len(size) > MAX_NODES else
                 f"expands through its YAML aliases to more than {MAX_NODES:,} values")
         raise ScenarioError(f"the document {what}; the limit is {MAX_NODES:,}",
                             Location(file, 1, 1))
+    if chars > MAX_EXPANDED_CHARS:
+        raise ScenarioError(f"the document expands through its YAML aliases to more than "
+                            f"{MAX_EXPANDED_CHARS:,} characters of text; the limit is "
+                            f"{MAX_EXPANDED_CHARS:,} (write long text once, not through "
+                            "many aliases)", Location(file, 1, 1))
 
 
 def _children(node: Node) -> list[Node]:
