@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from kennan.scenario.loading import load_scenario
+from kennan.scenario.sourcepaths import allowing
+
+from .conftest import TOY
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium")
                  if p and Path(p).is_file()), None)
@@ -126,7 +129,8 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     _wait(browser, "return /Saved|exists|reason/.test(document.getElementById('save-out')"
                    ".textContent)")
     assert "Saved" in browser.find_element(By.ID, "save-out").text
-    saved = load_scenario(tmp_path / "toy-edited.yaml")
+    with allowing(TOY.parent):  # the copy reads the original's source, in its folder
+        saved = load_scenario(tmp_path / "toy-edited.yaml")
     values = {j.id: j for j in saved.model.judgments}
     assert values["balance"].value == 0.3 and values["monthly_hazard"].value == 0.6
     assert "a browser test" in values["balance"].note

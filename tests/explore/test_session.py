@@ -10,6 +10,7 @@ from kennan.errors import UsageError
 from kennan.explore.files import write_new
 from kennan.explore.session import Conflict
 from kennan.scenario.loading import load_scenario
+from kennan.scenario.sourcepaths import allowing
 
 from .conftest import DRAWS, TOY
 
@@ -74,7 +75,8 @@ def test_saving_writes_a_valid_copy_that_says_what_changed_and_why(explorer, tmp
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# An edited copy of ")
     assert "monthly_hazard: value: 0.1  ->  value: 0.5" in text
-    assert load_scenario(path).checked.documents  # the source is found from the new folder
+    with allowing(TOY.parent):  # the copy reads the original's source, in its folder
+        assert load_scenario(path).checked.documents  # found from the new folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy-faster.yaml"]  # no temp files
 
 

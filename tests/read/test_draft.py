@@ -43,7 +43,9 @@ def test_draft_of_208_loads_and_validates(t208: Document, tmp_path: Path) -> Non
     assert len(loaded.model.judgments) == len(JUDGMENTS_208)
 
 
-def test_start_from_the_document_date(tmp_path: Path) -> None:
+def test_start_from_the_document_date(tmp_path: Path, monkeypatch) -> None:
+    # The draft names the fixture where it is: a folder the scenario's own does not hold.
+    monkeypatch.setenv("KENNAN_ALLOW_SOURCES", str(FIXTURES))
     doc = load_document(FIXTURES / "frus1955-57v03_d23.xml")
     path = _draft(doc, tmp_path, vocabulary="kent1964")
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))

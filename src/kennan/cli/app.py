@@ -39,6 +39,22 @@ MAX_PROBLEMS = 200
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+@app.callback()
+def _global_options(
+    allow_sources: list[str] = typer.Option(  # noqa: B008 (typer's way)
+        [], "--allow-sources", metavar="FOLDER",
+        help="Let scenarios read sources from FOLDER too (besides the scenario's own folder "
+             "and below); may be given more than once."),
+) -> None:
+    """Options that apply to every command (given before it)."""
+    if allow_sources:
+        from kennan.scenario.sourcepaths import ALLOW_ENV
+
+        # The environment, not a global: worker processes inherit it.
+        before = [p for p in os.environ.get(ALLOW_ENV, "").split(os.pathsep) if p]
+        os.environ[ALLOW_ENV] = os.pathsep.join([*before, *allow_sources])
+
+
 def report_problems(exc: KennanError) -> None:
     """Print each problem of ``exc`` on a line of its own, in red, on stderr."""
     for problem in exc.problems[:MAX_PROBLEMS]:

@@ -28,6 +28,7 @@ from kennan.scenario.loading import (
     load_scenario_text,
     resolve_scenario_path,
 )
+from kennan.scenario.sourcepaths import allowing
 from kennan.scenario.yamlsource import load_yaml, read_text
 
 MIN_DRAWS = 100
@@ -165,7 +166,9 @@ class Explorer:
                                    reasons={str(k): str(v) for k, v in (reasons or {}).items()})
             write_new(path, text, overwrite=overwrite is True)
             try:
-                return path, load_scenario(path)
+                # The copy reads the sources of the scenario being explored, in its folder.
+                with allowing(self.path.parent):
+                    return path, load_scenario(path)
             except KennanError:
                 path.unlink(missing_ok=True)
                 raise

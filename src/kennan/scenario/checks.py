@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kennan.compiler import FUNCTIONS, Expression, Namespace, name_problem
@@ -399,11 +398,16 @@ def _text(exc: Exception) -> str:
 
 def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
     from kennan.read import load_document
+    from kennan.scenario.sourcepaths import SourceOutside, source_path
 
     s = loaded.model
     docs: dict[str, Document] = {}
     for i, src in enumerate(s.sources):
-        path = (loaded.base_dir / src.path) if not Path(src.path).is_absolute() else Path(src.path)
+        try:
+            path = source_path(loaded.base_dir, src.path)
+        except SourceOutside as exc:
+            at(("sources", i, "path"), f"source '{src.id}': {exc}", text=True)
+            continue
         try:
             docs[src.id] = load_document(path)
         except KennanError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -33,7 +34,8 @@ from kennan.scenario.vocabularies import (
 #: characters. ASCII only, so that no two ids look alike ("apple" and a Cyrillic
 #: "\u0430pple"); the scenario schema uses the same rule for every other id.
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ID_MAX_LENGTH = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 
 __all__ = [
     "DISTRIBUTION_KEYS",
@@ -363,7 +365,7 @@ class Judgment(BaseModel):
 
     model_config = _STRICT
 
-    id: Id
+    id: str
     value: float | None = None
     phrase: str | None = None
     beta: BetaParams | None = None
@@ -382,10 +384,12 @@ class Judgment(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
+        _check(len(v) <= ID_MAX_LENGTH,
+               f"judgment id must be at most {ID_MAX_LENGTH} characters long, got {len(v)}")
         _check(
-            v.isidentifier() and not keyword.iskeyword(v),
-            "judgment id must be a name of letters, digits and underscores that does not "
-            f"start with a digit (it is used in expressions), got '{v}'",
+            re.fullmatch(ID_PATTERN, v) is not None and not keyword.iskeyword(v),
+            "judgment id must be a name of ASCII letters, digits and underscores that does "
+            f"not start with a digit (it is used in expressions), got '{v}'",
         )
         return v
 
