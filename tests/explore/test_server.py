@@ -166,3 +166,14 @@ def test_a_scenario_that_cannot_be_read_is_one_clear_line(scenario, message):
     result = CliRunner().invoke(app, ["explore", scenario, "--port", "0", "--no-browser"])
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_on_demand_fragments_over_http(client):
+    r = _post(client, "/api/mechanism", {"version": 0})
+    assert r.status_code == 200 and "<svg" in r.json()["html"]
+    assert 'id="mechanism"' in r.json()["html"]
+    r = _post(client, "/api/sensitivity", {"version": 0, "method": "morris", "size": 4})
+    assert r.status_code == 200 and set(r.json()["judgments"]) == {"balance", "vindication"}
+    assert "balance is probably close" in r.json()["html"]  # the citation beside the rank
+    r = _post(client, "/api/flips", {"version": 0, "points": 50, "replicates": 1})
+    assert r.status_code == 200 and r.json()["html"].count('<div class="flip">') == 2

@@ -1,5 +1,6 @@
 """What the page asks for on demand, as HTML fragments: the sensitivity ranking with
-citations, and where the two best courses swap places (the report's own fragment)."""
+citations, where the two best courses swap places and how the scenario works (the
+report's own fragments)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from markupsafe import Markup
 from kennan.analysis.sensitivity import Sensitivity
 from kennan.experiments import figures
 from kennan.explore.view import environment
+from kennan.scenario.loading import LoadedScenario
 
 #: Rows drawn in the figure; the table lists every judgment.
 TOP = 15
@@ -58,3 +60,13 @@ def flips_html(flips: list, labels: dict[str, str]) -> str:
 
     return environment().get_template("flips.html.j2").render(
         flips=[_flip(f, labels) for f in flips])
+
+
+def mechanism_html(loaded: LoadedScenario) -> str:
+    """The report's influence diagram of ``loaded`` and its definitions in words."""
+    from types import SimpleNamespace
+
+    from kennan.report.render import _mechanism
+
+    return environment().get_template("mechanism.html.j2").render(
+        mechanism=_mechanism(SimpleNamespace(loaded=loaded)))

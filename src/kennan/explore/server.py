@@ -124,12 +124,18 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
         labels = {c.id: c.label for c in explorer.current.model.policies}
         return {"html": flips_html(found, labels)}
 
+    def mechanism(body: dict) -> dict:
+        from kennan.explore.ranking import mechanism_html
+
+        return {"html": mechanism_html(explorer.current)}
+
     routes = [Route("/", page), Route("/static/{name}", static),
               Route("/api/run", action(run), methods=["POST"]),
               Route("/api/save", action(save), methods=["POST"]),
               Route("/api/export", action(export), methods=["POST"]),
               Route("/api/sensitivity", action(sensitivity), methods=["POST"]),
-              Route("/api/flips", action(flips), methods=["POST"])]
+              Route("/api/flips", action(flips), methods=["POST"]),
+              Route("/api/mechanism", action(mechanism), methods=["POST"])]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"])]
     return Starlette(routes=routes, middleware=middleware)
 

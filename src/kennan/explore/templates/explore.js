@@ -178,6 +178,13 @@
       if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
     });
   });
+  $("#mechanism-run").addEventListener("click", function () {
+    var out = $("#mechanism-out");
+    out.textContent = "drawing…";
+    api("/api/mechanism", { version: version }).then(function (res) {
+      if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
+    });
+  });
   $("#save").addEventListener("click", function () {
     var out = $("#save-out");
     out.textContent = "saving…";
