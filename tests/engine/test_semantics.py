@@ -120,3 +120,21 @@ policies: [{id: only}]
 outcomes: [{id: end, when: "t >= 2"}]
 metrics: [{id: m, value: 1, after: {nope: 1}}]
 """)
+
+
+def test_the_sampled_estimator_counts_histories_and_bad_names_are_refused():
+    from kennan.errors import UsageError
+
+    s = scenario("""
+judgments: [{id: theta, uniform: {low: 0, high: 0.2}, assumption: test}]
+policies: [{id: only}]
+outcomes: [{id: hit, hazard: theta}]
+""")
+    r = kennan.run(s, draws=500, seed=4, estimator="sampled")
+    d = r.draws_table()
+    assert r.summary.probability(0, 0) == pytest.approx(d.hit.mean(), abs=1e-7)
+    c = kennan.run(s, draws=500, seed=4)
+    assert (c.draws_table().outcome == d.outcome).all()  # the same sampled histories
+    with pytest.raises(UsageError, match="unknown estimator 'bogus'; valid: conditional, "
+                                         "sampled"):
+        kennan.run(s, draws=10, estimator="bogus")

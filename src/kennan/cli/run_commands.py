@@ -82,6 +82,9 @@ def run_scenario(
         "--workers", help="Worker processes for processes/dask [default: CPUs].")] = None,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:8786).")] = None,
+    estimator: Annotated[str, typer.Option(
+        "--estimator", help="conditional (hazards carried as probability) or sampled.")
+    ] = "conditional",
 ) -> None:
     """Simulate every course of action of a scenario and print the summary table."""
     from kennan.experiments.executors import make_executor
@@ -95,7 +98,7 @@ def run_scenario(
         with make_executor(backend.value, workers=workers, scheduler=scheduler) as executor, \
                 _progress_bar(options["draws"], show_bar) as advance:
             results = run(**options, out=out, resume=resume, executor=executor,
-                          progress=advance)
+                          progress=advance, estimator=estimator)
     except KeyboardInterrupt:
         if out is None:
             err_console.print(Text("Interrupted; nothing was stored (with --out FOLDER "

@@ -43,6 +43,7 @@ class Job:
     out: str | None = None  # run folder: each chunk writes its own file there
     keep: bool = False  # send per-draw arrays back to the caller
     ablate: str | None = None  # a mechanism switched off (see kennan.engine.ablation)
+    estimator: str = "conditional"  # of the outcomes (see kennan.engine.simulate)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ class ChunkRunner:
         out = ChunkOutput(task.index, task.start, task.count)
         try:
             model = self.model(job)
-            chunk = simulate(model, start=task.start, count=task.count, seed=job.seed)
+            chunk = simulate(model, start=task.start, count=task.count, seed=job.seed,
+                             estimator=job.estimator)
             out.summary = summarise(model, chunk)
             if job.out is not None:
                 write_chunk(job.out, task.index, chunk, out.summary,

@@ -18,7 +18,7 @@ from typing import Any
 
 from kennan.engine.ablation import ablate as ablate_mechanism
 from kennan.engine.model import Model, build_model
-from kennan.engine.simulate import ChunkResult
+from kennan.engine.simulate import ESTIMATORS, ChunkResult
 from kennan.errors import Location, UsageError
 from kennan.experiments import limits
 from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
@@ -75,6 +75,7 @@ def run(
     out: str | Path | None = None,
     resume: bool = False,
     ablate: str | None = None,
+    estimator: str = "conditional",
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
@@ -87,7 +88,14 @@ def run(
     200,000 draws). ``progress`` is called with the number of draws finished
     after each chunk (and once, first, with the draws a resumed run already has).
     ``ablate`` switches one mechanism off (:mod:`kennan.engine.ablation`).
+    ``estimator`` is ``conditional`` (hazard outcomes carried as probability) or
+    ``sampled`` (see :mod:`kennan.engine.simulate`); a run folder stores conditional runs.
     """
+    if estimator not in ESTIMATORS:
+        raise UsageError(f"unknown estimator '{estimator}'; valid: {', '.join(ESTIMATORS)}")
+    if estimator != "conditional" and out is not None:
+        raise UsageError("a run folder stores runs of the conditional estimator; drop --out "
+                         "or --estimator")
     # The same checks, and messages, as the command line's options.
     draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
@@ -125,7 +133,7 @@ def run(
               scenario_hash=digest or "", courses=tuple(model.course_ids),
               baseline=model.baseline, seed=seed,
               out=str(Path(out).resolve()) if out is not None else None, keep=keep,
-              ablate=ablate)
+              ablate=ablate, estimator=estimator)
 
     store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
              if out is not None else None)
