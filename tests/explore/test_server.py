@@ -175,5 +175,10 @@ def test_on_demand_fragments_over_http(client):
     r = _post(client, "/api/sensitivity", {"version": 0, "method": "morris", "size": 4})
     assert r.status_code == 200 and set(r.json()["judgments"]) == {"balance", "vindication"}
     assert "balance is probably close" in r.json()["html"]  # the citation beside the rank
+    r = _post(client, "/api/split", {"version": 0, "draws": 50, "replications": 2})
+    assert r.status_code == 200 and "judgments" in r.json()["html"]
+    assert r.json()["html"].count("<tr>") == 4  # the head and three courses
+    r = _post(client, "/api/split", {"version": 0, "draws": 50, "replications": 1})
+    assert r.status_code == 422 and "replications must be" in r.json()["errors"][0]
     r = _post(client, "/api/flips", {"version": 0, "points": 50, "replicates": 1})
     assert r.status_code == 200 and r.json()["html"].count('<div class="flip">') == 2

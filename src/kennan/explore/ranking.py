@@ -1,8 +1,10 @@
 """What the page asks for on demand, as HTML fragments: the sensitivity ranking with
-citations, where the two best courses swap places and how the scenario works (the
-report's own fragments)."""
+citations, where the two best courses swap places, how the scenario works (the report's
+own fragments) and the judgment / chance split of each course's outcome."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from markupsafe import Markup
 
@@ -70,3 +72,12 @@ def mechanism_html(loaded: LoadedScenario) -> str:
 
     return environment().get_template("mechanism.html.j2").render(
         mechanism=_mechanism(SimpleNamespace(loaded=loaded)))
+
+
+def split_html(frame: Any, labels: dict[str, str], *, draws: int, replications: int) -> str:
+    """The judgment / path / dice split of each course's outcome, as a table of bars."""
+    rows = [{"label": labels.get(r["course"], r["course"]), "p": r["probability"],
+             "parts": [(name, r[name]) for name in ("judgments", "path", "outcome")]}
+            for r in frame.to_dict(orient="records")]
+    return environment().get_template("split.html.j2").render(
+        rows=rows, draws=draws, replications=replications)

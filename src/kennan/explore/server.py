@@ -129,13 +129,23 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
 
         return {"html": mechanism_html(explorer.current)}
 
+    def split(body: dict) -> dict:
+        from kennan.explore.ranking import split_html
+
+        draws, replications = body.get("draws", 1000), body.get("replications", 8)
+        frame = explorer.decompose(version=body.get("version"), draws=draws,
+                                   replications=replications)
+        labels = {c.id: c.label for c in explorer.current.model.policies}
+        return {"html": split_html(frame, labels, draws=draws, replications=replications)}
+
     routes = [Route("/", page), Route("/static/{name}", static),
               Route("/api/run", action(run), methods=["POST"]),
               Route("/api/save", action(save), methods=["POST"]),
               Route("/api/export", action(export), methods=["POST"]),
               Route("/api/sensitivity", action(sensitivity), methods=["POST"]),
               Route("/api/flips", action(flips), methods=["POST"]),
-              Route("/api/mechanism", action(mechanism), methods=["POST"])]
+              Route("/api/mechanism", action(mechanism), methods=["POST"]),
+              Route("/api/split", action(split), methods=["POST"])]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"])]
     return Starlette(routes=routes, middleware=middleware)
 

@@ -229,6 +229,21 @@ class Explorer:
                     for a, b in ((view.runner_up, view.best), (view.best, view.runner_up))]
 
 
+    def decompose(self, *, version: Any, draws: Any = None, replications: Any = None) -> Any:
+        """Each course's probability of the question's outcome and the shares of its
+        variance due to the judgments, the path's chance events and the outcome's own
+        dice (:func:`kennan.analysis.decomposition.decompose`), on the edited scenario."""
+        from kennan.analysis.decomposition import decompose
+
+        with self._lock:
+            self._check_version(version)
+            n = 1000 if draws is None else _check_int(draws, "draws", 10, 100_000)
+            r = 8 if replications is None else _check_int(replications, "replications", 2, 64)
+            q = self.view.quantity
+            return decompose(self.current, draws=n, replications=r, seed=self.state.seed,
+                             outcome=q.id, within=q.within)
+
+
 def _check_int(value: Any, name: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise UsageError(f"{name} must be a whole number from {low:,} to {high:,}, got "

@@ -178,6 +178,13 @@
       if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
     });
   });
+  $("#split-run").addEventListener("click", function () {
+    var out = $("#split-out");
+    out.textContent = "replicating the chance of every draw…";
+    api("/api/split", { version: version }).then(function (res) {
+      if (res.status === 200) { out.innerHTML = res.body.html; } else { report(out, res, null); }
+    });
+  });
   $("#mechanism-run").addEventListener("click", function () {
     var out = $("#mechanism-out");
     out.textContent = "drawing…";
