@@ -71,6 +71,10 @@ def test_sensitivity_says_the_outcome_is_the_question(tmp_path):
     assert "outcome: war within 6 periods (the scenario's question" in result.stderr
     assert "most likely" not in result.stderr
     assert "within 6" in json.loads(result.stdout)["target"]
+    path.write_text(toy.read_text("utf-8") + "question: {outcome: [war, deal]}\n", "utf-8")
+    result = runner.invoke(app, ["sensitivity", str(path), "--base", "32", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "outcome: war,deal (the scenario's question" in result.stderr
 
 
 def test_sensitivity_bad_ids():

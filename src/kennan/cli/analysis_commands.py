@@ -218,7 +218,7 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
     if outcome is None and metric is None:
         outcome = compare.main_outcome(pilot)
         question = pilot.question or {}
-        if question.get("outcome") == outcome:
+        if question:  # the default is then the question's outcome (or union of outcomes)
             if within is None and question.get("within"):
                 within = int(question["within"])
             window = f" within {within} periods" if within else ""
