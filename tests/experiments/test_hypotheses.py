@@ -163,6 +163,7 @@ def test_validate_and_judgments_show_the_hypotheses():
 
     loaded = load_scenario(str(FIXTURE))
     assert describe_counts(entity_counts(loaded)).endswith(", 2 competing hypotheses")
-    rows = judgment_rows(loaded)
+    rows = judgment_rows(loaded, hypotheses=True)
+    assert len(judgment_rows(loaded)) == 4
     assert [(r.label, r.p50) for r in rows if r.id == "p"] == [("p", 0.2),
                                                                 ("p (under critics)", 0.8)]

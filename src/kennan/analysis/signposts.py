@@ -119,14 +119,16 @@ def find_signposts(scenario: str | Path | LoadedScenario, *, course: str | None 
     loaded = load_scenario(scenario)
     model = build_model(loaded)
     outcome_id, within, text = _question(loaded, model, outcome, within)
-    k = [o.id for o in model.outcomes].index(outcome_id)
+    # A union of outcomes (ids joined by commas) is reached when any of them is.
+    ks = [[o.id for o in model.outcomes].index(o) for o in outcome_id.split(",")]
     ids = model.course_ids
     if course is not None and course not in ids:
         raise UsageError(f"unknown course '{course}'; courses: {', '.join(ids)}")
     empty = Evidence.empty(len(model.events), len(model.outcomes), model.horizon)
     # Which course is watched is known only after a first look when none is named.
     probe = simulate_histories(model, empty, draws=draws, replications=1, seed=seed)
-    q = ((probe.outcome == k) & (probe.time >= 0) & (probe.time < within)).astype(np.float64)
+    q = (np.isin(probe.outcome, ks) & (probe.time >= 0)
+         & (probe.time < within)).astype(np.float64)
     means = q.mean(axis=1)
     best = int(np.argmax(means))
     c0 = ids.index(course) if course is not None else best
@@ -211,7 +213,9 @@ def _question(loaded: LoadedScenario, model: Model, outcome: str | None,
         o = model.outcomes[0].id
         return o, model.horizon, f"probability of {o} by the horizon"
     within = q.within or model.horizon
-    return q.outcome, within, q.text or f"probability of {q.outcome} within {within} periods"
+    sought = " or ".join(q.outcomes)
+    text = q.text or f"probability of {sought} within {within} periods"
+    return ",".join(q.outcomes), within, text
 
 
 def _event_grounds(loaded: LoadedScenario) -> dict[str, list[str]]:

@@ -80,7 +80,7 @@ def judgments(
     from kennan.scenario.summary import describe_grounds_counts, grounds_counts, judgment_rows
 
     loaded = load_scenario(scenario)
-    rows = judgment_rows(loaded)
+    rows = judgment_rows(loaded, hypotheses=True)
     counts = grounds_counts(rows)
     dependencies = describe_dependencies(loaded.model)
     if as_json:

@@ -28,6 +28,7 @@ from kennan.report.mechanism import definitions, mechanism_graph
 from kennan.report.source import source_views
 from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
+from kennan.scenario.distributions import fmt
 from kennan.scenario.loading import LoadedScenario
 from kennan.scenario.summary import grounds_counts
 
@@ -175,7 +176,8 @@ def _readings(a: Analysis) -> dict[str, Any] | None:
         best = str(ranking["course"].iloc[0])
         rows.append({"id": h, "label": r.hypothesis_labels[h], "weight": r.hypothesis_weights[h],
                      "best": r.course_labels[best], "changes": best != pooled,
-                     "values": [rank.at[c, "mean"] for c in r.courses]})
+                     "values": [rank.at[c, "mean"] for c in r.courses],
+                     "overrides": _overrides(a, h)})
     changed = [row for row in rows if row["changes"]]
     if changed:
         text = (f"The recommended course changes across the readings: pooled, it is "
@@ -186,6 +188,31 @@ def _readings(a: Analysis) -> dict[str, Any] | None:
                 "reading.")
     return {"rows": rows, "text": text,
             "courses": [r.course_labels[c] for c in r.courses]}
+
+
+def _overrides(a: Analysis, h: str) -> list[str]:
+    """What hypothesis ``h`` changes, one line each, judgments with their grounds."""
+    hyp = next(x for x in a.loaded.model.hypotheses if x.id == h)
+    variant = a.loaded.checked.hypotheses[h].loaded
+    out = []
+    for j in hyp.judgments:
+        grounds = (f"\u00b6{j.cite.paragraph} \u201c{j.cite.quote}\u201d" if j.cite
+                   else f"assumption: {j.assumption}")
+        out.append(f"judgment {j.id}: {variant.checked.distributions[j.id].describe()} "
+                   f"({grounds})")
+    for c in hyp.considerations:
+        parts = ([f"weight {_expr(c.weight)}"] if c.weight is not None else []) + [
+            f"{o} = {_expr(v)}" for o, v in c.values.items()]
+        out.append(f"consideration {c.id}: {', '.join(parts)}")
+    for f in hyp.actors:
+        parts = ([f"influence {_expr(f.influence)}"] if f.influence is not None else []) + (
+            [f"of {f.of}"] if f.of is not None else [])
+        out.append(f"faction {f.id}: {', '.join(parts)}")
+    return out or ["nothing: the scenario as written"]
+
+
+def _expr(value: Any) -> str:
+    return fmt(value) if isinstance(value, float) else str(value)
 
 
 def _values(a: Analysis) -> dict[str, Any] | None:

@@ -122,11 +122,12 @@ def describe_grounds_counts(counts: dict[str, int]) -> str:
     return text + "."
 
 
-def judgment_rows(loaded: LoadedScenario) -> list[JudgmentRow]:
-    """Every judgment of ``loaded`` in file order, with its 5th, 50th and 95th percentiles."""
-    # The scenario's own judgments, then those each competing hypothesis states instead.
+def judgment_rows(loaded: LoadedScenario, *, hypotheses: bool = False) -> list[JudgmentRow]:
+    """Every judgment of ``loaded`` in file order, with its 5th, 50th and 95th percentiles;
+    with ``hypotheses``, then those each competing hypothesis states instead (their
+    ``hypothesis`` set, their ids repeating the scenario's)."""
     stated = [(j, loaded.checked.distributions[j.id], None) for j in loaded.model.judgments]
-    for h in loaded.model.hypotheses:
+    for h in loaded.model.hypotheses if hypotheses else ():
         variant = loaded.checked.hypotheses.get(h.id)
         if variant is not None:
             stated += [(j, variant.loaded.checked.distributions[j.id], h.id)
