@@ -177,7 +177,8 @@ def _readings(a: Analysis) -> dict[str, Any] | None:
         rows.append({"id": h, "label": r.hypothesis_labels[h], "weight": r.hypothesis_weights[h],
                      "best": r.course_labels[best], "changes": best != pooled,
                      "values": [rank.at[c, "mean"] for c in r.courses],
-                     "overrides": _overrides(a, h)})
+                     # (the explorer passes a lighter object without the scenario)
+                     "overrides": _overrides(a, h) if hasattr(a, "loaded") else []})
     changed = [row for row in rows if row["changes"]]
     if changed:
         text = (f"The recommended course changes across the readings: pooled, it is "
