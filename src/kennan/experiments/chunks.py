@@ -15,6 +15,7 @@ boundaries with their file:line locations intact.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,9 @@ from kennan.engine.simulate import ChunkResult, simulate
 from kennan.errors import KennanError, Location, Problem, SimulationError
 from kennan.experiments.store import write_chunk
 from kennan.experiments.summary import Summary
+from kennan.safeio import read_regular
 from kennan.scenario.loading import load_scenario_text
+from kennan.scenario.yamlsource import MAX_BYTES
 
 #: How many compiled models a runner keeps (one per job; a worker rarely sees two).
 MODELS_KEPT = 2
@@ -78,7 +81,16 @@ class ChunkOutput:
 
 def file_hash(path: str | Path) -> str:
     """sha256 of a file's bytes, in hex."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(_scenario_bytes(Path(path))).hexdigest()
+
+
+def _scenario_bytes(path: Path) -> bytes:
+    # As the scenario loader reads it: a regular file, at most its size limit (a file
+    # swapped for a device or a FIFO after loading cannot make this read without end).
+    raw = read_regular(path, max_bytes=MAX_BYTES)
+    if len(raw) > MAX_BYTES:
+        raise OSError(errno.EFBIG, f"the scenario file is larger than {MAX_BYTES:,} bytes")
+    return raw
 
 
 def summarise(model: Model, chunk: ChunkResult) -> Summary:
@@ -91,7 +103,7 @@ def build_job_model(job: Job) -> Model:
     """Compile the job's scenario, refusing a file that changed since the run began."""
     path = Path(job.scenario)
     try:
-        raw = path.read_bytes()
+        raw = _scenario_bytes(path)
     except OSError as exc:
         raise SimulationError(f"cannot read the scenario file: {exc.strerror}; a worker must "
                               f"see the same file as the machine that started the run",

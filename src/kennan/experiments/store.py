@@ -23,6 +23,7 @@ import errno
 import json
 import os
 import shlex
+import stat
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
 from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
-from kennan.safeio import atomic_write
+from kennan.safeio import atomic_write, read_regular
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -137,6 +138,10 @@ def verify_chunk(path: Path, *, index: int, start: int, count: int, courses: tup
     """The summary stored in a sound chunk file, or None when the file is missing, partial,
     corrupt (a page checksum fails) or holds other draws than chunk ``index`` should."""
     try:
+        # Only a regular file of our own: a link, a FIFO or a device planted under a chunk's
+        # name is unsound (and opening a FIFO would wait for ever).
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
         pf = pq.ParquetFile(path, page_checksum_verification=True)
         meta = pf.schema_arrow.metadata or {}
         info = json.loads(meta[CHUNK_KEY])
@@ -292,7 +297,7 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     """The manifest of a run folder; a UsageError when there is none or it is unreadable."""
     path = Path(folder) / MANIFEST
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(_read_small(path))
     except FileNotFoundError:
         raise UsageError(f"not a kennan run folder (no {MANIFEST}); create one with "
                          "'kennan run SCENARIO --out FOLDER'", Location(str(folder))) from None
@@ -313,7 +318,7 @@ def read_summary(folder: str | Path) -> Summary:
     """The whole-run summary of a complete run folder."""
     path = Path(folder) / SUMMARY
     try:
-        return Summary.from_json(path.read_bytes())
+        return Summary.from_json(_read_small(path))
     except FileNotFoundError:
         raise UsageError("the run is not complete (no summary.json); finish it with: kennan "
                          f"run --out {shlex.quote(str(folder))} --resume",
@@ -323,6 +328,18 @@ def read_summary(folder: str | Path) -> Summary:
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+#: A manifest or a summary larger than this is not one kennan wrote (a folder from
+#: elsewhere could hold a link to /dev/zero under those names).
+MAX_JSON_BYTES = 64 * 1024 * 1024
+
+
+def _read_small(path: Path) -> bytes:
+    data = read_regular(path, max_bytes=MAX_JSON_BYTES)
+    if len(data) > MAX_JSON_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_JSON_BYTES:,} bytes")
+    return data
+
 
 
 def _check_same_run(manifest: dict[str, Any], spec: RunSpec, path: Path) -> None:
