@@ -64,6 +64,9 @@ def replay(
             console.print(f"{o}: actual {r.actual[o]:%Y-%m-%d}; the model gave "
                           f"{r.cumulative(o)[t]:.1%} by the end of that month "
                           f"and {r.monthly(o)[t]:.1%} for that month itself.")
+            for h in r.hypotheses:
+                console.print(f"  under {h}: {r.cumulative(o, h)[t]:.1%} by then, "
+                              f"{r.monthly(o, h)[t]:.1%} that month.")
 
 
 def _rolling(scenario: str, *, draws: int, seed: int, as_json: bool) -> None:

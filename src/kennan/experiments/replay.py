@@ -33,20 +33,31 @@ class Replay:
     actual: dict[str, _dt.date]
     summary: Summary
 
-    def monthly(self, outcome: str) -> list[float]:
-        """Probability that ``outcome`` happens in each month, given it has not before."""
+    @property
+    def hypotheses(self) -> list[str]:
+        """The scenario's competing readings (empty when it has none)."""
+        return list(self.summary.hypotheses)
+
+    def _summary(self, hypothesis: str | None) -> Summary:
+        return self.summary if hypothesis is None else self.summary.hypotheses[hypothesis]
+
+    def monthly(self, outcome: str, hypothesis: str | None = None) -> list[float]:
+        """Probability that ``outcome`` happens in each month, given it has not before
+        (pooled, or under one reading)."""
+        summary = self._summary(hypothesis)
         k = self.outcomes.index(outcome)
-        counts = self.summary.counts[0]
-        at_risk = self.summary.draws
+        counts = summary.counts[0]
+        at_risk = summary.draws
         out = []
         for t in range(len(self.periods)):
             out.append(counts[k][t] / at_risk if at_risk else float("nan"))
             at_risk -= sum(counts[j][t] for j in range(len(self.outcomes)))
         return out
 
-    def cumulative(self, outcome: str) -> list[float]:
-        """Probability that ``outcome`` has happened by the end of each month."""
-        return self.summary.cumulative(0, self.outcomes.index(outcome))
+    def cumulative(self, outcome: str, hypothesis: str | None = None) -> list[float]:
+        """Probability that ``outcome`` has happened by the end of each month (pooled, or
+        under one reading)."""
+        return self._summary(hypothesis).cumulative(0, self.outcomes.index(outcome))
 
     def actual_period(self, outcome: str) -> int | None:
         """Index of the month the outcome actually happened in, if within the horizon."""
@@ -64,6 +75,10 @@ class Replay:
             "actual": {o: d.isoformat() for o, d in self.actual.items()},
             "outcomes": {o: {"monthly": self.monthly(o), "cumulative": self.cumulative(o)}
                          for o in self.outcomes},
+            "hypotheses": {h: {o: {"monthly": self.monthly(o, h),
+                                   "cumulative": self.cumulative(o, h)}
+                               for o in self.outcomes}
+                           for h in self.hypotheses},
         }
 
 
