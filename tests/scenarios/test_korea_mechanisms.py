@@ -30,12 +30,6 @@ def fixed(values: dict[str, float], text: str = TEXT) -> str:
     return text
 
 
-def non_absorbing(text: str) -> str:
-    """No armistice or settlement ends a draw, so per-draw chances compare fairly."""
-    text = text.replace("    hazard: armistice_hazard\n", "    hazard: 0 * armistice_hazard\n")
-    return text.replace('hazard: "settlement_lever_share', 'hazard: "0 * settlement_lever_share')
-
-
 def run(text: str = TEXT, draws: int = DRAWS):
     return kennan.run(load_scenario_text(text, str(PATH)), draws=draws, seed=5)
 
@@ -50,9 +44,10 @@ def probability(results, course: str, outcome: str) -> float:
                                        results.outcomes.index(outcome))
 
 
-def per_draw(results, course: str, column: str) -> np.ndarray:
-    d = results.draws_table()
-    return d[d.course == course].sort_values("draw")[column].to_numpy()
+def within_12(results, course: str) -> np.ndarray:
+    """Each draw's probability of an armistice within 12 months, given its judgments."""
+    p = results.per_draw().probability(results.outcomes.index("armistice"), within=12)
+    return p[results.courses.index(course)]
 
 
 def test_a_stronger_soviet_wish_for_a_settlement_makes_one_more_likely():
@@ -95,16 +90,15 @@ def test_reserve_moves_the_factions_and_the_factions_move_the_kremlin():
 
 def test_a_compromise_on_prisoners_never_makes_an_armistice_less_likely():
     """Paragraphs 4-5: the terms set what an armistice costs Moscow and Peking."""
-    r = run(non_absorbing(TEXT))
-    compromise = per_draw(r, "reserve_and_pow_compromise", "armistice_within_12")
-    firm = per_draw(r, "reserve", "armistice_within_12")
+    r = run()
+    compromise = within_12(r, "reserve_and_pow_compromise")
+    firm = within_12(r, "reserve")
     assert np.all(compromise >= firm - 1e-12)
     assert np.mean(compromise > firm + 1e-6) > 0.9
     # Without any Soviet or Chinese stake in the terms the compromise changes nothing.
-    none = run(non_absorbing(fixed({"w_army_reliability": 0, "w_secret_police": 0,
-                                    "china_pow_stake": 0})))
-    assert per_draw(none, "reserve_and_pow_compromise", "armistice_within_12") == \
-        pytest.approx(per_draw(none, "reserve", "armistice_within_12"))
+    none = run(fixed({"w_army_reliability": 0, "w_secret_police": 0, "china_pow_stake": 0}))
+    assert within_12(none, "reserve_and_pow_compromise") == pytest.approx(
+        within_12(none, "reserve"))
 
 
 def test_an_approach_that_never_becomes_known_costs_no_face():
@@ -153,3 +147,22 @@ def test_threats_in_public_cut_both_ways():
     no_lever = run(fixed({"w_un_expulsion": 0}))
     assert metric(no_lever, "un_expulsion_threat", "soviet_pressure") < metric(
         no_lever, "reserve", "soviet_pressure")
+
+
+def test_war_with_the_alliance_is_not_the_cheapest_course():
+    """A draw that ends in general war keeps paying for it to the horizon; one that ends
+    in an armistice stops paying."""
+    r = run()
+    costs = {c: metric(r, c, "us_cost") for c in r.courses}
+    assert costs["abrupt_escalation"] == max(costs.values())
+    assert costs["reserve_and_pressure"] < costs["reserve"]
+
+
+def test_the_window_metric_restates_the_outcome_table():
+    r = run(draws=500)
+    table = r.by_period()
+    for course in ("reserve", "abrupt_escalation"):
+        row = table[(table.course == course) & (table.outcome == "armistice")
+                    & (table.period == 11)]
+        assert metric(r, course, "armistice_within_12") == pytest.approx(
+            float(row.probability.iloc[0]), abs=1e-6)  # float32 mass
