@@ -59,3 +59,10 @@ def _no_warnings():
             warnings.simplefilter("error")
 
     return Guard()
+
+
+def test_rounds_are_bounded(runner, tmp_path):
+    rows = ["A,1,0.5,1", "B,2,0.5,1"]
+    result = runner.invoke(app, ["forecast", _table(tmp_path, rows), "--rounds", "100000000"])
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == "rounds must be at most 10,000, got 100,000,000"

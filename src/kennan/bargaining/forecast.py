@@ -17,10 +17,13 @@ import numpy as np
 from kennan.bargaining import MODELS, settle
 from kennan.bargaining.tables import NegotiationTable, read_table
 from kennan.errors import Location, TableError, UsageError
+from kennan.experiments.limits import whole
 
 #: Actors the SMP takes: its run time grows faster than the cube of their number (about
 #: 3 seconds at 100 actors, a minute at 300, on one core).
 MAX_SMP_ACTORS = 200
+#: Rounds of the expected utility model: every round's positions are kept and shown.
+MAX_ROUNDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ def forecast(
     dimension by name or 1-based number (default: all). ``rounds`` is the expected
     utility model's number of rounds.
     """
+    rounds = whole("rounds", rounds, least=0, most=MAX_ROUNDS)
     tab = table if isinstance(table, NegotiationTable) else read_table(
         table, salience_scale=salience_scale)
     ids = resolve_models(models)
