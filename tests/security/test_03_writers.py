@@ -94,3 +94,13 @@ def test_run_folder_files_do_not_follow_planted_links(tmp_path, secret):
         run(str(FIXTURES / "toy.yaml"), draws=10, out=out)
     run(str(FIXTURES / "toy.yaml"), draws=10, out=tmp_path / "fresh")
     assert secret.read_text() == f"{SECRET}\n"
+
+
+def test_forcing_a_draft_over_a_link_replaces_the_link(runner, tmp_path, secret):
+    link = tmp_path / "draft.yaml"
+    link.symlink_to(secret)
+    result = runner.invoke(app, ["read", str(FIXTURES / "source.txt"), "--draft-scenario",
+                                 str(link), "--force"])
+    assert result.exit_code == 0, result.output
+    assert secret.read_text() == f"{SECRET}\n"  # the link's target is untouched
+    assert not link.is_symlink() and "kennan: 1" in link.read_text()

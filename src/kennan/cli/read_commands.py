@@ -89,7 +89,9 @@ def read_document(
     judgments = find_judgments(document.paragraphs, gazetteer=gazetteer)
     data = inventory(document, judgments, ranges=ranges)
     if draft_scenario is not None:
-        target = draft_scenario.resolve()
+        # The folder resolved (for the source's relative path), never the name itself: a
+        # link planted under the draft's name is replaced, not written through.
+        target = draft_scenario.absolute().parent.resolve() / draft_scenario.name
         rel = os.path.relpath(path.resolve(), target.parent)
         text = make_draft(document, judgments, source_path=Path(rel).as_posix(),
                           gazetteer=gazetteer, start=start,
