@@ -15,7 +15,17 @@ there), every course of action over every period:
   draw at a time in a Python loop (``simulate(model, start=i, count=1)``, the
   way per-run frameworks call a model), extrapolated per draw, and the ratio;
 * the largest size again on ``--workers`` processes (the issue's target: 10^6
-  draws of every course in under a minute on two cores).
+  draws of every course in under 15 s on two cores);
+* a per-stage profile of ``--profile-draws`` draws: the share of run time spent
+  in random numbers, expressions, events (stages 1-5 but the policy), policy,
+  state (derived values and influences), decisions, outcomes, metrics and
+  bookkeeping (the rest: initial state, exact sums, summaries). Each share is
+  exclusive: an expression evaluated inside a decision counts as an expression;
+* the floor, side by side in the same process: a plain NumPy kernel that makes
+  the same count of uniforms per period (one ``(draws,)`` array per random
+  stream the period reads) and the same count of element-wise operations on
+  ``(courses, draws)`` float64 arrays (see :func:`floor_counts`), for the same
+  draws in the same chunks; ``ratio_to_floor`` is engine time / floor time.
 
 The last line is one JSON object of the figures.
 """
@@ -24,14 +34,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
-from kennan.engine.model import build_model
+import numpy as np
+
+from kennan.compiler import tree as tr
+from kennan.compiler.parse import parse_expression
+from kennan.engine import accrual, stages
+from kennan.engine import simulate as simulate_module
+from kennan.engine.evaluator import Evaluator
+from kennan.engine.model import Model, Site, build_model
 from kennan.engine.simulate import simulate
-from kennan.experiments.executors import ProcessExecutor
+from kennan.engine.streams import Streams
+from kennan.experiments.executors import ProcessExecutor, tune_allocator
 from kennan.experiments.runner import DEFAULT_CHUNK, run
 from kennan.scenario.loading import builtin_scenarios
 
@@ -43,6 +66,239 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: The profile's stages, in the order they are printed.
+STAGES = ("random numbers", "expressions", "events", "policy", "state", "decisions",
+          "outcomes", "metrics", "bookkeeping")
+
+
+class StageClock:
+    """Exclusive wall time per stage: a timed call's time less that of its timed callees."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._inner: list[float] = []  # time of timed callees, one entry per open call
+
+    def wrap(self, stage: str, fn: Callable) -> Callable:
+        """``fn``, timed as ``stage``."""
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            self._inner.append(0.0)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - t0
+                self.seconds[stage] += elapsed - self._inner.pop()
+                if self._inner:
+                    self._inner[-1] += elapsed
+        return timed
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Time the engine's stages (by patching the functions the period loop calls)."""
+        targets = [(Streams, "__call__", "random numbers"),
+                   (Evaluator, "__call__", "expressions"),
+                   (stages, "run_period", "events"),  # stages 1-5 less what is timed inside
+                   (stages, "_policy", "policy"),
+                   (stages, "_derive", "state"), (stages, "_influence", "state"),
+                   (stages, "decide", "decisions"),
+                   (accrual.Outcomes, "settle", "outcomes"),
+                   (accrual.Accrual, "record", "metrics"), (accrual.Accrual, "absorb", "metrics"),
+                   (accrual.Accrual, "finish", "metrics"),
+                   (simulate_module.Block, "current", "metrics"),
+                   (simulate_module, "fixed_sums", "bookkeeping")]
+        with ExitStack() as stack:
+            for owner, name, stage in targets:
+                original = getattr(owner, name)
+                stack.enter_context(mock.patch.object(owner, name,
+                                                      self.wrap(stage, original)))
+            yield
+
+    def shares(self, total: float) -> dict[str, float]:
+        """Each stage's share of ``total`` seconds; bookkeeping takes what is not timed."""
+        timed = {k: v for k, v in self.seconds.items() if k != "bookkeeping"}
+        out = {stage: timed.get(stage, 0.0) / total for stage in STAGES[:-1]}
+        out["bookkeeping"] = max(total - sum(timed.values()), 0.0) / total
+        return out
+
+
+def _reads(node: tr.Node) -> bool:
+    """Whether ``node`` reads the environment (else it is folded to a constant)."""
+    if isinstance(node, tr.Name | tr.IdRef):
+        return True
+    if isinstance(node, tr.Const):
+        return False
+    children = {tr.Unary: lambda n: (n.operand,),
+                tr.Arith: lambda n: (n.first, *(x for _, x in n.rest)),
+                tr.Compare: lambda n: n.operands, tr.Logical: lambda n: n.operands,
+                tr.IfElse: lambda n: (n.test, n.body, n.orelse), tr.Call: lambda n: n.args}
+    return any(_reads(c) for c in children[type(node)](node))
+
+
+def _ops(node: tr.Node) -> int:
+    """Element-wise operations one evaluation of ``node`` performs (constants fold)."""
+    if not _reads(node):
+        return 0
+    if isinstance(node, tr.Name | tr.IdRef):
+        return 0
+    if isinstance(node, tr.Unary):
+        return (node.op != "+") + _ops(node.operand)
+    if isinstance(node, tr.Arith):
+        return len(node.rest) + _ops(node.first) + sum(_ops(x) for _, x in node.rest)
+    if isinstance(node, tr.Compare):  # a chain also ands its comparisons
+        return 2 * len(node.ops) - 1 + sum(_ops(x) for x in node.operands)
+    if isinstance(node, tr.Logical):
+        return len(node.operands) - 1 + sum(_ops(x) for x in node.operands)
+    if isinstance(node, tr.IfElse):
+        return 1 + _ops(node.test) + _ops(node.body) + _ops(node.orelse)
+    return 1 + sum(_ops(x) for x in node.args)  # a function call
+
+
+def floor_counts(model: Model) -> tuple[int, int]:
+    """Uniforms ``(draws,)`` and element-wise operations on ``(courses, draws)`` arrays
+    that one period of ``model`` needs at least.
+
+    Operations: every operator of every expression the period evaluates (expressions
+    that read only judgments or nothing are evaluated once per block: none), plus
+    the work the semantics needs, counted per item of the model: an event 3 (compare
+    its uniform, mask the live draws, mark it fired; 2 more when it cannot repeat), an
+    effect 2 and 1 more for a bounded stock (combine, masked write, clip), a stock
+    update or derived value 1 (+1 bounded), an influence 3 (clip at 0, normalise,
+    write), a discrete decision per decider and option 6 (utility times sharpness,
+    less the maximum, exp, sum, divide, combine) and per option 3 (cumulative sum,
+    choice, write), a utility term's value 2 (times weight, add), an outcome 5
+    (share, mass, survival, mass store, reached), a record 2, a metric 3 on the path
+    plus 3 per outcome (aggregate, expected, held) and 2 for the trajectory.
+    Policy expressions and moves act on one course's row: they count 1/courses each.
+    """
+    namespace = model.loaded.checked.namespace
+    judgments = {j for j, _ in model.judgments}
+    n_courses = len(model.courses)
+
+    def per_period(site: Site | None) -> bool:
+        # Constants fold; judgment-only expressions are evaluated once per block.
+        return site is not None and site.expr.constant is None and bool(
+            site.expr.id_refs or not site.expr.names <= judgments)
+
+    def cost(site: Site | None) -> float:
+        if not per_period(site):
+            return 0.0
+        return float(_ops(parse_expression(site.expr.source, namespace).tree))
+
+    bounded = {st.id for st in model.stocks if st.bounds is not None}
+    ops = 0.0
+
+    def effects(effs) -> float:
+        return sum(cost(e.site) + 2 + (e.target in bounded) for e in effs)
+
+    uniforms = len(model.events)
+    for e in model.events:
+        ops += 3 + 2 * (not e.repeat) + effects(e.effects)
+        ops += cost(e.hazard) + cost(e.when) + cost(e.probability) * (
+            1.0 / model.horizon if e.at is not None else 1.0)
+    for course in model.courses:
+        row = 0.0
+        for track in course.tracks:
+            row += 4 + cost(track.halt) + cost(track.step_down)
+            for st in track.steps:
+                row += 1 + cost(st.when) + effects(st.effects)
+                row += sum(cost(h) + 3 for _, h in st.risks)
+        ops += row / n_courses
+    for st in model.stocks:
+        if st.update is not None:
+            ops += cost(st.update) + 1 + (st.bounds is not None)
+    for d in model.derived:
+        ops += cost(d.value) + 1 + (d.bounds is not None)
+    ops += sum(cost(site) + 3 for members in model.factions.values() for _, site in members)
+    for dec in model.decisions:
+        ops += cost(dec.sharpness)
+        if dec.options:
+            uniforms += 1
+            n_opt = len(dec.options)
+            ops += 6 * n_opt * len(dec.deciders) + 3 * n_opt
+            terms = [*dec.shared, *(t for ts in dec.terms.values() for t in ts)]
+            for term in terms:
+                sites = (term.weight, *(v for _, v in term.values))
+                if any(per_period(v) for v in sites):  # else summed once per block
+                    ops += cost(term.weight) + sum(cost(v) + 2 for _, v in term.values)
+        else:
+            ops += sum(cost(pos) + cost(sal) + 3 for _, pos, sal in dec.stances) + 1
+    for o in model.outcomes:
+        uniforms += o.hazard is not None
+        ops += 5 + cost(o.when) + cost(o.hazard) + sum(cost(s) + 2 for _, s in o.record)
+    for m in model.metrics:
+        ops += cost(m.value) + 3 + 3 * len(model.outcomes) + 2
+        ops += sum(cost(s) for _, s in m.after_values)
+    return uniforms, round(ops)
+
+
+def floor_run(draws: int, chunk_size: int, *, courses: int, periods: int, judgments: int,
+              uniforms: int, ops: int) -> float:
+    """Seconds of the floor kernel over ``draws`` in chunks: per chunk a uniform per
+    judgment and draw, then per period ``uniforms`` arrays ``(draws,)`` and ``ops``
+    binary operations on ``(courses, draws)`` float64 arrays (each a fresh temporary,
+    as plain NumPy code makes them)."""
+    rng = np.random.default_rng(0)
+    t0 = time.perf_counter()
+    for start in range(0, draws, chunk_size):
+        count = min(chunk_size, draws - start)
+        rng.random((judgments, count))
+        a = rng.random((courses, count))
+        b = rng.random((courses, count))
+        for _ in range(periods):
+            for _ in range(uniforms):
+                rng.random(count)
+            x = a
+            for i in range(ops):
+                x = x * b if i % 2 else x + a  # alternating keeps values bounded
+    return time.perf_counter() - t0
+
+
+def profile(model: Model, draws: int, chunk_size: int) -> tuple[float, dict[str, float]]:
+    """Seconds of ``draws`` draws run in this process under the stage clock, and the
+    shares of each stage."""
+    clock = StageClock()
+    with clock.installed():
+        t0 = time.perf_counter()
+        run(model.loaded, draws=draws, seed=0, chunk_size=chunk_size, keep_draws=False)
+        total = time.perf_counter() - t0
+    return total, clock.shares(total)
+
+
+def engine_vs_floor(model: Model, draws: int, chunk_size: int, repeats: int
+                    ) -> tuple[float, float]:
+    """Best of ``repeats`` alternating runs: engine seconds and floor seconds for the
+    same draws in the same chunks."""
+    uniforms, ops = floor_counts(model)
+    shape = {"courses": len(model.courses), "periods": model.horizon,
+             "judgments": len(model.judgments), "uniforms": uniforms, "ops": ops}
+    engine, floor = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run(model.loaded, draws=draws, seed=0, chunk_size=chunk_size, keep_draws=False)
+        engine.append(time.perf_counter() - t0)
+        floor.append(floor_run(draws, chunk_size, **shape))
+    return min(engine), min(floor)
+
+
+def profile_and_floor(model: Model, draws: int, chunk_size: int, repeats: int
+                      ) -> dict[str, object]:
+    """Print the stage profile and the engine beside its floor; their figures."""
+    seconds, shares = profile(model, draws, chunk_size)
+    print(f"profile of {draws:,} draws ({seconds:.2f} s, timers included): "
+          + ", ".join(f"{stage} {share:.1%}" for stage, share in shares.items()))
+    uniforms, ops = floor_counts(model)
+    engine, floor = engine_vs_floor(model, draws, chunk_size, repeats)
+    rate = draws * model.horizon / engine
+    print(f"engine {engine:.2f} s ({rate:,.0f} draw-periods/s) vs floor {floor:.2f} s "
+          f"({uniforms} uniforms and {ops} element-wise operations per period): "
+          f"ratio to floor {engine / floor:.2f}")
+    return {"profile_draws": draws, "profile": {k: round(v, 4) for k, v in shares.items()},
+            "floor_uniforms_per_period": uniforms, "floor_ops_per_period": ops,
+            "engine_s": round(engine, 3), "floor_s": round(floor, 3),
+            "ratio_to_floor": round(engine / floor, 3),
+            "draw_periods_per_s": round(rate)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default=None)
@@ -50,22 +306,38 @@ def main() -> None:
     parser.add_argument("--loop-draws", type=int, default=300)
     parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="sizes 10^3, 10^4; 50 loop draws")
+    parser.add_argument("--profile-draws", type=int, default=65_536,
+                        help="draws of the stage profile and of the engine-vs-floor runs")
+    parser.add_argument("--floor-repeats", type=int, default=2,
+                        help="alternating engine and floor runs; the best of each counts")
+    parser.add_argument("--profile-only", action="store_true",
+                        help="only the profile and the floor (no sizes, loop or workers)")
+    parser.add_argument("--quick", action="store_true",
+                        help="sizes 10^3, 10^4; 50 loop draws; profile 10^4 draws")
     args = parser.parse_args()
     scenario = args.scenario or ("korea-1952" if "korea-1952" in builtin_scenarios()
                                  else str(TOY))
     sizes = [1000, 10_000] if args.quick else [int(float(s)) for s in args.sizes.split(",")]
     loop_draws = 50 if args.quick else args.loop_draws
+    profile_draws = 10_000 if args.quick else args.profile_draws
 
     model = build_model(scenario)
     n_courses, horizon = len(model.courses), model.horizon
     print(f"scenario {model.scenario.id}: {n_courses} courses, {horizon} periods, "
           f"{len(model.judgments)} judgments; chunk size {args.chunk_size}; Python "
-          f"{sys.version.split()[0]}")
+          f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    tune_allocator()  # as the executors do, so the floor runs under the same allocator
     simulate(model, start=0, count=100, seed=0)  # warm caches and imports
 
     figures: dict[str, object] = {"scenario": model.scenario.id, "courses": n_courses,
-                                  "periods": horizon, "chunk_size": args.chunk_size}
+                                  "periods": horizon, "chunk_size": args.chunk_size,
+                                  "load_average": round(os.getloadavg()[0], 1)}
+    figures.update(profile_and_floor(model, profile_draws, args.chunk_size,
+                                     args.floor_repeats))
+    if args.profile_only:
+        print(json.dumps(figures))
+        return
     per_size = {}
     for n in sizes:
         t0 = time.perf_counter()
@@ -99,6 +371,8 @@ def main() -> None:
 
     figures.update({
         "sizes": {str(n): v for n, v in per_size.items()},
+        "seconds_one_process": per_size[largest]["seconds"],
+        "seconds_on_workers": round(workers_seconds, 2),
         "draw_periods_per_s": per_size[largest]["draw_periods_per_s"],
         "course_draw_periods_per_s": per_size[largest]["course_draw_periods_per_s"],
         "peak_mb": round(peak_mb(), 1),
