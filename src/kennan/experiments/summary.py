@@ -116,9 +116,11 @@ class Summary:
                     s.diff_metrics[c][m] = [dsums[i], dsquares[i]]
         n_out = len(outcomes)
         if n_out:
-            mass = np.asarray(chunk.mass, dtype=np.float64)  # (K, C, T, N)
+            # Why no float64 copy: fixed_sums reads float32 exactly, and float32 summed
+            # with a float64 accumulator gives the float64 sums bit for bit.
+            mass = chunk.mass  # (K, C, T, N)
             per_t = fixed_sums(mass.reshape(-1, chunk.count))
-            p = mass.sum(axis=2)  # (K, C, N) by the horizon
+            p = mass.sum(axis=2, dtype=np.float64)  # (K, C, N) by the horizon
             d = p - p[:, baseline][:, None]
             sq = fixed_sums(np.concatenate([p * p, d, d * d]).reshape(-1, chunk.count))
             block = n_out * nc

@@ -1,0 +1,47 @@
+"""Fixed-point sums: the fast paths give the integers of the plain definition."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from kennan.engine.exact import FIXED_BITS, exact_sums, fixed_sums
+
+
+def _reference(x: np.ndarray) -> list[int]:
+    """The definition: each value rounded to a multiple of 2**-24, summed exactly."""
+    rounded = np.rint(np.asarray(x, dtype=np.float64) * float(1 << FIXED_BITS))
+    return [v >> 1074 for v in exact_sums(rounded)]
+
+
+_finite64 = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+_finite32 = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, width=32)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=40),
+                  elements=_finite64))
+def test_fixed_sums_of_float64_are_the_definition(x):
+    assert fixed_sums(x) == _reference(x)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float32, hnp.array_shapes(min_dims=2, max_dims=2, max_side=40),
+                  elements=_finite32))
+def test_fixed_sums_of_float32_are_those_of_float64(x):
+    assert fixed_sums(x) == fixed_sums(x.astype(np.float64)) == _reference(x)
+
+
+def test_fixed_sums_of_long_rows_are_exact():
+    # Partial sums pass 2**53 (the integer path) and 2**63 (the exact path).
+    for n in (1 << 12, 1 << 20):
+        x = np.full((2, n), 2.0**19)
+        x[1, ::2] = -(2.0**19) + 2.0**-24
+        assert fixed_sums(x) == _reference(x)
+
+
+def test_fixed_sums_of_one_row_and_none():
+    assert fixed_sums(np.array([0.5, 0.25])) == [3 << (FIXED_BITS - 2)]
+    assert fixed_sums(np.zeros((3, 0))) == [0, 0, 0]
