@@ -66,7 +66,7 @@ class Outcomes:
         for k, o in enumerate(model.outcomes):
             if o.when is not None:
                 hazard = None
-                cond = _full(ev(o.when), shape).astype(bool)
+                cond = _full(ev(o.when), shape).astype(bool, copy=False)
                 share = cond
             else:
                 hazard = _full(ev(o.hazard), shape)
@@ -77,8 +77,9 @@ class Outcomes:
                 share = cond
             new = self.sampled & cond & alive
             if new.any():
-                self.outcome[new] = k
-                self.time[new] = t
+                # Why copyto: a masked write, without boolean indexing's gather of indices.
+                np.copyto(self.outcome, np.int8(k), where=new)
+                np.copyto(self.time, np.int16(t), where=new)
                 self.sampled &= ~new
             m = self.survival * share if self.conditional else new.astype(np.float64)
             if not m.any():
@@ -119,16 +120,20 @@ class Accrual:
         self.expected = np.zeros((n, *shape))  # sum of mass x aggregate at absorption
         self.held = np.zeros((n, *shape))  # sum of mass x current value after absorption
         self.after = [dict(m.after_values) for m in model.metrics]
+        self._recorded = False  # whether record() has run: the first sets the extremes
 
     def record(self, model: Model, ev: Evaluator, live: np.ndarray) -> None:
         """Add this period's values on the path for the draws in ``live``."""
-        first = not self.periods.any()
+        first = not self._recorded
+        self._recorded = True
         self.periods += live
         for k, m in enumerate(model.metrics):
             value = _full(ev(m.value), ev.shape)
             np.copyto(self.current[k], value, where=live)
             if m.aggregate in ("sum", "mean"):
-                self.total[k] += np.where(live, value, 0.0)
+                # Why a masked add: adding 0.0 where not live changes no bit (a total is
+                # never -0.0), and this makes no temporary.
+                np.add(self.total[k], value, out=self.total[k], where=live)
             elif m.aggregate in ("max", "min"):
                 pick = np.maximum if m.aggregate == "max" else np.minimum
                 best = value if first else pick(self.extreme[k], value)
@@ -140,8 +145,11 @@ class Accrual:
         for k, m in enumerate(model.metrics):
             site = self.after[k].get(outcome)
             tail = self.current[k] if site is None else _full(ev(site), ev.shape)
-            self.expected[k] += mass * self._aggregate(k, m, tail, t, site is not None)
-            self.held[k] += mass * tail
+            held = mass * tail
+            # A final value's aggregate is the tail itself: the same product serves both.
+            self.expected[k] += held if m.aggregate == "final" else mass * self._aggregate(
+                k, m, tail, t, site is not None)
+            self.held[k] += held
 
     def _aggregate(self, k: int, m: MetricSpec, tail: np.ndarray, t: int,
                    given: bool) -> np.ndarray:

@@ -46,8 +46,8 @@ class State:
         state = cls(alive=np.ones(shape, dtype=bool),
                     level=np.zeros((tracks, *shape), dtype=np.int64),
                     fired=np.zeros(events, dtype=bool), tried=np.zeros(events, dtype=bool))
-        for k, e in enumerate(model.events):
-            env[f"fired:{e.id}"] = state.fired[k]
+        for e in model.events:
+            env[f"fired:{e.id}"] = np.zeros(shape)  # as float as run_period keeps it
         for tag in model.tags:
             env[f"tagged:{tag}"] = np.zeros(shape)
         for c in model.courses:
@@ -95,7 +95,7 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
         elif e.hazard is not None:
             prob[k] = _full(ev(e.hazard), shape)
         elif e.when is not None:
-            cond = _full(ev(e.when), shape).astype(bool)
+            cond = _full(ev(e.when), shape).astype(bool, copy=False)
             if e.once:  # one chance: the first period the condition holds
                 cond = cond & ~sim.tried[k]
                 sim.tried[k] |= cond
@@ -105,6 +105,7 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     # 4: events fire against one uniform per event and period, then apply their effects.
     seen = {} if evidence is None else weigh_events(
         evidence, t, prob, sim.fired, [e.repeat for e in model.events], sim.alive, log_w)
+    changed = []
     for k, e in enumerate(model.events):
         if k in seen:
             fire = seen[k]
@@ -118,8 +119,10 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
         if fire.any():
             sim.fired[k] |= fire
             _apply(model, ev, e.effects, fire, env)
-    env.update({f"fired:{e.id}": sim.fired[k].astype(np.float64)
-                for k, e in enumerate(model.events)})
+            changed.append(k)
+    # Why only the events that fired: the others' 0/1 arrays are unchanged.
+    env.update({f"fired:{model.events[k].id}": sim.fired[k].astype(np.float64)
+                for k in changed})
     # 5: dynamics, simultaneous.
     nxt = {st.id: ev(st.update) for st in model.stocks if st.update is not None}
     for st in model.stocks:
