@@ -9,12 +9,35 @@ file:line and the draw, course and period that produced it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from kennan.engine.model import Model, Site
 from kennan.errors import Problem, SimulationError
+
+
+class RowView(Mapping[str, Any]):
+    """One course's row of an environment, read lazily.
+
+    Why a view: an expression reads a handful of names, so slicing every array of the
+    environment (as a dict per course and period) cost more than the reads."""
+
+    __slots__ = ("_c", "_env")
+
+    def __init__(self, env: dict[str, Any], c: int):
+        self._env, self._c = env, c
+
+    def __getitem__(self, key: str) -> Any:
+        v = self._env[key]
+        return v[self._c] if isinstance(v, np.ndarray) and v.ndim == 2 else v
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._env)
+
+    def __len__(self) -> int:
+        return len(self._env)
 
 
 class Evaluator:
@@ -42,12 +65,11 @@ class Evaluator:
         """Whether ``site`` reads only judgments (or nothing), so its value never changes."""
         return not site.expr.id_refs and site.expr.names <= self._static
 
-    def row_env(self, c: int) -> dict[str, Any]:
-        """The environment seen by course ``c`` alone: its row of every (courses, draws) array."""
-        out = {}
-        for k, v in self.env.items():
-            out[k] = v[c] if isinstance(v, np.ndarray) and v.ndim == 2 else v
-        return out
+    def row_env(self, c: int) -> Mapping[str, Any]:
+        """The environment seen by course ``c`` alone: its row of every (courses, draws) array.
+
+        A live view: it reads the environment as it is when a name is read."""
+        return RowView(self.env, c)
 
     def __call__(self, site: Site, env: dict[str, Any] | None = None, *, course: int | None = None
                  ) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -137,7 +139,7 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
 
 
 def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: np.ndarray,
-           env: dict, row: int | None = None) -> None:
+           env: Mapping[str, Any], row: int | None = None) -> None:
     """Apply ``effects`` where ``mask`` holds (on one course's row when ``row`` is given)."""
     bounds = {st.id: st.bounds for st in model.stocks}
     for eff in effects:
@@ -176,7 +178,6 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
                 env[f"active:{step.id}"][c] = active
                 for tag in step.tags:
                     np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
-        row = ev.row_env(c)
         for j, track in enumerate(course.tracks):
             level = sim.level[j, c]
             for k, step in enumerate(track.steps):
@@ -192,7 +193,7 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
                     prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
 
 
-def _climb(ev: Evaluator, track: TrackSpec, row: dict, c: int, t: int,
+def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: int,
            old: np.ndarray) -> np.ndarray:
     """The level of one track after this period's climb and step-down.
 
