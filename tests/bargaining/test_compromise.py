@@ -92,3 +92,17 @@ def test_unknown_model_lists_valid_ids() -> None:
 def test_unknown_option_is_usage_error() -> None:
     with pytest.raises(UsageError, match="no option 'rounds'"):
         settle("compromise", [1, 2], [1, 1], [1, 1], rounds=3)
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    # The cumulative weight reaches half only to rounding (0.1 + 0.1 + 0.15 vs 0.4 / 2 + ...):
+    # a tie, so the midpoint; without the tolerance the lower actor would win.
+    ((0.1, 0.1, 0.15, 0.05), 2.5),
+    ((0.1, 0.2, 0.2, 0.1), 2.5),
+    ((0.1, 0.2, 0.05, 0.35), 3.5),
+])
+def test_weighted_median_treats_a_rounding_tie_as_a_tie(weights, expected) -> None:
+    from kennan.bargaining.median import weighted_median
+
+    out = weighted_median(np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([weights]))
+    assert out[0] == expected

@@ -92,8 +92,6 @@ def test_ktab_layout_each_dimension_or_one(runner: CliRunner, tmp_path: Path) ->
 
 def test_ktab_example_with_smp(runner: CliRunner, tmp_path: Path) -> None:
     ktab = DATA / "ktab" / "dummyData_3Dim.csv"
-    if not ktab.is_file():
-        pytest.skip("KTAB examples not shipped yet")
     path = tmp_path / "dummy.csv"
     shutil.copyfile(str(ktab), path)
     result = runner.invoke(app, ["forecast", str(path), "-m", "smp", "--dim", "1", "--json"])

@@ -451,8 +451,3 @@ class _Builder:
 
 def _short(tag: str) -> str:
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-
-
-def problem_at(doc: YamlDocument, path: PathKey, message: str, *, key: bool = False) -> Problem:
-    """A :class:`Problem` located at ``path`` of ``doc``."""
-    return Problem(message, doc.locate(path, key=key))
