@@ -10,6 +10,7 @@ worker.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -107,12 +108,31 @@ class DaskExecutor(Executor):
 
     def close(self) -> None:
         """Disconnect, and stop the local cluster if this executor started one."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
+        # A cluster stopped mid-task (Ctrl-C) logs the cancelled callbacks of its event
+        # loop as errors with tracebacks; the run has already said what happened.
+        with _quiet(_SHUTDOWN_LOGGERS):
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+            if self._cluster is not None:
+                self._cluster.close()
+                self._cluster = None
+
+
+_SHUTDOWN_LOGGERS = ("tornado.application", "tornado.general", "asyncio", "distributed")
+
+
+@contextlib.contextmanager
+def _quiet(names: tuple[str, ...]) -> Iterator[None]:
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def _run_on_dask_worker(job: Job, task: ChunkTask) -> ChunkOutput:
