@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
 from kennan.engine.model import build_model, period_index
 from kennan.engine.simulate import simulate
@@ -82,6 +83,14 @@ class Replay:
         }
 
 
+def replay_section(loaded: LoadedScenario) -> Any:
+    """The scenario's ``replay`` section, or a clear error when it has none."""
+    if loaded.model.replay is None:
+        raise UsageError(f"scenario '{loaded.id}' has no 'replay' section: add one naming the "
+                         "course taken, the events that occurred and the actual outcome dates")
+    return loaded.model.replay
+
+
 def replay(scenario: str | LoadedScenario, *, draws: int = 10_000, seed: int = 0,
            chunk_size: int = 16_384) -> Replay:
     """Replay ``scenario``'s history (its ``replay`` section)."""
@@ -89,10 +98,7 @@ def replay(scenario: str | LoadedScenario, *, draws: int = 10_000, seed: int = 0
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
     chunk_size = limits.whole("chunk_size", chunk_size, least=1)
     loaded = load_scenario(scenario)
-    spec = loaded.model.replay
-    if spec is None:
-        raise UsageError(f"scenario '{loaded.id}' has no 'replay' section: add one naming the "
-                         "course taken, the events that occurred and the actual outcome dates")
+    spec = replay_section(loaded)
     model = build_model(loaded, [spec.course])
     start = model.periods[0]
     forced = {e: period_index(start, d) for e, d in spec.events.items()}

@@ -28,6 +28,7 @@ import numpy as np
 from kennan.engine.evidence import build_evidence
 from kennan.engine.model import build_model, period_index
 from kennan.errors import UsageError
+from kennan.experiments.replay import replay_section
 from kennan.experiments.updating import hypothesis_posterior, simulate_histories
 from kennan.scenario.loading import LoadedScenario, load_scenario
 from kennan.scenario.observations import Observation, Observations
@@ -97,10 +98,7 @@ def rolling_replay(scenario: str | Path | LoadedScenario, *, draws: int = 4_000,
                    ) -> Rolling:
     """Forecast, month by month, the history's outcome from what was known before it."""
     loaded = load_scenario(scenario)
-    spec = loaded.model.replay
-    if spec is None:
-        raise UsageError(f"scenario '{loaded.id}' has no 'replay' section: add one naming the "
-                         "course taken, the events that occurred and the actual outcome dates")
+    spec = replay_section(loaded)
     model = build_model(loaded, [spec.course])
     start = model.periods[0]
     target = outcome or next(iter(spec.actual), None)
