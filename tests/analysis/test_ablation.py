@@ -70,3 +70,62 @@ def test_cli_json_shape():
     bad = CliRunner().invoke(app, ["ablate", EVPPI, "--mechanisms", "nope"])
     assert bad.exit_code == 1 and "unknown mechanism 'nope'" in bad.output
     assert "Traceback" not in bad.output
+
+
+READINGS = str(HERE / "ablation_readings.yaml")
+
+
+def _crisis_by_3(hazard: float) -> float:
+    """Probability of the crisis within the 3 months at a constant monthly hazard."""
+    return 1.0 - (1.0 - hazard) ** 3
+
+
+def _per_reading(ablate: str | None) -> dict[str, np.ndarray]:
+    r = kennan.run(READINGS, draws=50, seed=4, keep_draws=True, ablate=ablate)
+    return {h: r.hypothesis(h).per_draw().probability(0) for h in ("written", "angry")}
+
+
+def test_a_mechanism_is_switched_off_in_every_reading_closed_form():
+    # hazard: h + 0.2 fired(shock) + 0.1 tagged(push) + 0.4 prob(escalate); the angry
+    # reading sets h = 0.05 and the weight of 'anger' to 2 (escalate with 1/(1 + e^-2))
+    escalate = 1.0 / (1.0 + np.exp(-2.0))
+    h = {"written": 0.1, "angry": 0.05}
+    p = {"written": 0.5, "angry": escalate}
+    expected = {
+        None: {r: [h[r] + 0.2 + 0.4 * p[r], h[r] + 0.3 + 0.4 * p[r]] for r in h},
+        # the event exists in every reading: it is switched off in each
+        "shock": {r: [h[r] + 0.4 * p[r], h[r] + 0.1 + 0.4 * p[r]] for r in h},
+        # the angry reading overrides the weight: the override is switched off too
+        "anger": {r: [h[r] + 0.2 + 0.2, h[r] + 0.3 + 0.2] for r in h},
+        "push_step": {r: [h[r] + 0.2 + 0.4 * p[r]] * 2 for r in h},
+    }
+    for mechanism, readings in expected.items():
+        got = _per_reading(mechanism)
+        for reading, hazards in readings.items():
+            for course, hazard in enumerate(hazards):
+                assert np.allclose(got[reading][course], _crisis_by_3(hazard), atol=1e-6), (
+                    mechanism, reading, course)
+
+
+def test_the_pooled_ablation_follows_each_draws_reading():
+    a = ablation(READINGS, draws=400, seed=4, only=["anger"])
+    intact = kennan.run(READINGS, draws=400, seed=4, keep_draws=True)
+    angry = intact.per_draw().judgments["hypothesis"] == 1
+    escalate = 1.0 / (1.0 + np.exp(-2.0))
+    # only the draws that follow the angry reading change, each by the same amount
+    one = _crisis_by_3(0.45) - _crisis_by_3(0.25 + 0.4 * escalate)
+    assert a.rows[0]["effects"]["wait"]["difference"] == pytest.approx(
+        one * angry.mean(), abs=1e-6)
+    assert 0 < angry.mean() < 1
+
+
+def test_a_mechanism_in_no_reading_is_refused_in_one_line_before_any_work():
+    with pytest.raises(UsageError, match=r"^unknown mechanism 'nope'; valid: anger, shock, "
+                                         r"push_step$"):
+        ablation(READINGS, only=["nope"])
+    with pytest.raises(UsageError, match="unknown mechanism 'nope'"):
+        kennan.run(READINGS, draws=10, ablate="nope")
+    bad = CliRunner().invoke(app, ["ablate", READINGS, "--mechanisms", "shock,nope"])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert bad.output.strip().splitlines() == [
+        "unknown mechanism 'nope'; valid: anger, shock, push_step"]

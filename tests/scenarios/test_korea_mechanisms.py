@@ -166,3 +166,17 @@ def test_the_window_metric_restates_the_outcome_table():
                     & (table.period == 11)]
         assert metric(r, course, "armistice_within_12") == pytest.approx(
             float(row.probability.iloc[0]), abs=1e-6)  # float32 mass
+
+
+def test_switching_a_mechanism_off_reaches_every_reading():
+    """kennan ablate on the scenario with its hypotheses: Stalin's leaning (paragraph 13)
+    and Washington's firm reserve (paragraph 18) move the question's outcome."""
+    from kennan.analysis.ablation import ablation
+
+    a = ablation(PATH.as_posix(), draws=100, seed=5, only=["line_suits_stalin",
+                                                            "firm_reserve"])
+    rows = {r["id"]: r["effects"] for r in a.rows}
+    assert rows["line_suits_stalin"]["reserve"]["low"] > 0
+    assert rows["firm_reserve"]["reserve"]["high"] < 0
+    # a step held only by other courses changes nothing in the course without it
+    assert rows["firm_reserve"]["abrupt_escalation"]["difference"] == 0.0

@@ -19,6 +19,13 @@ its neutral, the value at which it does nothing while the rest works as before:
 
 Nothing is recompiled: the model's specifications are copied with constant
 expressions in place of the mechanism's.
+
+A scenario with competing hypotheses runs each reading as a model of its own
+(:mod:`kennan.engine.hypotheses`), so the mechanism is switched off in the base
+model and in every reading that has it, an overridden one included (a reading's
+override of a consideration's weight or a faction's influence is replaced by the
+neutral like the scenario's own value). A mechanism is known when the base model
+or any reading has it.
 """
 
 from __future__ import annotations
@@ -33,7 +40,20 @@ KINDS = ("consideration", "faction", "event", "step", "issue")
 
 
 def mechanisms(model: Model) -> list[tuple[str, str]]:
-    """(id, kind) of every mechanism of ``model``, in the scenario's order by kind."""
+    """(id, kind) of every mechanism of ``model`` and of its readings (hypotheses), in
+    the scenario's order by kind, each id once."""
+    out = _own_mechanisms(model)
+    known = {m for m, _ in out}
+    for h in model.hypotheses:
+        for m, kind in mechanisms(h.model):
+            if m not in known:
+                known.add(m)
+                out.append((m, kind))
+    return out
+
+
+def _own_mechanisms(model: Model) -> list[tuple[str, str]]:
+    """(id, kind) of the mechanisms of ``model`` itself (not of its readings)."""
     s = model.scenario
     out = [(c.id, "consideration") for c in s.considerations]
     out += [(a.id, "faction") for a in s.actors if a.kind == "faction"]
@@ -62,8 +82,20 @@ def _constant(value: float, like: Site) -> Site:
 
 
 def ablate(model: Model, mechanism: str) -> Model:
-    """A copy of ``model`` with ``mechanism`` switched off (see the module's notes)."""
+    """A copy of ``model`` with ``mechanism`` switched off, in the base model and in
+    every reading that has it (see the module's notes)."""
     kind = check_mechanism(model, mechanism)
+    out = _ablate_own(model, mechanism, kind) if mechanism in dict(_own_mechanisms(model)) \
+        else dataclasses.replace(model)
+    # Each reading is simulated from its own model: the switch must reach it there.
+    out.hypotheses = [dataclasses.replace(h, model=ablate(h.model, mechanism))
+                      if mechanism in dict(mechanisms(h.model)) else h
+                      for h in model.hypotheses]
+    return out
+
+
+def _ablate_own(model: Model, mechanism: str, kind: str) -> Model:
+    """A copy of ``model`` with ``mechanism`` (of ``kind``) switched off in it."""
     out = dataclasses.replace(model)
     ex = model.loaded.checked.expressions
     if kind == "consideration":
