@@ -79,3 +79,53 @@ def test_errors_name_the_problem(folder, tmp_path):
     (empty / "manifest.json").write_text((out / "manifest.json").read_text())
     with pytest.raises(UsageError, match="no chunk files yet"):
         query(empty, "select 1")
+
+
+def _as_format_1(folder: Path, into: Path) -> Path:
+    """A copy of run folder ``folder`` in the layout kennan wrote before run-folder format 2:
+    the judgments repeated on every course's row, no judgments folder."""
+    import json
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    shutil.copytree(folder, into)
+    for path in sorted((into / "draws").glob("chunk-*.parquet")):
+        table = pq.read_table(path)
+        judgments = pq.read_table(into / "judgments" / path.name)
+        pq.write_table(table.join(judgments, "draw").sort_by("draw"), path)
+    shutil.rmtree(into / "judgments")
+    manifest = json.loads((into / "manifest.json").read_text())
+    (into / "manifest.json").write_text(json.dumps({**manifest, "kennan_run": 1}))
+    return into
+
+
+def test_a_format_1_folder_is_read_and_not_resumed(folder, tmp_path):
+    import json
+
+    from kennan.experiments.runner import run
+
+    out, _ = folder
+    old = _as_format_1(out, tmp_path / "old")
+    sql = "select * from draws order by draw, course"
+    new_rows, old_rows = query(out, sql), query(old, sql)
+    assert list(old_rows.columns) == list(new_rows.columns)
+    assert old_rows.equals(new_rows)
+    assert query(old, "select * from judgments order by draw").equals(
+        query(out, "select * from judgments order by draw"))
+    toy = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
+    with pytest.raises(UsageError, match=r"cannot resume: the run folder is in format 1 "
+                                         r"\(written by kennan .*\), this kennan writes format 2"):
+        run(str(toy), draws=900, seed=1, chunk_size=400, out=old, resume=True)
+    manifest = json.loads((old / "manifest.json").read_text())
+    (old / "manifest.json").write_text(json.dumps({**manifest, "kennan_run": 3}))
+    with pytest.raises(UsageError, match=r"the run folder is in format 3 \(written by kennan "
+                                         r".*\); kennan .* reads formats 1, 2"):
+        query(old, "select 1")
+
+
+def test_draws_view_joins_the_judgments_stored_once(folder):
+    out, results = folder
+    judgments = query(out, "describe judgments")["column_name"].tolist()
+    assert judgments == ["draw"] + [f"j_{j}" for j in results.judgment_ids]
+    assert query(out, "select count(*) as n from judgments").n[0] == 900

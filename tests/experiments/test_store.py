@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyarrow as pa
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -39,7 +39,9 @@ def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference
     results = run(toy, **OPTIONS, out=out)
     assert results.summary.to_dict() == reference.summary.to_dict()
     assert _files(out) == ["draws/chunk-000000.parquet", "draws/chunk-000001.parquet",
-                           "draws/chunk-000002.parquet", "manifest.json", "summary.json"]
+                           "draws/chunk-000002.parquet", "judgments/chunk-000000.parquet",
+                           "judgments/chunk-000001.parquet", "judgments/chunk-000002.parquet",
+                           "manifest.json", "summary.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["scenario_id"] == "toy" and manifest["seed"] == 4
@@ -50,8 +52,12 @@ def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference
     table = pq.read_table(out / "draws" / "chunk-000001.parquet")
     assert table.num_rows == 3000
     assert table.column("draw").to_pylist()[:4] == [1000, 1000, 1000, 1001]
+    assert not any(name.startswith("j_") for name in table.column_names)
     meta = table.schema.metadata
     assert Summary.from_json(meta[b"kennan.summary"]).draws == 1000
+    judgments = pq.read_table(out / "judgments" / "chunk-000001.parquet")
+    assert judgments.column("draw").to_pylist() == list(range(1000, 2000))
+    assert judgments.column_names[1:] == [f"j_{j}" for j in reference.judgment_ids]
     assert store.read_summary(out).to_dict() == reference.summary.to_dict()
 
 
@@ -176,40 +182,64 @@ def test_an_unwritable_folder_is_a_clear_error(toy, tmp_path, monkeypatch):
 
 
 def test_a_full_disk_leaves_nothing_half_written(toy, tmp_path, monkeypatch):
-    real = pq.write_table
+    real = store.write_parquet
     calls = []
 
-    def fill_disk(table, where, **kwargs):
+    def fill_disk(where, table, metadata):
         calls.append(where)
-        if len(calls) == 2:
+        if len(calls) == 4:  # chunk 1's course file, after its judgments file
             where.write(b"PAR1 half a file")
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(table, where, **kwargs)
+        return real(where, table, metadata)
 
-    monkeypatch.setattr(store.pq, "write_table", fill_disk)
+    monkeypatch.setattr(store, "write_parquet", fill_disk)
     out = tmp_path / "run"
     with pytest.raises(SimulationError) as info:
         run(toy, **OPTIONS, out=out)
     assert "the disk is full (No space left on device)" in str(info.value)
     assert "--resume" in str(info.value)
-    assert _files(out) == ["draws/chunk-000000.parquet", "manifest.json"]
+    assert _files(out) == ["draws/chunk-000000.parquet", "judgments/chunk-000000.parquet",
+                           "judgments/chunk-000001.parquet", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed"
-    monkeypatch.setattr(store.pq, "write_table", real)
+    monkeypatch.setattr(store, "write_parquet", real)
     assert run(toy, **OPTIONS, out=out, resume=True).draws == 3000
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (1, 0)
 
 
-def test_chunk_files_hold_the_draws_frame_table(toy):
+def test_chunk_files_hold_the_draws_frame_table_bit_for_bit(toy, tmp_path):
     model = build_model(toy)
     chunk = simulate(model, start=40, count=300, seed=1)
     outcomes = [o.id for o in model.outcomes]
-    ours = store.chunk_table(chunk, outcomes)
-    theirs = pa.Table.from_pandas(draws_frame(chunk, outcomes), preserve_index=False)
-    theirs = theirs.replace_schema_metadata(None).cast(ours.schema)
-    order = [("draw", "ascending"), ("course", "ascending")]
-    assert ours.sort_by(order).equals(theirs.sort_by(order))
+    summary = Summary.of_chunk(chunk, outcomes, model.horizon, 0)
+    (tmp_path / "draws").mkdir()
+    (tmp_path / "judgments").mkdir()
+    store.write_chunk(tmp_path, 7, chunk, summary, outcomes, seed=1)
+    courses = pq.read_table(tmp_path / "draws" / "chunk-000007.parquet")
+    judgments = pq.read_table(tmp_path / "judgments" / "chunk-000007.parquet")
+    assert courses.num_rows == 900 and judgments.num_rows == 300
     # Draw-major: the rows of one draw are together.
-    assert ours.column("draw").to_pylist()[:4] == [40, 40, 40, 41]
+    assert courses.column("draw").to_pylist()[:4] == [40, 40, 40, 41]
+    ours = courses.join(judgments, "draw").to_pandas()
+    theirs = draws_frame(chunk, outcomes)
+    key = ["draw", "course"]
+    ours = ours.sort_values(key).reset_index(drop=True)[list(theirs.columns)]
+    theirs = theirs.sort_values(key).reset_index(drop=True)
+    for column in theirs.columns:  # the engine's values, bit for bit (NaN stored as null)
+        a, b = ours[column].to_numpy(), theirs[column].to_numpy()
+        if b.dtype.kind == "f":
+            assert a.dtype == np.float64
+            assert np.array_equal(a.view(np.int64), b.view(np.int64)), column
+        else:
+            assert (a == b).all(), column
+    assert store.verify_chunk(tmp_path, index=7, start=40, count=300, courses=tuple(
+        chunk.courses), seed=1).to_dict() == summary.to_dict()
+    assert store.verify_chunk(tmp_path, index=7, start=40, count=300, courses=tuple(
+        chunk.courses), seed=2) is None
+    (tmp_path / "judgments" / "chunk-000007.parquet").unlink()
+    assert store.verify_chunk(tmp_path, index=7, start=40, count=300, courses=tuple(
+        chunk.courses), seed=1) is None
 
 
 def test_open_results_of_a_run_folder(toy, tmp_path, reference):

@@ -7,7 +7,10 @@ Views (see ``docs/running.md`` for their columns):
     outcome reached, empty when none by the horizon), ``period`` (index of the
     period it was reached, -1 for none), one boolean column per outcome, one
     column per metric, one per recorded value (``"outcome.name"``), and one per
-    judgment (``j_<id>``, the same for every course of a draw).
+    judgment (``j_<id>``, the same for every course of a draw: the course rows
+    joined with ``judgments``; order rows with ORDER BY).
+``judgments``
+    one row per draw: ``draw`` and ``j_<id>`` per judgment.
 ``chunks``
     one row per stored chunk file: ``chunk``, ``first_draw``, ``draws``, ``rows``,
     ``file``.
@@ -32,14 +35,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from kennan.errors import Location, UsageError
-from kennan.experiments.store import DRAWS, read_manifest, stored_chunks
+from kennan.experiments.store import DRAWS, JUDGMENTS, read_manifest, stored_chunks
 
-VIEWS = ("draws", "chunks", "manifest", "periods")
+VIEWS = ("draws", "judgments", "chunks", "manifest", "periods")
 _MANIFEST_COLUMNS = ("scenario", "scenario_id", "scenario_sha256", "seed", "draws", "chunk_size",
                      "chunks", "courses", "baseline", "outcomes", "metrics", "kennan_version",
                      "started", "finished", "status")
@@ -58,16 +62,17 @@ def connect(folder: str | Path) -> duckdb.DuckDBPyConnection:
     files = _chunk_files(Path(folder))
     if not files:
         raise UsageError("the run folder holds no chunk files yet", Location(str(folder)))
+    judgments = [] if manifest["kennan_run"] == 1 else _judgment_files(Path(folder), files)
     con = duckdb.connect(database=":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         # Order matters: the allowed files are set before external access is turned off,
         # and the lock comes last so that no statement can undo any of it.
         con.execute("set temp_directory = ''")
-        con.execute("set allowed_paths = ?", [files])
+        con.execute("set allowed_paths = ?", [files + judgments])
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-        con.read_parquet(files).create_view("draws")
+        _draws_views(con, manifest, files, judgments)
         size = int(manifest["chunk_size"])
         total = int(manifest["draws"])
         # Views cannot take parameters: the numbers are ints, the paths quoted as literals.
@@ -135,18 +140,47 @@ def query(folder: str | Path, sql: str, *, max_rows: int = MAX_ROWS) -> pd.DataF
         con.close()
 
 
+def _draws_views(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], files: list[str],
+                 judgments: list[str]) -> None:
+    """The ``draws`` and ``judgments`` views: in format 2 the course rows joined with the
+    judgments stored once per draw; format 1 stored the judgments on every course's row."""
+    if manifest["kennan_run"] == 1:
+        con.read_parquet(files).create_view("draws")
+        first = _literal(str(manifest["courses"][0]))
+        con.execute("create view judgments as select draw, columns('^j_') from draws "
+                    f"where course = {first}")
+        return
+    con.read_parquet(files).create_view("course_rows")
+    con.read_parquet(judgments).create_view("judgments")
+    con.execute("create view draws as select c.*, j.* exclude (draw) from course_rows c "
+                "join judgments j using (draw)")
+
+
 def _chunk_files(folder: Path) -> list[str]:
     """The chunk files, absolute; refuses one that is not a regular file in the folder
     (a symlink planted to make queries read another file)."""
-    inside = (folder / DRAWS).resolve()
-    files = []
-    for p in stored_chunks(folder):
-        real = p.resolve()
-        if real.parent != inside or not real.is_file():
-            raise UsageError("not a chunk file of this run (a link out of the folder, or not "
-                             "a regular file); remove it", Location(str(p)))
-        files.append(str(real))
-    return files
+    return [_own_file(p, folder / DRAWS) for p in stored_chunks(folder)]
+
+
+def _judgment_files(folder: Path, files: list[str]) -> list[str]:
+    """The judgments file of every chunk file in ``files``, absolute (written before the
+    chunk file, so it exists unless removed by hand)."""
+    out = []
+    for f in files:
+        path = folder / JUDGMENTS / Path(f).name
+        if not path.exists():
+            raise UsageError("a chunk's judgments file is missing; finish or redo the run with "
+                             "--resume", Location(str(path)))
+        out.append(_own_file(path, folder / JUDGMENTS))
+    return out
+
+
+def _own_file(path: Path, inside: Path) -> str:
+    real = path.resolve()
+    if real.parent != inside.resolve() or not real.is_file():
+        raise UsageError("not a chunk file of this run (a link out of the folder, or not "
+                         "a regular file); remove it", Location(str(path)))
+    return str(real)
 
 
 def _one_line(exc: Exception, limit: int = 500) -> str:

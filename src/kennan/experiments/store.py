@@ -7,12 +7,13 @@ Layout of a folder written by ``kennan run --out DIR``::
     DIR/.lock                     while a run holds the folder: the PID and host
     DIR/draws/chunk-000000.parquet  one row per (draw, course) of chunk 0, draw-major, with
                                   the chunk's exact summary in the file's key-value metadata
+    DIR/judgments/chunk-000000.parquet  one row per draw of chunk 0: its judgments
     DIR/summary.json              the whole run's exact summary, once complete
 
 Every file is written under a temporary name beginning with a dot and renamed
 into place when complete, so a final name never holds a partial file, whatever
-kills the run. Resuming verifies each existing chunk file (readable, checksums,
-row count, summary) and redoes the ones that fail.
+kills the run. Resuming verifies each existing chunk's two files (readable, checksums,
+row count, summary) and redoes the chunks that fail (see :mod:`.chunkfiles`).
 """
 
 from __future__ import annotations
@@ -23,29 +24,38 @@ import errno
 import json
 import os
 import shlex
-import stat
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from kennan import __version__
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
+from kennan.experiments.chunkfiles import (
+    CHUNK_KEY,
+    DRAWS,
+    JUDGMENTS,
+    SUMMARY_KEY,
+    chunk_info,
+    chunk_path,
+    chunk_table,
+    judgments_path,
+    judgments_table,
+    verify_chunk,
+    write_parquet,
+)
 from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
 from kennan.safeio import atomic_write, read_regular
 
-FORMAT = 1
+#: The run-folder format this version writes (the manifest's ``kennan_run``): 2 stores
+#: judgments once per draw in their own files; 1 repeated them on every course's row.
+FORMAT = 2
+#: Formats this version can read (query, open_results); only FORMAT can be resumed.
+READABLE = (1, 2)
 MANIFEST = "manifest.json"
-DRAWS = "draws"
 SUMMARY = "summary.json"
-SUMMARY_KEY = b"kennan.summary"
-CHUNK_KEY = b"kennan.chunk"
 #: Manifest fields that must agree for a run to be resumed, and what to say when they do not.
 RESUME_FIELDS = {
     "scenario_sha256": "the scenario file differs (sha256 of its bytes)",
@@ -80,85 +90,19 @@ class RunSpec:
                 for i, s in enumerate(range(0, self.draws, self.chunk_size))]
 
 
-def chunk_path(folder: str | Path, index: int) -> Path:
-    """The final name of chunk ``index``'s file."""
-    return Path(folder) / DRAWS / f"chunk-{index:06d}.parquet"
-
-
-def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
-    """One chunk's per-draw table: the columns of :func:`~.results.draws_frame`, built
-    straight in Arrow (no pandas block copies) and draw-major, so a draw's rows are
-    together and its judgment values, repeated per course, compress."""
-    n_c, n = chunk.outcome.shape
-
-    def flat(values: np.ndarray) -> np.ndarray:  # (courses, draws) -> draw-major rows
-        return np.ascontiguousarray(values.T).ravel()
-
-    outcome = flat(chunk.outcome).astype(np.int64)
-    labels = pa.array([*outcomes, ""], type=pa.string())
-    columns: dict[str, pa.Array] = {
-        "draw": pa.array(np.repeat(np.arange(chunk.start, chunk.start + n, dtype=np.int64),
-                                   n_c)),
-        "course": pa.array(np.tile(np.array(chunk.courses, dtype=object), n),
-                           type=pa.string()),
-        "outcome": labels.take(pa.array(np.where(outcome < 0, len(outcomes), outcome))),
-        "period": pa.array(flat(chunk.time).astype(np.int64)),
-    }
-    for k, o in enumerate(outcomes):
-        columns[o] = pa.array(outcome == k)
-    for k, o in enumerate(outcomes):
-        columns[f"p_{o}"] = pa.array(flat(chunk.probability(k)))
-    for name, values in chunk.metrics.items():
-        columns[name] = pa.array(flat(values))
-    for name, values in chunk.records.items():
-        columns[name] = pa.array(flat(values), from_pandas=True)  # NaN (not reached) -> null
-    for name, values in chunk.judgments.items():
-        columns[f"j_{name}"] = pa.array(np.repeat(values, n_c))
-    return pa.table(columns)
-
-
 def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Summary,
                 outcomes: list[str], *, seed: int) -> Path:
-    """Write one chunk's per-draw table and summary, atomically."""
+    """Write one chunk's judgments file, then its course file with the summary, each
+    atomically (see :mod:`.chunkfiles`); the course file's path."""
+    info = json.dumps(chunk_info(index, chunk.start, chunk.count, seed, chunk.courses)).encode()
+    judgments = judgments_table(chunk)
+    _atomic_write(judgments_path(folder, index),
+                  lambda fh: write_parquet(fh, judgments, {CHUNK_KEY: info}))
     table = chunk_table(chunk, outcomes)
-    info = {"index": index, "start": chunk.start, "count": chunk.count, "seed": seed,
-            "courses": list(chunk.courses)}
-    meta = dict(table.schema.metadata or {})
-    meta[CHUNK_KEY] = json.dumps(info).encode()
-    meta[SUMMARY_KEY] = summary.to_json().encode()
-    table = table.replace_schema_metadata(meta)
     path = chunk_path(folder, index)
-    _atomic_write(path, lambda fh: pq.write_table(table, fh, compression="zstd",
-                                                  write_page_checksum=True))
+    _atomic_write(path, lambda fh: write_parquet(
+        fh, table, {CHUNK_KEY: info, SUMMARY_KEY: summary.to_json().encode()}))
     return path
-
-
-def verify_chunk(path: Path, *, index: int, start: int, count: int, courses: tuple[str, ...],
-                 seed: int) -> Summary | None:
-    """The summary stored in a sound chunk file, or None when the file is missing, partial,
-    corrupt (a page checksum fails) or holds other draws than chunk ``index`` should."""
-    try:
-        # Only a regular file of our own: a link, a FIFO or a device planted under a chunk's
-        # name is unsound (and opening a FIFO would wait for ever).
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        pf = pq.ParquetFile(path, page_checksum_verification=True)
-        meta = pf.schema_arrow.metadata or {}
-        info = json.loads(meta[CHUNK_KEY])
-        summary = Summary.from_json(meta[SUMMARY_KEY])
-        expected = {"index": index, "start": start, "count": count, "seed": seed,
-                    "courses": list(courses)}
-        if info != expected or summary.draws != count or summary.courses != list(courses):
-            return None
-        if pf.metadata.num_rows != count * len(courses):
-            return None
-        # Reading every page checks every page's checksum.
-        table = pf.read()
-        if table.num_rows != count * len(courses):
-            return None
-    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
-        return None
-    return summary
 
 
 class RunStore:
@@ -211,6 +155,7 @@ class RunStore:
                              f"{MANIFEST}); choose an empty folder", Location(str(path)))
         if entries:
             manifest = read_manifest(path)
+            check_writable_format(manifest, path)
             _check_same_run(manifest, spec, path)
         else:
             manifest = {"kennan_run": FORMAT, **asdict(spec), "kennan_version": __version__,
@@ -222,14 +167,19 @@ class RunStore:
         done: dict[int, Summary] = {}
         redone = 0
         for index, start, count in spec.plan():
-            file = chunk_path(path, index)
-            if not file.exists():
+            file, judgments = chunk_path(path, index), judgments_path(path, index)
+            if not os.path.lexists(file):
+                # A judgments file alone: the run stopped between a chunk's two files.
+                if os.path.lexists(judgments):
+                    _guarded(judgments.unlink, "remove an unsound chunk file", judgments)
                 continue
-            summary = verify_chunk(file, index=index, start=start, count=count,
+            summary = verify_chunk(path, index=index, start=start, count=count,
                                    courses=spec.courses, seed=spec.seed)
             if summary is None:
                 redone += 1
-                _guarded(file.unlink, "remove an unsound chunk file", file)
+                for unsound in (file, judgments):
+                    if os.path.lexists(unsound):
+                        _guarded(unsound.unlink, "remove an unsound chunk file", unsound)
             else:
                 done[index] = summary
         manifest["status"] = "running"
@@ -240,7 +190,9 @@ class RunStore:
         store = cls(path, spec, manifest, done, redone)
         # The manifest first: a folder with anything in it is always a resumable run folder.
         store._write_manifest()
-        _guarded(lambda: (path / DRAWS).mkdir(exist_ok=True), "create the draws folder", path)
+        for sub in (DRAWS, JUDGMENTS):
+            _guarded(lambda sub=sub: (path / sub).mkdir(exist_ok=True),
+                     f"create the {sub} folder", path)
         return store
 
     def finish(self, summary: Summary) -> None:
@@ -303,10 +255,25 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
                          "'kennan run SCENARIO --out FOLDER'", Location(str(folder))) from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the run's manifest: {exc}", Location(str(path))) from None
-    if not isinstance(data, dict) or data.get("kennan_run") != FORMAT:
+    if not isinstance(data, dict) or "kennan_run" not in data:
         raise UsageError(f"not a kennan run manifest (expected \"kennan_run\": {FORMAT})",
                          Location(str(path)))
+    if data["kennan_run"] not in READABLE:
+        raise UsageError(f"the run folder is in format {_show(data['kennan_run'])} (written by "
+                         f"kennan {_show(data.get('kennan_version'))}); kennan {__version__} "
+                         f"reads formats {', '.join(map(str, READABLE))}: use the version "
+                         "that wrote it", Location(str(path)))
     return data
+
+
+def check_writable_format(manifest: dict[str, Any], folder: Path) -> None:
+    """Refuse to resume a run folder in an older format than this version writes."""
+    if manifest["kennan_run"] != FORMAT:
+        raise UsageError(f"cannot resume: the run folder is in format {manifest['kennan_run']} "
+                         f"(written by kennan {_show(manifest.get('kennan_version'))}), this "
+                         f"kennan writes format {FORMAT}; finish it with that version, or start "
+                         "a new run in an empty folder (it can still be queried)",
+                         Location(str(folder / MANIFEST)))
 
 
 def stored_chunks(folder: str | Path) -> list[Path]:
@@ -367,7 +334,7 @@ def _show(value: Any) -> str:
 
 def _remove_temporaries(folder: Path) -> None:
     # Leftovers of a killed run: never under a final name, safe to delete while we hold the lock.
-    for base in (folder, folder / DRAWS):
+    for base in (folder, folder / DRAWS, folder / JUDGMENTS):
         if base.is_dir():
             for tmp in base.glob(".*.tmp"):
                 with contextlib.suppress(OSError):
@@ -406,7 +373,7 @@ def _os_message(exc: OSError, what: str, where: Path) -> str:
 def _finish_advice(where: Path) -> str:
     """How to finish the run in the folder holding ``where``: a command that resumes this
     very run (its settings are in the manifest), or, with no manifest yet, a new start."""
-    if where.parent.name == DRAWS:  # a chunk file
+    if where.parent.name in (DRAWS, JUDGMENTS):  # a chunk file
         folder = where.parent.parent
     else:  # the run folder itself, or one of its files
         folder = where if where.is_dir() else where.parent

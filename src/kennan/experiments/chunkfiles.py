@@ -1,0 +1,155 @@
+"""The two Parquet files of one stored chunk: its course rows and its judgments.
+
+A chunk of draws ``start .. start+count-1`` is stored as
+
+``draws/chunk-NNNNNN.parquet``
+    one row per (draw, course), draw-major: ``draw``, ``course``, ``outcome``,
+    ``period``, one boolean per outcome, ``p_<outcome>``, metrics and records;
+    the chunk's exact summary is in its key-value metadata.
+``judgments/chunk-NNNNNN.parquet``
+    one row per draw: ``draw`` and ``j_<id>`` per judgment (the values the engine
+    drew, common to every course of the draw, so stored once).
+
+Why the layout is what it is (measured by ``bench/storage.py``): a judgment's value
+repeated on every course's row costs almost nothing more than storing it once, since
+Parquet's dictionary encoding keeps each distinct value once and run-length codes
+the repeats; what costs is the value itself, 8 bytes of random mantissa. Float
+columns are therefore written with BYTE_STREAM_SPLIT (the eight bytes of each value
+in eight streams, so zstd finds the sign, exponent and leading mantissa bytes, which
+vary little) instead of a dictionary that holds every value anyway; ``draw`` is delta
+coded; the Arrow schema is not repeated in the footer (its copy held the summary a
+second time). Every value is the engine's float64 or int64, read back bit for bit.
+
+The judgments file is written first and the course file (which carries the summary)
+last, so a course file under its final name means the chunk is complete; a chunk is
+sound only when both files are (:func:`verify_chunk`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kennan.engine.simulate import ChunkResult
+from kennan.experiments.summary import Summary
+
+DRAWS = "draws"
+JUDGMENTS = "judgments"
+SUMMARY_KEY = b"kennan.summary"
+CHUNK_KEY = b"kennan.chunk"
+#: zstd level: higher levels measured no smaller on float columns (random mantissas).
+ZSTD_LEVEL = 3
+
+
+def chunk_path(folder: str | Path, index: int) -> Path:
+    """The final name of chunk ``index``'s course file."""
+    return Path(folder) / DRAWS / f"chunk-{index:06d}.parquet"
+
+
+def judgments_path(folder: str | Path, index: int) -> Path:
+    """The final name of chunk ``index``'s judgments file."""
+    return Path(folder) / JUDGMENTS / f"chunk-{index:06d}.parquet"
+
+
+def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
+    """One chunk's course rows: the columns of :func:`~.results.draws_frame` but the
+    judgments, built straight in Arrow (no pandas block copies) and draw-major, so a
+    draw's rows are together."""
+    n_c, n = chunk.outcome.shape
+
+    def flat(values: np.ndarray) -> np.ndarray:  # (courses, draws) -> draw-major rows
+        return np.ascontiguousarray(values.T).ravel()
+
+    outcome = flat(chunk.outcome).astype(np.int64)
+    labels = pa.array([*outcomes, ""], type=pa.string())
+    columns: dict[str, pa.Array] = {
+        "draw": pa.array(np.repeat(np.arange(chunk.start, chunk.start + n, dtype=np.int64),
+                                   n_c)),
+        "course": pa.array(np.tile(np.array(chunk.courses, dtype=object), n),
+                           type=pa.string()),
+        "outcome": labels.take(pa.array(np.where(outcome < 0, len(outcomes), outcome))),
+        "period": pa.array(flat(chunk.time).astype(np.int64)),
+    }
+    for k, o in enumerate(outcomes):
+        columns[o] = pa.array(outcome == k)
+    for k, o in enumerate(outcomes):
+        columns[f"p_{o}"] = pa.array(flat(chunk.probability(k)))
+    for name, values in chunk.metrics.items():
+        columns[name] = pa.array(flat(values))
+    for name, values in chunk.records.items():
+        columns[name] = pa.array(flat(values), from_pandas=True)  # NaN (not reached) -> null
+    return pa.table(columns)
+
+
+def judgments_table(chunk: ChunkResult) -> pa.Table:
+    """One chunk's judgments: a row per draw, ``draw`` and ``j_<id>`` per judgment."""
+    columns: dict[str, pa.Array] = {
+        "draw": pa.array(np.arange(chunk.start, chunk.start + chunk.count, dtype=np.int64))}
+    for name, values in chunk.judgments.items():
+        columns[f"j_{name}"] = pa.array(values)
+    return pa.table(columns)
+
+
+def write_parquet(fh: BinaryIO, table: pa.Table, metadata: dict[bytes, bytes]) -> None:
+    """Write ``table`` to ``fh`` in the stored layout (encodings in the module doc), with
+    ``metadata`` as the file's key-value metadata and a checksum on every page."""
+    encodings = {}
+    for field in table.schema:
+        if pa.types.is_floating(field.type):
+            encodings[field.name] = "BYTE_STREAM_SPLIT"
+        elif field.name == "draw":
+            encodings[field.name] = "DELTA_BINARY_PACKED"
+    dictionary = [name for name in table.column_names if name not in encodings]
+    with pq.ParquetWriter(fh, table.schema, compression="zstd", compression_level=ZSTD_LEVEL,
+                          use_dictionary=dictionary, column_encoding=encodings,
+                          store_schema=False, write_page_checksum=True) as writer:
+        writer.write_table(table)
+        writer.add_key_value_metadata(metadata)
+
+
+def chunk_info(index: int, start: int, count: int, seed: int,
+               courses: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """What the ``kennan.chunk`` metadata of chunk ``index``'s files says."""
+    return {"index": index, "start": start, "count": count, "seed": seed,
+            "courses": list(courses)}
+
+
+def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
+                 courses: tuple[str, ...], seed: int) -> Summary | None:
+    """The summary stored in chunk ``index`` when both its files are sound, else None: a
+    file missing, partial, corrupt (a page checksum fails) or holding other draws."""
+    expected = chunk_info(index, start, count, seed, courses)
+    try:
+        meta = _verified(chunk_path(folder, index), expected, count * len(courses))
+        if meta is None or _verified(judgments_path(folder, index), expected, count) is None:
+            return None
+        summary = Summary.from_json(meta[SUMMARY_KEY])
+        if summary.draws != count or summary.courses != list(courses):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+    return summary
+
+
+def _verified(path: Path, expected: dict[str, Any], rows: int) -> dict[bytes, bytes] | None:
+    """The key-value metadata of ``path`` when it is a sound file of ``rows`` rows whose
+    chunk metadata is ``expected``; None otherwise (errors reading it propagate)."""
+    # Only a regular file of our own: a link, a FIFO or a device planted under a chunk's
+    # name is unsound (and opening a FIFO would wait for ever).
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        return None
+    pf = pq.ParquetFile(path, page_checksum_verification=True)
+    meta = pf.metadata.metadata or {}
+    if json.loads(meta[CHUNK_KEY]) != expected or pf.metadata.num_rows != rows:
+        return None
+    # Reading every page checks every page's checksum.
+    if pf.read().num_rows != rows:
+        return None
+    return meta
