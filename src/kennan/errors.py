@@ -8,6 +8,7 @@ column where known), so the command line can print every problem at once as
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +54,23 @@ class Problem:
         if self.location is None:
             return self.message
         return f"{self.location}: {self.message}"
+
+
+def place_key(problem: Problem) -> tuple[int, int]:
+    """(line, column) of ``problem``, 0 where unknown: the key that orders problems by place."""
+    loc = problem.location
+    return (loc.line or 0, loc.col or 0) if loc else (0, 0)
+
+
+def by_place(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` in the order of their places in the file (stable among equals)."""
+    return sorted(problems, key=place_key)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the option closest to ``word``, or an empty string."""
+    close = difflib.get_close_matches(word, sorted(set(options)), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def shorten(message: str) -> str:

@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 
 from kennan.errors import ScenarioError
-from kennan.scenario.checks import (
-    expression_sites,
-    namespace_of,
-    reserved_names,
-)
-from kennan.scenario.loading import LoadedScenario, load_scenario, load_scenario_text
+from kennan.scenario.checks import namespace_of, reserved_names
+from kennan.scenario.expressions import expression_sites
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario, load_scenario_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 HEAD = "kennan: 1\nid: t\ntitle: T\ntime: {start: 2000-01, horizon: 12}\n"

@@ -26,7 +26,8 @@ from kennan.engine.model import build_model
 from kennan.errors import UsageError
 from kennan.experiments.executors import Executor
 from kennan.experiments.runner import run
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 
 DEFAULT_DRAWS = 2000
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kennan.scenario.judgments import describe_grounds
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from kennan.engine.model import build_model
 from kennan.engine.streams import Streams
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 
 #: Most replications of chance per judgment draw.
 MAX_REPLICATIONS = 10_000

@@ -33,7 +33,8 @@ from kennan.errors import UsageError
 from kennan.experiments import designs, limits
 from kennan.experiments.results import DrawArrays, Results
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 
 
 @dataclass(frozen=True)

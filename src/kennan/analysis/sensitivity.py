@@ -39,7 +39,8 @@ from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.engine.model import Model, build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 
 DEFAULT_BASE = 4096
 DEFAULT_TRAJECTORIES = 64

@@ -32,7 +32,8 @@ from kennan.engine.evidence import Evidence
 from kennan.engine.model import Model, build_model
 from kennan.errors import UsageError
 from kennan.experiments.updating import simulate_histories
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 from kennan.scenario.summary import judgment_rows
 
 #: A side of a split with fewer draws than this (or this share of the open draws)

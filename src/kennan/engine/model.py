@@ -15,7 +15,8 @@ from kennan.compiler import Expression
 from kennan.engine.dependence import Dependence, build_dependence
 from kennan.errors import Location, UsageError
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 from kennan.scenario.schema import Effects, Scenario
 
 EFFECT_ORDER = ("set", "multiply", "add")

@@ -19,7 +19,8 @@ from kennan.errors import UsageError
 from kennan.experiments import limits
 from kennan.experiments.runner import chunk_plan, empty_summary, summarise
 from kennan.experiments.summary import Summary
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 
 
 @dataclass

@@ -30,7 +30,8 @@ from kennan.engine.model import build_model, period_index
 from kennan.errors import UsageError
 from kennan.experiments.replay import replay_section
 from kennan.experiments.updating import hypothesis_posterior, simulate_histories
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 from kennan.scenario.observations import Observation, Observations
 
 #: Forecasts are clipped this far from 0 and 1 in the log score.

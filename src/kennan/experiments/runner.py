@@ -32,7 +32,8 @@ from kennan.experiments.store import (
     read_summary,
 )
 from kennan.experiments.summary import Summary
-from kennan.scenario.loading import LoadedScenario, load_scenario, resolve_scenario_path
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario, resolve_scenario_path
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_CHUNK = 16_384

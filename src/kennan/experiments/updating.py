@@ -40,7 +40,8 @@ from kennan.engine.streams import Streams
 from kennan.errors import Location, Problem, ScenarioError, UsageError
 from kennan.experiments.runner import DEFAULT_CHUNK, chunk_plan
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
-from kennan.scenario.loading import LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import load_scenario
 from kennan.scenario.observations import Observations, load_observations
 
 __all__ = ["MAX_BYTES", "Histories", "Update", "hypothesis_posterior", "simulate_histories",

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, Val
 from kennan.errors import Problem, UsageError
 from kennan.explore.reshape import reshaped
 from kennan.scenario.judgments import DISTRIBUTION_KEYS
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.yamlsource import PathKey
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)

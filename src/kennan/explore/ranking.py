@@ -11,7 +11,7 @@ from markupsafe import Markup
 from kennan.analysis.sensitivity import Sensitivity
 from kennan.experiments import figures
 from kennan.explore.view import environment
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 
 #: Rows drawn in the figure; the table lists every judgment.
 TOP = 15

@@ -21,8 +21,8 @@ from kennan.experiments.runner import run as run_scenario
 from kennan.explore import edits as ed
 from kennan.explore.files import target_path, write_new
 from kennan.explore.view import View, build_view
+from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.loading import (
-    LoadedScenario,
     load_scenario,
     load_scenario_document,
     load_scenario_text,

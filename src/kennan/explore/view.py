@@ -26,7 +26,7 @@ from kennan.experiments import figures
 from kennan.experiments.results import Results, wilson
 from kennan.explore import edits as ed
 from kennan.report.source import paragraph_html
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 
 if TYPE_CHECKING:
     from kennan.explore.session import State

@@ -21,7 +21,8 @@ from kennan.errors import UsageError
 from kennan.experiments.results import Results
 from kennan.experiments.runner import DEFAULT_DRAWS
 from kennan.experiments.runner import run as run_scenario
-from kennan.scenario.loading import DEFAULT_SCENARIO, LoadedScenario, load_scenario
+from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.loading import DEFAULT_SCENARIO, load_scenario
 
 DEFAULT_SOBOL_BASE = 4096
 DEFAULT_POINTS = 2000

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kennan.scenario.distributions import fmt
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.schema import Effects, Scenario
 
 #: The kinds of node, left to right in the diagram: its columns.

@@ -29,7 +29,7 @@ from kennan.report.source import source_views
 from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
 from kennan.scenario.distributions import fmt
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.summary import grounds_counts
 
 

@@ -10,53 +10,34 @@ paragraph of the cited source.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from kennan.compiler import FUNCTIONS, Expression, Namespace, name_problem
-from kennan.errors import KennanError, Problem, ScenarioError
-from kennan.scenario.compiling import (
+from kennan.compiler import FUNCTIONS, Namespace, name_problem
+from kennan.errors import KennanError, Location, Problem, ScenarioError, by_place, did_you_mean
+from kennan.scenario.dependence import check_dependencies
+from kennan.scenario.distributions import Distribution
+from kennan.scenario.expressions import (
     BUILTIN_NAMES,
     check_ranges,
     check_stage_order,
     compile_all,
     derived_order,
-    expression_sites,
 )
-from kennan.scenario.dependence import check_dependencies
-from kennan.scenario.hypotheses import Variant, check_hypotheses
-from kennan.scenario.lint import ScenarioWarning, scenario_warnings
+from kennan.scenario.hypotheses import check_hypotheses, variant
+from kennan.scenario.judgments import load_vocabulary
+from kennan.scenario.lint import scenario_warnings
+from kennan.scenario.loaded import CheckedScenario, LoadedScenario, Variant
 from kennan.scenario.schema import Effects, Scenario
+from kennan.scenario.sources import check_sources
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
-if TYPE_CHECKING:
-    from kennan.read import Document
-    from kennan.scenario.judgments import Distribution
-    from kennan.scenario.loading import LoadedScenario
-
-__all__ = ["BUILTIN_NAMES", "ID_FUNCTIONS", "CheckedScenario", "check_scenario",
-           "expression_sites", "namespace_of", "reserved_names"]
+__all__ = ["ID_FUNCTIONS", "check_scenario", "namespace_of", "reserved_names"]
 
 #: The id-functions of the expression language: each takes one id of a kind.
 ID_FUNCTIONS = {"tagged": "tag", "active": "step", "fired": "event", "prob": "option",
                 "influence": "faction"}
-
-
-@dataclass
-class CheckedScenario:
-    """What checking built: compiled expressions by path, distributions, documents."""
-
-    expressions: dict[PathKey, Expression] = field(default_factory=dict)
-    distributions: dict[str, Distribution] = field(default_factory=dict)
-    documents: dict[str, Document] = field(default_factory=dict)
-    derived_order: list[str] = field(default_factory=list)
-    namespace: Namespace | None = None
-    #: Each hypothesis as a checked scenario of its own (:mod:`kennan.scenario.hypotheses`).
-    hypotheses: dict[str, Variant] = field(default_factory=dict)
-    #: What runs but is probably not what was meant (:mod:`kennan.scenario.lint`).
-    warnings: list[ScenarioWarning] = field(default_factory=list)
 
 
 def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
@@ -71,17 +52,43 @@ def check_scenario(loaded: LoadedScenario) -> CheckedScenario:
     _check_decisions(s, at)
     out.distributions = _check_judgments(s, at)
     check_dependencies(s, out.distributions, at)
-    out.documents = _check_citations(loaded, at)
+    out.documents = check_sources(loaded, at)
     out.namespace = namespace_of(s)
     compile_all(s, doc, out, problems)
     check_ranges(s, out, at)
     check_stage_order(s, out, at)
     out.derived_order = derived_order(s, out, at)
-    out.hypotheses = check_hypotheses(loaded, out, ids, problems, at)
+    sound = check_hypotheses(loaded, out, ids, at)
+    out.hypotheses = _check_variants(loaded, sound, problems)
     if problems:
-        raise ScenarioError(_sorted(problems))
+        raise ScenarioError(by_place(problems))
     out.warnings = scenario_warnings(s, doc, out)
     return out
+
+
+def _check_variants(loaded: LoadedScenario, sound: list[int],
+                    problems: list[Problem]) -> dict[str, Variant]:
+    """Each sound hypothesis's variant checked as a scenario of its own, by id; its
+    problems that the scenario itself lacks go to ``problems``, prefixed with it."""
+    variants = {}
+    known = {(p.message, _key(p.location)) for p in problems}
+    for h in sound:
+        hyp = loaded.model.hypotheses[h]
+        try:
+            read = variant(loaded, h)
+            read.checked = check_scenario(read)
+        except ScenarioError as exc:
+            for p in exc.problems:
+                if (p.message, _key(p.location)) not in known:
+                    problems.append(Problem(f"under hypothesis '{hyp.id}': {p.message}",
+                                            p.location))
+            continue
+        variants[hyp.id] = Variant(hyp.id, hyp.label, hyp.weight, read)
+    return variants
+
+
+def _key(loc: Location | None) -> tuple:
+    return (loc.file, loc.line, loc.col) if loc is not None else ()
 
 
 @dataclass
@@ -211,17 +218,12 @@ def _check_tag(tag: str, path: PathKey, reserved: dict[str, str], at: Any) -> No
         at(path, f"tag '{tag}' is reserved: it is {reserved[tag]}; choose another tag")
 
 
-def _hint(word: str, pool: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(pool), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
     def ref(path: PathKey, ident: str, kinds: tuple[str, ...], what: str,
             key: bool = False) -> None:
         if ids.get(ident) not in kinds:
             pool = [i for i, k in ids.items() if k in kinds]
-            at(path, f"unknown {what} '{ident}'{_hint(ident, pool)}", key=key)
+            at(path, f"unknown {what} '{ident}'{did_you_mean(ident, pool)}", key=key)
 
     actors = {a.id: a for a in s.actors}
     for i, a in enumerate(s.actors):
@@ -255,7 +257,8 @@ def _check_references(s: Scenario, ids: dict[str, str], at: Any) -> None:
             for opt in c.values:
                 if opt not in options:
                     at(("considerations", i, "values", opt),
-                       f"'{opt}' is not an option of decision '{d.id}'{_hint(opt, options)}; "
+                       f"'{opt}' is not an option of decision '{d.id}'"
+                       f"{did_you_mean(opt, options)}; "
                        f"options: {', '.join(options)}", key=True)
     _check_effects_and_policies(s, ids, ref, at)
 
@@ -274,7 +277,8 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
                     at(p, f"'{target}' is derived (it has a 'value'); effects change stocks only",
                        key=True)
                 elif target not in stocks:
-                    at(p, f"unknown state variable '{target}'{_hint(target, stocks)}", key=True)
+                    at(p, f"unknown state variable '{target}'{did_you_mean(target, stocks)}",
+                       key=True)
 
     for i, p in enumerate(s.policies):
         forbidden = set(p.forbid)
@@ -307,7 +311,7 @@ def _check_effects_and_policies(s: Scenario, ids: dict[str, str], ref: Any, at: 
                 if member not in outcomes:
                     at(("question", "outcome", n),
                        f"the question's union names unknown outcome '{member}'"
-                       f"{_hint(member, outcomes)}; expected one of the outcomes: "
+                       f"{did_you_mean(member, outcomes)}; expected one of the outcomes: "
                        f"{', '.join(outcomes) or 'none (the scenario has no outcomes)'}")
         else:
             ref(("question", "outcome"), s.question.outcome, ("outcomes",), "outcome")
@@ -368,11 +372,9 @@ def _check_decisions(s: Scenario, at: Any) -> None:
                "on it")
 
 
-# -- judgments and citations ---------------------------------------------------------------
+# -- judgments ---------------------------------------------------------------------------
 
 def _check_judgments(s: Scenario, at: Any) -> dict[str, Distribution]:
-    from kennan.scenario.judgments import load_vocabulary
-
     default_ok = True
     try:
         load_vocabulary(s.vocabulary)
@@ -394,62 +396,3 @@ def _text(exc: Exception) -> str:
     if isinstance(exc, KennanError):
         return "; ".join(p.message for p in exc.problems)
     return str(exc)
-
-
-def _check_citations(loaded: LoadedScenario, at: Any) -> dict[str, Document]:
-    from kennan.read import load_document
-    from kennan.scenario.sourcepaths import SourceOutside, source_path
-
-    s = loaded.model
-    docs: dict[str, Document] = {}
-    for i, src in enumerate(s.sources):
-        try:
-            path = source_path(loaded.base_dir, src.path)
-        except SourceOutside as exc:
-            at(("sources", i, "path"), f"source '{src.id}': {exc}", text=True)
-            continue
-        try:
-            docs[src.id] = load_document(path)
-        except KennanError as exc:
-            at(("sources", i, "path"),
-               f"source '{src.id}': cannot read '{src.path}' (looked for {path}; a relative "
-               f"path is relative to the scenario file's folder): {exc.problems[0].message}",
-               text=True)
-    known = {src.id for src in s.sources}
-    cited = [(("judgments", i, "cite"), f"judgment '{j.id}'", j.cite)
-             for i, j in enumerate(s.judgments)]
-    cited += [((kind, i, "cite"), f"{kind}[{i}]", d.cite)
-              for kind in ("correlations", "orders") for i, d in enumerate(getattr(s, kind))]
-    for base, who, cite in cited:
-        if cite is None:
-            continue
-        if cite.source not in known:
-            listed = f"; sources: {', '.join(sorted(known))}" if known else \
-                "; the scenario lists no sources"
-            at((*base, "source"), f"{who} cites unknown source "
-                                  f"'{cite.source}'{_hint(cite.source, known)}{listed}")
-            continue
-        doc = docs.get(cite.source)
-        if doc is None:
-            continue
-        count = len(doc.paragraphs)
-        if not 1 <= cite.paragraph <= count:
-            at((*base, "paragraph"), f"{who} cites paragraph {cite.paragraph} "
-                                     f"of '{cite.source}', which has {count} paragraphs")
-            continue
-        # As written or with its telegraphese expanded ("Immediate situation" for
-        # "Immed sitn"), whitespace, typographic quotes and dashes aside.
-        if not doc.paragraphs[cite.paragraph - 1].contains(cite.quote):
-            elsewhere = [p.n for p in doc.paragraphs if p.contains(cite.quote)]
-            hint = f"; it occurs in paragraph {elsewhere[0]}" if elsewhere else ""
-            at((*base, "quote"), f"{who}: quote not found in paragraph "
-                                 f"{cite.paragraph} of '{cite.source}'{hint}", text=True)
-    return docs
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    def key(p: Problem) -> tuple[int, int]:
-        loc = p.location
-        return (loc.line or 0, loc.col or 0) if loc else (0, 0)
-
-    return sorted(problems, key=key)

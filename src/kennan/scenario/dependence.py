@@ -12,13 +12,13 @@ judgments' ranges contradict it.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kennan.errors import did_you_mean
 from kennan.scenario.distributions import fmt
 from kennan.scenario.schema import Correlation, Dependency, Scenario
 
@@ -98,9 +98,7 @@ def _check_names(s: Scenario, base: PathKey, names: list[str],
     good = set()
     for n, j in enumerate(names):
         if j not in known:
-            close = difflib.get_close_matches(j, sorted(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            at((*base, "judgments", n), f"unknown judgment '{j}'{hint}")
+            at((*base, "judgments", n), f"unknown judgment '{j}'{did_you_mean(j, known)}")
         elif j in seen:
             at((*base, "judgments", n), f"judgment '{j}' is listed twice")
         elif j in distributions:

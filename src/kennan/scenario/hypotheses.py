@@ -17,19 +17,16 @@ In each draw the weights drawn are divided by their sum, so they do sum to 1.
 from __future__ import annotations
 
 import copy
-import difflib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
-from kennan.errors import Location, Problem, ScenarioError
+from kennan.errors import ScenarioError, did_you_mean
 from kennan.scenario.distributions import fmt
+from kennan.scenario.loaded import CheckedScenario, LoadedScenario
+from kennan.scenario.schema import Scenario
+from kennan.scenario.schema_errors import translate_errors
 from kennan.scenario.yamlsource import PathKey, YamlDocument
-
-if TYPE_CHECKING:
-    from kennan.scenario.checks import CheckedScenario
-    from kennan.scenario.loading import LoadedScenario
 
 #: The name of the per-draw factor that says which hypothesis a pooled draw follows.
 HYPOTHESIS_FACTOR = "hypothesis"
@@ -40,28 +37,18 @@ OVERRIDABLE = {"judgments": None, "considerations": ("weight", "values"),
 _SINGULAR = {"judgments": "judgment", "considerations": "consideration", "actors": "actor"}
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One hypothesis as a checked scenario of its own."""
-
-    id: str
-    label: str
-    weight: str  # the judgment id of its prior weight
-    loaded: LoadedScenario
-
-
 def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str, str],
-                     problems: list[Problem], at: Any) -> dict[str, Variant]:
-    """Check every hypothesis of ``loaded`` and build its variant.
+                     at: Any) -> list[int]:
+    """Check the hypotheses of ``loaded``: references (the weight's judgment, the ids
+    overridden) and the weights' ranges, each problem reported through ``at``.
 
-    References (the weight's judgment, the ids overridden) and the weights' ranges
-    are checked here; each variant whose references hold is then checked as a
-    scenario, and its problems that the scenario itself does not have are added to
-    ``problems``, prefixed with the hypothesis. Returns the variants by id.
+    Returns the indices of the hypotheses whose references hold, whose variants
+    (:func:`variant`) can be checked as scenarios (by :mod:`kennan.scenario.checks`);
+    none when there are fewer than two hypotheses.
     """
     s = loaded.model
     if not s.hypotheses:
-        return {}
+        return []
     if len(s.hypotheses) < 2:
         at(("hypotheses",), "hypotheses: expected at least two competing readings (one of "
                             "them may override nothing: the scenario as written)", key=True)
@@ -87,7 +74,7 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
         if hyp.weight not in judgments:
             at(("hypotheses", h, "weight"),
                f"hypothesis '{hyp.id}': unknown judgment '{hyp.weight}' as weight"
-               f"{_hint(hyp.weight, judgments)}; expected the id of a judgment (the "
+               f"{did_you_mean(hyp.weight, judgments)}; expected the id of a judgment (the "
                "reading's prior probability)")
             ok = False
         for kind in OVERRIDABLE:
@@ -97,7 +84,7 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
                 path = ("hypotheses", h, kind, k, "id")
                 if item.id not in pool:
                     at(path, f"hypothesis '{hyp.id}' overrides unknown {_SINGULAR[kind]} "
-                             f"'{item.id}'{_hint(item.id, pool)}; expected the id of one of "
+                             f"'{item.id}'{did_you_mean(item.id, pool)}; expected the id of one of "
                              f"the scenario's {kind} (a new one goes in that list)")
                     ok = False
                 elif kind == "actors" and kinds.get(item.id) != "faction":
@@ -118,20 +105,7 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
         if ok:
             sound.append(h)
     _check_weights(s, out, at)
-    if len(s.hypotheses) < 2:
-        return {}
-    variants = {}
-    known = {(p.message, _key(p.location)) for p in problems}
-    for h in sound:
-        hyp = s.hypotheses[h]
-        try:
-            variants[hyp.id] = Variant(hyp.id, hyp.label, hyp.weight, variant(loaded, h))
-        except ScenarioError as exc:
-            for p in exc.problems:
-                if (p.message, _key(p.location)) not in known:
-                    problems.append(Problem(f"under hypothesis '{hyp.id}': {p.message}",
-                                            p.location))
-    return variants
+    return sound if len(s.hypotheses) >= 2 else []
 
 
 def _check_weights(s: Any, out: CheckedScenario, at: Any) -> None:
@@ -159,20 +133,15 @@ def _check_weights(s: Any, out: CheckedScenario, at: Any) -> None:
 
 
 def variant(loaded: LoadedScenario, h: int) -> LoadedScenario:
-    """The scenario as hypothesis ``h`` reads it, checked; raises :class:`ScenarioError`."""
-    from kennan.scenario.checks import check_scenario
-    from kennan.scenario.loading import LoadedScenario, translate_errors
-    from kennan.scenario.schema import Scenario
-
+    """The scenario as hypothesis ``h`` reads it, its shape validated but not yet its
+    meaning (``checked`` is None); raises :class:`ScenarioError`."""
     data, moves = _overridden(loaded.doc.data, h)
     doc = _moved(loaded.doc, data, moves)
     try:
         model = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(translate_errors(exc, doc)) from None
-    out = LoadedScenario(model=model, doc=doc, origin=loaded.origin)
-    out.checked = check_scenario(out)
-    return out
+    return LoadedScenario(model=model, doc=doc, origin=loaded.origin)
 
 
 def _overridden(data: dict, h: int) -> tuple[dict, list[tuple[PathKey, PathKey]]]:
@@ -227,17 +196,8 @@ def _moved(doc: YamlDocument, data: dict, moves: list[tuple[PathKey, PathKey]]
                         table(doc.spans), doc.lines)
 
 
-def _key(loc: Location | None) -> tuple:
-    return (loc.file, loc.line, loc.col) if loc is not None else ()
-
-
 def _kind(kind: str) -> str:
     return {"judgments": "judgment", "actors": "actor", "state": "state variable",
             "considerations": "consideration", "decisions": "decision", "policies": "policy",
             "events": "event", "outcomes": "outcome", "metrics": "metric", "issues": "issue",
             "sources": "source", "options": "option", "steps": "step"}.get(kind, kind)
-
-
-def _hint(word: str, pool: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(pool), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

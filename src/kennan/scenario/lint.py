@@ -14,20 +14,15 @@ Two kinds, each a :class:`ScenarioWarning` with its place in the file:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
-from kennan.errors import Location, Problem
-from kennan.scenario.compiling import expression_location, expression_sites
+from kennan.errors import Location, Problem, place_key
 from kennan.scenario.distributions import fmt
+from kennan.scenario.expressions import expression_location, expression_sites
+from kennan.scenario.loaded import CheckedScenario, ScenarioWarning
 from kennan.scenario.schema import Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
-if TYPE_CHECKING:
-    from kennan.scenario.checks import CheckedScenario
-
-__all__ = ["GUARD", "KINDS", "SMALL_INTEGER", "ScenarioWarning", "is_plain_number",
-           "scenario_warnings"]
+__all__ = ["GUARD", "KINDS", "SMALL_INTEGER", "is_plain_number", "scenario_warnings"]
 
 #: Integers up to this size (either sign) are counts and simple ratios, not judgments.
 SMALL_INTEGER = 10
@@ -36,23 +31,11 @@ GUARD = 1e-6
 #: Numbers that are part of the language rather than judgments: the ends of an issue scale.
 _SCALE_ENDS = {100.0}
 
-WarningKind = Literal["number", "unread"]
 #: Each kind of warning with the heading ``kennan validate`` prints above its group.
 KINDS: dict[str, str] = {
     "number": "numbers written into expressions, each a judgment without grounds",
     "unread": "things nothing reads, which change nothing the simulator computes",
 }
-
-
-@dataclass(frozen=True)
-class ScenarioWarning:
-    """One warning: its kind (a key of :data:`KINDS`) and the located problem."""
-
-    kind: WarningKind
-    problem: Problem
-
-    def __str__(self) -> str:
-        return str(self.problem)
 
 
 def is_plain_number(x: float) -> bool:
@@ -83,12 +66,7 @@ def scenario_warnings(s: Scenario, doc: YamlDocument,
                 if w.kind == "number" and str(w) not in seen:
                     seen.add(str(w))
                     found.append(w)
-    return sorted(found, key=lambda w: _order(w.problem))
-
-
-def _order(p: Problem) -> tuple[int, int]:
-    loc = p.location
-    return (loc.line or 0, loc.col or 0) if loc else (0, 0)
+    return sorted(found, key=lambda w: place_key(w.problem))
 
 
 # -- numbers in expressions --------------------------------------------------------------

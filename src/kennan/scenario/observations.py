@@ -18,7 +18,6 @@ column.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +25,10 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from kennan.errors import Location, Problem, ScenarioError
-from kennan.scenario.loading import LoadedScenario, translate_errors
+from kennan.errors import Location, Problem, ScenarioError, did_you_mean
+from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.schema import DateLike, Id, Node, parse_month
+from kennan.scenario.schema_errors import translate_errors
 from kennan.scenario.yamlsource import YamlDocument, load_yaml, read_text
 
 __all__ = ["Observation", "Observations", "ObservationsFile", "load_observations",
@@ -170,7 +170,7 @@ def _check(spec: ObservationsFile, doc: YamlDocument, loaded: LoadedScenario) ->
                         f"({start:%Y-%m} to {end:%Y-%m})")
     courses = [p.id for p in s.policies]
     if spec.course is not None and spec.course not in courses:
-        bad(("course",), f"unknown course '{spec.course}'{_hint(spec.course, courses)}; "
+        bad(("course",), f"unknown course '{spec.course}'{did_you_mean(spec.course, courses)}; "
                          f"courses: {', '.join(courses)}")
     known = {
         "event": [e.id for e in s.events],
@@ -186,7 +186,7 @@ def _check(spec: ObservationsFile, doc: YamlDocument, loaded: LoadedScenario) ->
         key = {"in": "in", "not_by": "not_by", "at": "at"}[how]
         if target not in known[kind]:
             bad(("observed", i, kind), f"unknown {kind} '{target}'"
-                f"{_hint(target, known[kind])}; expected one of: {', '.join(known[kind])}")
+                f"{did_you_mean(target, known[kind])}; expected one of: {', '.join(known[kind])}")
             continue
         t = period(date)
         if not 0 <= t < horizon:
@@ -229,11 +229,6 @@ def _contradictions(items: list[Observation], doc: YamlDocument,
         out.append(Problem("two different outcomes are observed to happen; the first ends "
                            "the story, so at most one can be seen", ins[-1].location))
     return out
-
-
-def _hint(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def resolve_observations_path(name_or_path: str | Path, loaded: LoadedScenario) -> Path:

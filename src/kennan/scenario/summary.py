@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from kennan.scenario.judgments import describe_grounds
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 
 #: Entity lists in the order a summary names them, with singular and plural nouns.
 _NOUNS = (

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kennan.errors import Location, Problem, ScenarioError
+from kennan.errors import Location, Problem, ScenarioError, by_place
 from kennan.safeio import read_regular
 
 MAX_BYTES = 2_000_000
@@ -230,7 +230,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
     builder = _Builder(file, yaml.constructor)
     data = builder.build(root, (), 0)
     if builder.problems:
-        raise ScenarioError(sorted(builder.problems, key=_line_col))
+        raise ScenarioError(by_place(builder.problems))
     if data is None:  # "---" alone, or "~"
         raise ScenarioError("file is empty; expected a YAML mapping", Location(file, 1, 1))
     lines = tuple(_LINE_BREAK.split(text.removeprefix("\ufeff")))
@@ -307,11 +307,6 @@ def _reader_location(exc: YAMLError, text: str, file: str) -> Location:
         line = before.count("\n") + 1
         return Location(file, line, position - (before.rfind("\n") + 1) + 1)
     return Location(file)
-
-
-def _line_col(p: Problem) -> tuple[int, int]:
-    loc = p.location
-    return (loc.line or 0, loc.col or 0) if loc else (0, 0)
 
 
 class _Builder:

@@ -12,16 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kennan.compiler import Expression, Namespace, compile_expression
 from kennan.errors import KennanError, Location, Problem
 from kennan.scenario.distributions import fmt
+from kennan.scenario.loaded import CheckedScenario
 from kennan.scenario.schema import Effects, Scenario
 from kennan.scenario.yamlsource import PathKey, YamlDocument
-
-if TYPE_CHECKING:
-    from kennan.scenario.checks import CheckedScenario
 
 #: Names every expression may read besides the scenario's ids.
 BUILTIN_NAMES = {"t": "time (the period index, 0 at the start)"}
