@@ -4,7 +4,7 @@
 
 1. EUM (10 rounds) on ``--draws`` draws of a ``--actors``-actor table, batched, against
    the same model run one draw at a time in a Python loop: the plain-Python
-   transcription (``kennan.bargaining.eum_loop``, the algorithm as scalar loops) and,
+   transcription (``kennan.bargaining.reference.eum``, the algorithm as scalar loops) and,
    for comparison, the batched function called once per draw. The loops run on
    ``--sample`` draws; their time per draw is set against the batch's time per draw.
    The sampled draws' positions are checked against the batch.
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kennan.bargaining.eum import eum
-from kennan.bargaining.eum_loop import eum_one
+from kennan.bargaining.models.eum import eum
+from kennan.bargaining.reference.eum import eum_one
 
 
 def _table(seed: int, draws: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

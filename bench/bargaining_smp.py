@@ -26,8 +26,8 @@ from importlib import resources
 
 import numpy as np
 
-from kennan.bargaining.smp import load_ktab_csv, smp, smp_multi
-from kennan.bargaining.smp_reference import smp_reference
+from kennan.bargaining import load_ktab_csv, smp, smp_multi
+from kennan.bargaining.reference.smp import smp_reference
 
 KTAB = resources.files("kennan") / "data" / "bargaining" / "ktab"
 # KTAB's C++ wall times in seconds (median of 3, -O2, logging off), data/bargaining/ktab/README.md.

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from kennan.bargaining import MODELS, Settlement, settle
-from kennan.bargaining.compromise import compromise
-from kennan.bargaining.median import median
+from kennan.bargaining.models.compromise import compromise
+from kennan.bargaining.models.median import median
 from kennan.errors import UsageError
 
 
@@ -102,7 +102,7 @@ def test_unknown_option_is_usage_error() -> None:
     ((0.1, 0.2, 0.05, 0.35), 3.5),
 ])
 def test_weighted_median_treats_a_rounding_tie_as_a_tie(weights, expected) -> None:
-    from kennan.bargaining.median import weighted_median
+    from kennan.bargaining.models.median import weighted_median
 
     out = weighted_median(np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([weights]))
     assert out[0] == expected

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kennan.bargaining import settle
-from kennan.bargaining.eum import KINDS, eum, eum_round
-from kennan.bargaining.eum_loop import eum_one
+from kennan.bargaining.models.eum import KINDS, eum, eum_round
+from kennan.bargaining.reference.eum import eum_one
 from kennan.errors import UsageError
 
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from kennan.bargaining.deu import load_deu
 from kennan.bargaining.evaluate import evaluate, model_predictions
-from kennan.bargaining.procedural import cross_validate, folds_of
+from kennan.bargaining.formats.deu import load_deu
+from kennan.bargaining.models.procedural import cross_validate, folds_of
 from kennan.cli.app import app
 from kennan.errors import TableError, UsageError
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kennan.bargaining.forecast import forecast
-from kennan.bargaining.tables import read_table
+from kennan.bargaining.formats.tables import read_table
 from kennan.cli.app import app
 from kennan.errors import TableError
 

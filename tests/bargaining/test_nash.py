@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
 from kennan.bargaining import settle
-from kennan.bargaining.nash import nash
+from kennan.bargaining.models.nash import nash
 from kennan.errors import UsageError
 
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kennan.bargaining.smp as smp_module
-from kennan.bargaining import MODELS, smp_challenge
-from kennan.bargaining.smp import load_ktab_csv, smp, smp_multi
-from kennan.bargaining.smp_challenge import challenges
-from kennan.bargaining.smp_reference import smp_reference
-from kennan.bargaining.smp_turn import Table, distances, risk_attitudes
+import kennan.bargaining.models.smp as smp_module
+from kennan.bargaining import MODELS, KtabTable, load_ktab_csv, smp, smp_multi
+from kennan.bargaining.models import smp_challenge
+from kennan.bargaining.models.smp_challenge import challenges
+from kennan.bargaining.models.smp_turn import Table, distances, risk_attitudes
+from kennan.bargaining.reference.smp import smp_reference
 from kennan.errors import KennanError, TableError
 
 KTAB = resources.files("kennan") / "data" / "bargaining" / "ktab"
@@ -149,7 +149,7 @@ def test_ties_break_as_in_ktab_order(seed):
 
 
 def load_like(pos, sal, cap):
-    return smp_module.KtabTable([f"a{i}" for i in range(len(cap))], cap, pos, sal,
+    return KtabTable([f"a{i}" for i in range(len(cap))], cap, pos, sal,
                                 [f"d{k}" for k in range(pos.shape[1])])
 
 

@@ -10,7 +10,7 @@ position) and ``reference_point`` (the status quo), each scored where it exists.
 
 Besides the five models of :data:`kennan.bargaining.MODELS` (``nash`` uses the reference
 point as the disagreement point where there is one), the attempts to beat the
-compromise model of :mod:`kennan.bargaining.procedural`: ``agenda`` (the Commission as
+compromise model of :mod:`kennan.bargaining.models.procedural`: ``agenda`` (the Commission as
 agenda setter under the voting rule), and two models with fitted parameters,
 ``compromise_cv`` and ``blend_cv``, scored by cross-validation over proposals: each
 issue is forecast by a fit that never saw any issue of its proposal.
@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from kennan.bargaining import MODELS, settle
-from kennan.bargaining.deu import DeuData, load_deu
-from kennan.bargaining.procedural import agenda_setter, blend_cv, compromise_cv
+from kennan.bargaining.formats.deu import DeuData, load_deu
+from kennan.bargaining.models.procedural import agenda_setter, blend_cv, compromise_cv
+from kennan.bargaining.registry import MODELS, settle
 from kennan.errors import UsageError
 
 EXTRA = ("agenda", "compromise_cv", "blend_cv")

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from kennan.bargaining import MODELS, settle
-from kennan.bargaining.tables import NegotiationTable, read_table
+from kennan.bargaining.formats.tables import NegotiationTable, read_table
+from kennan.bargaining.models.smp import smp_multi
+from kennan.bargaining.registry import MODELS, settle
 from kennan.errors import Location, TableError, UsageError
 from kennan.experiments.limits import whole
 
@@ -137,8 +138,6 @@ def _settle(model: str, tab: NegotiationTable, dims: list[int], rounds: int) -> 
 
 
 def _run_smp(tab: NegotiationTable, dims: list[int]) -> ModelForecast:
-    from kennan.bargaining.smp import smp_multi
-
     x = tab.positions
     if len(tab.names) > MAX_SMP_ACTORS:
         raise TableError(f"model smp: expected at most {MAX_SMP_ACTORS} actors, got "

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kennan.bargaining.smp_reference import MIN_CONTEST, MIN_GAIN
-
+MIN_CONTEST = 1e-10  # floor of each side's strength in a challenge (KTAB's)
+MIN_GAIN = 1e-5  # a challenge must promise more than this to be made (KTAB's)
 # The fast pass's gain is within this many units of eps * (total weight / coalition) of KTAB's.
 _ERR_SCALE = 1e-11
 # Elements of a (draws, block, n, n) working array.

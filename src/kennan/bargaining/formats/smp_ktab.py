@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kennan.bargaining.tables import MAX_ACTORS, MAX_CAPABILITY
-from kennan.bargaining.textfile import read_text_file
+from kennan.bargaining.formats.limits import MAX_ACTORS, MAX_CAPABILITY
+from kennan.bargaining.formats.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 # KTAB adds saliences as it reads them; allow its rounding at exactly 100.

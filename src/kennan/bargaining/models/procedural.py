@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kennan.bargaining.compromise import weighted_mean
-from kennan.bargaining.deu import DeuData, council_weights
+from kennan.bargaining.formats.deu import DeuData, council_weights
+from kennan.bargaining.models.compromise import weighted_mean
 
 # Qualified-majority thresholds as shares of the weighted votes: EU15 62 of 87, Nice 255 of 345.
 _QMV_EU15 = 62 / 87

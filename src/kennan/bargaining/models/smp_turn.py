@@ -6,7 +6,7 @@ runs here in KTAB's order too (a Python loop over the summed index, vectorised
 over everything else), so each turn reproduces KTAB's doubles exactly and ties
 break the way KTAB breaks them. The costly step, every actor's estimate of every
 challenge with every third party's vote (O(n^3) per draw), is in
-:mod:`kennan.bargaining.smp_challenge`. See ``docs/smp.md`` for the equations.
+:mod:`kennan.bargaining.models.smp_challenge`. See ``docs/smp.md`` for the equations.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kennan.bargaining.smp_challenge import Challenges, challenges
-from kennan.bargaining.smp_reference import GRID, MIN_COALITION, MIN_WEIGHT
+from kennan.bargaining.models.smp_challenge import Challenges, challenges
+
+MIN_COALITION = 1e-8  # floor of a coalition's strength in an election (KTAB's)
+MIN_WEIGHT = 1e-6  # keeps the bargain's interpolation defined when both weights vanish
+GRID = 10000.0  # bargains are rounded half-up to 1/GRID on the unit scale
 
 # Elements of a (draws, block, n, n) working array when a sum runs in blocks.
 BLOCK_ELEMENTS = 1 << 14

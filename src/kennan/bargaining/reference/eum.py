@@ -1,6 +1,6 @@
 """The expected utility model for one draw, in plain Python loops.
 
-A direct transcription of the rules in :mod:`kennan.bargaining.eum` (default variant:
+A direct transcription of the rules in :mod:`kennan.bargaining.models.eum` (default variant:
 ``Q = 1``, all-triples denominator, Scholz's offer choice, exponents from security
 levels, distances over the initial range), written for clarity rather than speed: its
 win probabilities cost O(n^3) per round. The tests hold the batched model to it, and

@@ -13,7 +13,8 @@ Two entry points share one engine: :func:`smp` for one issue, with the common
 signature of :mod:`kennan.bargaining.base`, and :func:`smp_multi` for several
 dimensions at once (positions ``(draws, actors, dims)``). Both run all draws
 together, in chunks, and reproduce KTAB's positions to the last bit on its
-examples. :func:`load_ktab_csv` reads KTAB's CSV input layout.
+examples. :func:`kennan.bargaining.formats.smp_ktab.load_ktab_csv` reads KTAB's CSV
+input layout.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kennan.bargaining.base import Settlement, as_batch
-from kennan.bargaining.smp_ktab import KtabTable, load_ktab_csv
-from kennan.bargaining.smp_turn import (
+from kennan.bargaining.models.smp_turn import (
     Table,
     condorcet,
     distances,
@@ -36,7 +36,7 @@ from kennan.bargaining.smp_turn import (
 )
 from kennan.errors import TableError
 
-__all__ = ["KtabTable", "SMPSettlement", "load_ktab_csv", "smp", "smp_multi"]
+__all__ = ["SMPSettlement", "smp", "smp_multi"]
 
 # KTAB's stopping constants: a turn is quiet when it moves less than QUIET_RATIO of
 # the first turn (plus GUARD, so a first turn that moves nothing stops the run).

@@ -8,7 +8,7 @@ row per actor. Saliences are on 0-1, or on 0-100 with ``salience_scale=100``.
 KTAB's layout (line 1: scenario, description, actors, dimensions; line 2: headers;
 then name, description, capability and a (position, salience) pair per dimension on
 0-100) is recognised by the whole numbers in fields 3 and 4 of its first line, and
-read by :func:`kennan.bargaining.smp_ktab.load_ktab_csv`.
+read by :func:`kennan.bargaining.formats.smp_ktab.load_ktab_csv`.
 
 Every problem is a :class:`~kennan.errors.TableError` naming the file, the line
 (the row in the file, header included) and the column.
@@ -24,18 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from kennan.bargaining.textfile import read_text_file
+from kennan.bargaining.formats.limits import MAX_ACTORS, MAX_CAPABILITY, MAX_POSITION
+from kennan.bargaining.formats.smp_ktab import load_ktab_csv
+from kennan.bargaining.formats.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 REQUIRED = ("actor", "position", "salience", "capability")
-#: The range of positions (and of a reference point) and of capabilities a table may
-#: give: wide enough for any scale in use (0-100, 0-1, dollars in millions), narrow
-#: enough that the models' products and squares of them stay finite in doubles.
-MAX_POSITION = 1e9
-MAX_CAPABILITY = 1e12
-#: Actors a table may have: the expected utility model's work grows with the square of
-#: their number and the SMP's with more than the cube (see :data:`MAX_SMP_ACTORS`).
-MAX_ACTORS = 1000
 
 
 @dataclass(frozen=True)
@@ -82,8 +76,6 @@ def _looks_like_ktab(first: list[str]) -> bool:
 
 
 def _read_ktab(name: str) -> NegotiationTable:
-    from kennan.bargaining.smp_ktab import load_ktab_csv
-
     tab = load_ktab_csv(name)
     names = [n.strip() for n in tab.names]
     dims = [d.strip() or f"dimension {k + 1}" for k, d in enumerate(tab.dim_names)]

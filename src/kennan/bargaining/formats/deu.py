@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from kennan.bargaining.textfile import read_text_file
+from kennan.bargaining.formats.textfile import read_text_file
 from kennan.errors import Location, Problem, TableError
 
 SHIPPED = MappingProxyType({"deu3": "deu3_dev.tsv"})

@@ -46,8 +46,8 @@ from typing import Literal
 import numpy as np
 
 from kennan.bargaining.base import Settlement, as_batch
-from kennan.bargaining.compromise import weighted_mean
-from kennan.bargaining.median import weighted_median
+from kennan.bargaining.models.compromise import weighted_mean
+from kennan.bargaining.models.median import weighted_median
 from kennan.errors import UsageError
 
 # Elements of one (draws, actors, actors) temporary: chunks of draws this size (512 KB per

@@ -2,7 +2,7 @@
 
 This is the algorithm of ``docs/smp.md`` written as scalar loops, in the order of
 operations KTAB uses, with no NumPy. It exists for two reasons: tests hold the
-vectorised :func:`kennan.bargaining.smp.smp_multi` to it (bit for bit, ties
+vectorised :func:`kennan.bargaining.models.smp.smp_multi` to it (bit for bit, ties
 included), and the benchmark times the batched model against it, one draw at a
 time. It is slow (O(n^3) Python operations a turn) and meant for small tables.
 
@@ -14,11 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-MIN_COALITION = 1e-8  # floor of a coalition's strength in an election
-MIN_CONTEST = 1e-10  # floor of each side's strength in a challenge
-MIN_GAIN = 1e-5  # a challenge must promise more than this to be made
-MIN_WEIGHT = 1e-6  # keeps the bargain's interpolation defined when both weights vanish
-GRID = 10000.0  # bargains are rounded half-up to 1/GRID on the unit scale
+from kennan.bargaining.models.smp_challenge import MIN_CONTEST, MIN_GAIN
+from kennan.bargaining.models.smp_turn import GRID, MIN_COALITION, MIN_WEIGHT
+
+# KTAB's constants, shared with the batched kernels (defined there, once).
 
 
 @dataclass
