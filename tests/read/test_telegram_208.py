@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kennan.errors import ReadError
 from kennan.read import Document, Paragraph
@@ -136,3 +138,17 @@ def test_quotes_and_dashes_fold(doc: Document) -> None:
     assert doc.paragraph(13).contains("this line has had Stalin's approval")
     start, end = doc.paragraph(13).locate("Stalin's approval")
     assert doc.paragraph(13).text[start:end] == "Stalin’s approval"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab \n\u2019'-\u2014", max_size=40),
+       quote=st.text(alphabet="ab \u2019'-", max_size=6))
+def test_finding_a_quote_ignoring_space_matches_the_plain_definition(text, quote) -> None:
+    from kennan.read.document import _FOLD, find_ignoring_space
+
+    needle = "".join(quote.split()).translate(_FOLD)
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    at = "".join(text[i] for i in kept).translate(_FOLD).find(needle) if needle else -1
+    expected = None if at < 0 else (kept[at], kept[at + len(needle) - 1] + 1)
+    for _ in range(2):  # the second lookup reads the kept folding of the text
+        assert find_ignoring_space(text, quote) == expected

@@ -578,3 +578,36 @@ def test_any_numbers_give_a_usable_distribution_or_a_validation_error(
     x = j.distribution().ppf(U[1:-1])
     assert np.all(np.isfinite(x))
     assert np.all(np.diff(x) >= -1e-9 * (1 + np.abs(x[:-1])))
+
+
+# -- frozen scipy objects are shared by exact parameters ----------------------------------
+
+def test_the_same_parameters_share_one_frozen_object_and_signed_zeros_do_not() -> None:
+    from kennan.scenario.distributions import ScipyDistribution
+
+    assert ScipyDistribution.beta(6, 6).rv is ScipyDistribution.beta(6.0, 6.0).rv
+    assert ScipyDistribution.uniform(-0.0, 1).rv is not ScipyDistribution.uniform(0.0, 1).rv
+
+
+_PARAM = st.floats(0.05, 20, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_PARAM, b=_PARAM, shift=st.floats(-5, 5, allow_nan=False), u=st.floats(1e-9, 1 - 1e-9))
+def test_a_shared_frozen_object_computes_what_a_new_one_would(a, b, shift, u) -> None:
+    from kennan.scenario.distributions import ScipyDistribution as S
+
+    low, mode, high = shift, shift + a, shift + a + b
+    # each as the classmethod froze it before frozen objects were shared
+    cases = [(S.beta(a, b), stats.beta(a, b)),
+             (S.uniform(low, high), stats.uniform(low, high - low)),
+             (S.triangular(low, mode, high),
+              stats.triang((mode - low) / (high - low), loc=low, scale=high - low)),
+             (S.normal(shift, a), stats.norm(shift, a)),
+             (S.truncnormal(mode, a, low, high),
+              stats.truncnorm((low - mode) / a, (high - mode) / a, loc=mode, scale=a)),
+             (S.lognormal(a, b / 10), stats.lognorm(b / 10, scale=a))]
+    for ours, fresh in cases:
+        for _ in range(2):  # the second call reads the shared object
+            x = ours.ppf(np.array([u]))
+            assert x.tobytes() == np.asarray(fresh.ppf(np.array([u])), dtype=float).tobytes()

@@ -9,6 +9,7 @@ markers and footnote markers removed and its whitespace collapsed to single spac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,11 +55,19 @@ def find_ignoring_space(text: str, quote: str) -> tuple[int, int] | None:
     needle = squeeze(quote).translate(_FOLD)
     if not needle:
         return None
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    at = "".join(text[i] for i in kept).translate(_FOLD).find(needle)
+    kept, folded = _folded(text)
+    at = folded.find(needle)
     if at < 0:
         return None
     return kept[at], kept[at + len(needle) - 1] + 1
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(text: str) -> tuple[tuple[int, ...], str]:
+    """The positions of ``text``'s characters that are not whitespace, and those characters
+    folded (kept: every check of a scenario looks its quotes up in the same paragraphs)."""
+    kept = tuple(i for i, ch in enumerate(text) if not ch.isspace())
+    return kept, "".join(text[i] for i in kept).translate(_FOLD)
 
 
 @dataclass(frozen=True)

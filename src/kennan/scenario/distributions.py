@@ -8,6 +8,7 @@ returns an array of the same shape, with no Python loop over draws.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,37 +122,56 @@ class ScipyDistribution(Distribution):
     @classmethod
     def beta(cls, a: float, b: float) -> ScipyDistribution:
         """Beta(a, b) on [0, 1]."""
-        return cls(f"beta(a={fmt(a)}, b={fmt(b)})", stats.beta(a, b))
+        return cls(f"beta(a={fmt(a)}, b={fmt(b)})", _frozen("beta", a, b, 0.0, 1.0))
 
     @classmethod
     def uniform(cls, low: float, high: float) -> ScipyDistribution:
         """Uniform on [low, high]."""
-        return cls(f"uniform({fmt(low)}, {fmt(high)})", stats.uniform(low, high - low))
+        return cls(f"uniform({fmt(low)}, {fmt(high)})", _frozen("uniform", low, high - low))
 
     @classmethod
     def triangular(cls, low: float, mode: float, high: float) -> ScipyDistribution:
         """Triangular on [low, high] with its peak at ``mode``."""
         c = (mode - low) / (high - low)
         label = f"triangular({fmt(low)}, {fmt(mode)}, {fmt(high)})"
-        return cls(label, stats.triang(c, loc=low, scale=high - low))
+        return cls(label, _frozen("triang", c, low, high - low))
 
     @classmethod
     def normal(cls, mean: float, sd: float) -> ScipyDistribution:
         """Normal with the given mean and standard deviation."""
-        return cls(f"normal(mean={fmt(mean)}, sd={fmt(sd)})", stats.norm(mean, sd))
+        return cls(f"normal(mean={fmt(mean)}, sd={fmt(sd)})", _frozen("norm", mean, sd))
 
     @classmethod
     def truncnormal(cls, mean: float, sd: float, low: float, high: float) -> ScipyDistribution:
         """Normal(mean, sd) truncated to [low, high]."""
         a, b = (low - mean) / sd, (high - mean) / sd
         label = f"truncnormal(mean={fmt(mean)}, sd={fmt(sd)}, low={fmt(low)}, high={fmt(high)})"
-        return cls(label, stats.truncnorm(a, b, loc=mean, scale=sd))
+        return cls(label, _frozen("truncnorm", a, b, mean, sd))
 
     @classmethod
     def lognormal(cls, median: float, sigma: float) -> ScipyDistribution:
         """Lognormal whose log has sd ``sigma``; ``median`` = exp(mean of the log)."""
         label = f"lognormal(median={fmt(median)}, sigma={fmt(sigma)})"
-        return cls(label, stats.lognorm(sigma, scale=median))
+        return cls(label, _frozen("lognorm", sigma, 0.0, median))
+
+
+def _frozen(name: str, *params: float) -> Any:
+    """``scipy.stats.<name>(*params)`` frozen (shape parameters, then loc and scale), one
+    object per exact set of parameters.
+
+    Freezing builds a new scipy distribution object with its documentation (about a
+    millisecond); a scenario is checked again after every edit in ``kennan explore``
+    and under each hypothesis, so the same judgments are frozen many times. Keys are
+    the parameters' exact bits (``-0.0`` is not ``0.0``): a cached object computes
+    what a new one would, and scipy's frozen objects keep no state between calls that
+    depends on anything but their parameters."""
+    return _frozen_exact(name, tuple(float(p).hex() for p in params))
+
+
+@functools.lru_cache(maxsize=4096)
+def _frozen_exact(name: str, params: tuple[str, ...]) -> Any:
+    *shapes, loc, scale = (float.fromhex(p) for p in params)
+    return getattr(stats, name)(*shapes, loc=loc, scale=scale)
 
 
 @dataclass(frozen=True)
