@@ -33,6 +33,7 @@ from starlette.routing import Route
 import kennan
 from kennan.errors import KennanError, UsageError
 from kennan.experiments.runner import KEEP_DRAWS_LIMIT
+from kennan.explore.runs import Superseded
 from kennan.explore.session import MIN_DRAWS, Conflict, Explorer
 from kennan.explore.view import environment, judgment_controls
 from kennan.scenario.summary import describe_counts, entity_counts
@@ -57,7 +58,8 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
     async def page(request: Request) -> Response:
         e = explorer
         html = environment().get_template("explore.html.j2").render(
-            token=secret, title=e.original.model.title, scenario_id=e.original.id,
+            token=secret, tab=secrets.token_urlsafe(12), title=e.original.model.title,
+            scenario_id=e.original.id,
             version_kennan=kennan.__version__, state=e.state, path=str(e.path),
             folder=str(e.folder), judgments=judgment_controls(e.original, e.state),
             hypotheses=e.original.model.hypotheses,
@@ -85,6 +87,9 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
                 if isinstance(out, dict) and "timings" in out:
                     out["timings"]["total"] = time.perf_counter() - started
                 return _secure(JSONResponse(out))
+            except Superseded as exc:
+                return _secure(JSONResponse({"errors": [p.message for p in exc.problems],
+                                             "superseded": True}, status_code=409))
             except Conflict as exc:
                 return _error(409, *[p.message for p in exc.problems])
             except KennanError as exc:
@@ -94,18 +99,19 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
     def run(body: dict) -> dict:
         view = explorer.update(version=body.get("version"), edits=body.get("edits", {}),
                                draws=body.get("draws", explorer.state.draws),
-                               seed=body.get("seed", explorer.state.seed))
+                               seed=body.get("seed", explorer.state.seed), tab=body.get("tab"))
         return view.as_json()
 
     def save(body: dict) -> dict:
         path, loaded = explorer.save(version=body.get("version"), name=body.get("name"),
                                      why=body.get("why", ""), reasons=body.get("reasons"),
-                                     overwrite=body.get("overwrite", False))
+                                     overwrite=body.get("overwrite", False), tab=body.get("tab"))
         return {"path": str(path), "summary": "valid: " + describe_counts(entity_counts(loaded))}
 
     def export(body: dict) -> dict:
         path = explorer.export(version=body.get("version"), name=body.get("name"),
-                               overwrite=body.get("overwrite", False), sobol_base=0,
+                               overwrite=body.get("overwrite", False), tab=body.get("tab"),
+                               sobol_base=0,
                                points=500, replicates=4)
         return {"path": str(path)}
 
@@ -113,14 +119,15 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
         from kennan.explore.ranking import sensitivity_html
 
         result = explorer.sensitivity(version=body.get("version"),
-                                      method=body.get("method", "morris"), size=body.get("size"))
+                                      method=body.get("method", "morris"), size=body.get("size"),
+                                      tab=body.get("tab"))
         return {"html": sensitivity_html(result), "judgments": list(result.table["judgment"])}
 
     def flips(body: dict) -> dict:
         from kennan.explore.ranking import flips_html
 
         found = explorer.flips(version=body.get("version"), points=body.get("points"),
-                               replicates=body.get("replicates"))
+                               replicates=body.get("replicates"), tab=body.get("tab"))
         labels = {c.id: c.label for c in explorer.current.model.policies}
         return {"html": flips_html(found, labels)}
 
@@ -134,7 +141,7 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
 
         draws, replications = body.get("draws", 1000), body.get("replications", 8)
         frame = explorer.decompose(version=body.get("version"), draws=draws,
-                                   replications=replications)
+                                   replications=replications, tab=body.get("tab"))
         labels = {c.id: c.label for c in explorer.current.model.policies}
         return {"html": split_html(frame, labels, draws=draws, replications=replications)}
 

@@ -1,8 +1,10 @@
 """One exploring session: the scenario it was started with, the edits made, the last run.
 
-Every change arrives with the version of the state the page last saw; a change
-made against an older version (another tab edited meanwhile) is refused, so two
-tabs never overwrite each other's judgments silently. Runs are one at a time.
+Every change arrives with the version of the state the page last saw and its tab's
+id; a change made against an older version by another tab (which edited meanwhile)
+is refused, so two tabs never overwrite each other's judgments silently. Runs are
+one at a time; a newer change from the same tab supersedes its older ones
+(:mod:`kennan.explore.runs`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kennan.experiments.runner import DEFAULT_DRAWS, KEEP_DRAWS_LIMIT
 from kennan.experiments.runner import run as run_scenario
 from kennan.explore import edits as ed
 from kennan.explore.files import target_path, write_new
+from kennan.explore.runs import Runs, Ticket, outcomes_only
 from kennan.explore.view import View, build_view
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.loading import (
@@ -46,6 +49,8 @@ class State:
     draws: int = DEFAULT_DRAWS
     seed: int = 0
     version: int = 0
+    #: The page (tab) whose change made this state; None for the file as it is.
+    tab: str | None = None
 
 
 class Explorer:
@@ -62,24 +67,39 @@ class Explorer:
         self.state = State(draws=_check_draws(draws), seed=_check_seed(seed))
         self.current = self.original
         self._lock = threading.Lock()
-        self.view = self._run(self.original, self.state)
+        self.runs = Runs()
+        self.view = self._run(self.original, self.state, None)
 
     # -- changes ---------------------------------------------------------------------------
 
-    def update(self, *, version: Any, edits: Any, draws: Any, seed: Any) -> View:
+    def update(self, *, version: Any, edits: Any, draws: Any, seed: Any,
+               tab: Any = None) -> View:
         """Apply the page's edits (all of them, replacing the previous ones), run, and
-        return the new view; raise :class:`Conflict` when ``version`` is stale."""
-        with self._lock:
-            self._check_version(version)
-            new = State(ed.parse_edits(edits, self.original), _check_draws(draws),
-                        _check_seed(seed), self.state.version + 1)
-            started = time.perf_counter()
-            loaded = self.edited(new.edits)
-            validated = time.perf_counter() - started
-            view = self._run(loaded, new)
-            view.timings["validate"] = validated
-            self.state, self.current, self.view = new, loaded, view
-            return view
+        return the new view; raise :class:`Conflict` when ``version`` is stale and
+        :class:`~kennan.explore.runs.Superseded` when a newer change from the same ``tab``
+        came before this one was answered."""
+        tab = _check_tab(tab)
+        arrived = time.perf_counter()
+        ticket = self.runs.begin(tab)
+        try:
+            with self._lock:
+                ticket.check()
+                started = time.perf_counter()
+                self._check_version(version, tab)
+                new = State(ed.parse_edits(edits, self.original), _check_draws(draws),
+                            _check_seed(seed), self.state.version + 1, tab)
+                parsed = time.perf_counter()
+                loaded = self.edited(new.edits)
+                validated = time.perf_counter()
+                ticket.check()
+                view = self._run(loaded, new, ticket)
+                view.timings.update(waited=started - arrived, edits=parsed - started,
+                                    validate=validated - parsed)
+                ticket.check()  # a newer change is on its way: this state is not kept
+                self.state, self.current, self.view = new, loaded, view
+                return view
+        finally:
+            self.runs.end(ticket)
 
     def edited(self, edits: dict[str, ed.AnyEdit]) -> LoadedScenario:
         """The scenario with ``edits`` applied, validated as a scenario file is.
@@ -103,18 +123,25 @@ class Explorer:
             # the places are those of an edited copy the user never sees: give the messages
             raise UsageError([Problem(p.message) for p in exc.problems]) from None
 
-    def _run(self, loaded: LoadedScenario, state: State) -> View:
+    def _run(self, loaded: LoadedScenario, state: State, ticket: Ticket | None) -> View:
         started = time.perf_counter()
-        results = run_scenario(loaded, draws=state.draws, seed=state.seed, keep_draws=True)
+        shown = outcomes_only(loaded)
+
+        def work() -> Any:
+            return run_scenario(shown, draws=state.draws, seed=state.seed, keep_draws=True)
+
+        results = work() if ticket is None else self.runs.engine(ticket, work)
         ran = time.perf_counter()
         view = build_view(self.original, loaded, results, state)
         view.timings.update(run=ran - started, view=time.perf_counter() - ran)
         return view
 
-    def _check_version(self, version: Any) -> None:
+    def _check_version(self, version: Any, tab: str | None = None) -> None:
+        """Refuse a change made against a state another tab has changed since (a page's
+        own later changes, whose answers it may have dropped, are not a conflict)."""
         if not isinstance(version, int) or isinstance(version, bool):
             raise UsageError("malformed request: 'version' must be an integer")
-        if version != self.state.version:
+        if version != self.state.version and (tab is None or tab != self.state.tab):
             raise Conflict(
                 f"the judgments were changed in another tab or window (now at version "
                 f"{self.state.version}, this page had {version}); reload this page to "
@@ -151,11 +178,11 @@ class Explorer:
         return "\n".join(head) + text
 
     def save(self, *, version: Any, name: Any, why: Any = "", reasons: Any = None,
-             overwrite: Any = False) -> tuple[Path, LoadedScenario]:
+             overwrite: Any = False, tab: Any = None) -> tuple[Path, LoadedScenario]:
         """Write the current edits as a new scenario file ``name`` in the session's folder,
         then load it back as any scenario file is loaded; returns its path and reading."""
         with self._lock:
-            self._check_version(version)
+            self._check_version(version, _check_tab(tab))
             if not isinstance(why, str) or not (reasons is None or isinstance(reasons, dict)):
                 raise UsageError("malformed request: 'why' must be text, 'reasons' a mapping")
             path = target_path(self.folder, name, (".yaml", ".yml"))
@@ -173,7 +200,7 @@ class Explorer:
                 path.unlink(missing_ok=True)
                 raise
 
-    def export(self, *, version: Any, name: Any, overwrite: Any = False,
+    def export(self, *, version: Any, name: Any, overwrite: Any = False, tab: Any = None,
                **options: Any) -> Path:
         """Write the current state as the self-contained HTML report ``name`` in the
         session's folder (``options`` as :func:`kennan.report.build.analyse`)."""
@@ -181,7 +208,7 @@ class Explorer:
         from kennan.report.render import render
 
         with self._lock:
-            self._check_version(version)
+            self._check_version(version, _check_tab(tab))
             path = target_path(self.folder, name, (".html", ".htm"))
             started = time.perf_counter()
             analysis = analyse(self.current, draws=self.state.draws, seed=self.state.seed,
@@ -189,13 +216,14 @@ class Explorer:
             html = render(analysis, elapsed=time.perf_counter() - started)
             return write_new(path, html, overwrite=overwrite is True)
 
-    def sensitivity(self, *, version: Any, method: Any = "morris", size: Any = None) -> Any:
+    def sensitivity(self, *, version: Any, method: Any = "morris", size: Any = None,
+                    tab: Any = None) -> Any:
         """Sensitivity of the question's quantity under the current best course to every
         judgment of the edited scenario: Morris's screen (fast) or Sobol' indices."""
         from kennan.analysis import sensitivity
 
         with self._lock:
-            self._check_version(version)
+            self._check_version(version, _check_tab(tab))
             best, q = self.view.best, self.view.quantity
             common = {"course": best, "outcome": q.id, "within": q.within,
                       "seed": self.state.seed}
@@ -210,13 +238,14 @@ class Explorer:
             raise UsageError(f"unknown method {method!r}: expected 'morris' or 'sobol'")
 
 
-    def flips(self, *, version: Any, points: Any = None, replicates: Any = None) -> list[Any]:
+    def flips(self, *, version: Any, points: Any = None, replicates: Any = None,
+              tab: Any = None) -> list[Any]:
         """Where the best course and the runner-up swap places, in judgment space, on the
         edited scenario (PRIM boxes and a tree, as in the report)."""
         from kennan.analysis import discovery
 
         with self._lock:
-            self._check_version(version)
+            self._check_version(version, _check_tab(tab))
             view = self.view
             if view.runner_up is None:
                 return []
@@ -229,14 +258,15 @@ class Explorer:
                     for a, b in ((view.runner_up, view.best), (view.best, view.runner_up))]
 
 
-    def decompose(self, *, version: Any, draws: Any = None, replications: Any = None) -> Any:
+    def decompose(self, *, version: Any, draws: Any = None, replications: Any = None,
+                  tab: Any = None) -> Any:
         """Each course's probability of the question's outcome and the shares of its
         variance due to the judgments, the path's chance events and the outcome's own
         dice (:func:`kennan.analysis.decomposition.decompose`), on the edited scenario."""
         from kennan.analysis.decomposition import decompose
 
         with self._lock:
-            self._check_version(version)
+            self._check_version(version, _check_tab(tab))
             n = 1000 if draws is None else _check_int(draws, "draws", 10, 100_000)
             r = 8 if replications is None else _check_int(replications, "replications", 2, 64)
             q = self.view.quantity
@@ -249,6 +279,14 @@ def _check_int(value: Any, name: str, low: int, high: int) -> int:
         raise UsageError(f"{name} must be a whole number from {low:,} to {high:,}, got "
                          f"{value!r}")
     return value
+
+
+def _check_tab(tab: Any) -> str | None:
+    if tab is None:
+        return None
+    if not isinstance(tab, str) or not 1 <= len(tab) <= 64:
+        raise UsageError("malformed request: 'tab' must be a short text (the page's id)")
+    return tab
 
 
 def _check_draws(draws: Any) -> int:

@@ -1,14 +1,20 @@
 (function () {
   "use strict";
   var token = document.querySelector('meta[name="kennan-token"]').getAttribute("content");
+  // This page's id: its newer changes supersede its older ones, another tab's are a conflict.
+  var tab = document.querySelector('meta[name="kennan-tab"]').getAttribute("content");
   var version = parseInt(document.body.getAttribute("data-version"), 10);
   var $ = function (sel) { return document.querySelector(sel); };
   var auto = $("#auto"), statusEl = $("#status"), alertEl = $("#alert");
-  var inFlight = false, pending = false, changedAt = null, timer = null, stopped = false;
-  // What tests and the benchmark read: renders done and the timing of the last one.
-  var probe = window.kennanExplore = { renders: 0, last: null, errors: 0 };
+  // Changes sent so far: only the answer to the last one is shown, so the page never
+  // shows an older result after a newer one (the server stops the older runs).
+  var sent = 0, changedAt = null, timer = null, stopped = false;
+  // What tests and the benchmark read: renders done, the timing of the last one, the
+  // refusals, and the answers dropped because a newer change had been sent.
+  var probe = window.kennanExplore = { renders: 0, last: null, errors: 0, dropped: 0 };
 
   function api(path, body) {
+    body.tab = tab;
     return fetch(path, {
       method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "X-Kennan-Token": token }
@@ -83,8 +89,7 @@
 
   function run() {
     if (stopped) { return; }
-    if (inFlight) { pending = true; return; }
-    inFlight = true;
+    var mine = ++sent;
     var started = changedAt || performance.now();
     changedAt = null;
     var draws = parseInt($("#draws").value, 10);
@@ -92,7 +97,7 @@
     var body = { version: version, edits: edits(), draws: isFinite(draws) ? draws : $("#draws").value,
                  seed: parseInt($("#seed").value, 10) };
     api("/api/run", body).then(function (res) {
-      inFlight = false;
+      if (mine !== sent) { probe.dropped += 1; return; }  // a newer change is on its way
       if (res.status === 200) {
         version = res.body.version;
         document.body.setAttribute("data-version", version);
@@ -105,7 +110,7 @@
           probe.renders += 1;
           probe.last = { server: server, browser: shown / 1000, version: version,
                          timings: res.body.timings };
-          if (!inFlight && !pending) {
+          if (mine === sent) {
             busy(false, "ran " + res.body.draws.toLocaleString("en") + " draws: " +
                  server.toFixed(2) + " s on the server, " + (shown / 1000).toFixed(2) + " s to the page");
           }
@@ -113,10 +118,10 @@
       } else {
         probe.errors += 1;
         showErrors(res.body.errors || ["the server answered " + res.status]);
-        if (res.status === 409) { stopped = true; }
-        busy(false, res.status === 409 ? "stopped: changed in another tab" : "not run: see the message above");
+        var conflict = res.status === 409 && !res.body.superseded;
+        if (conflict) { stopped = true; }
+        busy(false, conflict ? "stopped: changed in another tab" : "not run: see the message above");
       }
-      if (pending) { pending = false; run(); }
     });
   }
 
