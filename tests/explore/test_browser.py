@@ -158,6 +158,37 @@ def test_change_a_judgment_see_the_answer_move_and_save_it(served, browser, tmp_
     assert console == []
 
 
+def test_a_newer_change_replaces_an_older_one_still_running(served, browser, explorer,
+                                                            monkeypatch):
+    import kennan.explore.session as session
+
+    real = session.run_scenario
+
+    def endless(*args, **kwargs):  # the real engine, again and again until stopped
+        while True:
+            real(*args, **kwargs)
+
+    url, _ = served
+    browser.get(url + "/")
+    _wait(browser, "return document.documentElement.getAttribute('data-script') === 'ok'")
+    monkeypatch.setattr(session, "run_scenario", endless)
+    browser.execute_script("var s = document.querySelector('#j-balance select.mode');"
+                           "s.value = 'pin'; s.dispatchEvent(new Event('change'));")
+    _wait(browser, "return window.kennanExplore.sent === 1")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 120, poll_frequency=0.01).until(
+        lambda d: explorer.runs._engine is not None)  # the first run is in the engine
+    monkeypatch.setattr(session, "run_scenario", real)
+    _set(browser, "#j-balance input.pin-value", "0.85")  # while the first still runs
+    _wait(browser, "return window.kennanExplore.renders === 1 && "
+                   "window.kennanExplore.dropped === 1")
+    assert browser.execute_script("return window.kennanExplore.errors") == 0
+    assert explorer.state.edits["balance"].value == 0.85
+    shown = {c: float(v) for c, v in _means(browser).items()}
+    assert shown == pytest.approx(explorer.view.numbers, abs=1e-6)
+
+
 def test_a_second_tab_is_told_to_reload(served, browser):
     from selenium.webdriver.common.by import By
 

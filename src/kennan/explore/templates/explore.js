@@ -11,7 +11,7 @@
   var sent = 0, changedAt = null, timer = null, stopped = false;
   // What tests and the benchmark read: renders done, the timing of the last one, the
   // refusals, and the answers dropped because a newer change had been sent.
-  var probe = window.kennanExplore = { renders: 0, last: null, errors: 0, dropped: 0 };
+  var probe = window.kennanExplore = { renders: 0, last: null, errors: 0, dropped: 0, sent: 0 };
 
   function api(path, body) {
     body.tab = tab;
@@ -90,6 +90,7 @@
   function run() {
     if (stopped) { return; }
     var mine = ++sent;
+    probe.sent = sent;
     var started = changedAt || performance.now();
     changedAt = null;
     var draws = parseInt($("#draws").value, 10);
