@@ -129,3 +129,25 @@ def test_a_mechanism_in_no_reading_is_refused_in_one_line_before_any_work():
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert bad.output.strip().splitlines() == [
         "unknown mechanism 'nope'; valid: anger, shock, push_step"]
+
+
+def test_the_ablation_read_under_one_reading_is_that_readings_closed_form():
+    escalate = 1.0 / (1.0 + np.exp(-2.0))
+    angry = ablation(READINGS, draws=50, seed=4, only=["anger", "shock"], hypothesis="angry")
+    rows = {r["id"]: r["effects"]["wait"] for r in angry.rows}
+    assert rows["anger"]["difference"] == pytest.approx(
+        _crisis_by_3(0.45) - _crisis_by_3(0.25 + 0.4 * escalate), abs=1e-6)
+    assert rows["shock"]["difference"] == pytest.approx(
+        _crisis_by_3(0.05 + 0.4 * escalate) - _crisis_by_3(0.25 + 0.4 * escalate), abs=1e-6)
+    assert angry.base["wait"] == pytest.approx(_crisis_by_3(0.25 + 0.4 * escalate), abs=1e-6)
+    assert angry.to_json()["hypothesis"] == "angry"
+    written = ablation(READINGS, draws=50, seed=4, only=["anger"], hypothesis="written")
+    assert written.rows[0]["effects"]["wait"] == {"difference": 0.0, "low": 0.0, "high": 0.0}
+    with pytest.raises(UsageError, match="unknown hypothesis 'calm'; valid: written, angry"):
+        ablation(READINGS, draws=50, hypothesis="calm")
+    with pytest.raises(UsageError, match="unknown hypothesis 'calm'; valid: none"):
+        ablation(EVPPI, draws=50, hypothesis="calm")
+    out = CliRunner().invoke(app, ["ablate", READINGS, "--draws", "20", "--hypothesis",
+                                   "angry", "--mechanisms", "anger"])
+    assert out.exit_code == 0, out.output
+    assert "under the reading angry" in out.output

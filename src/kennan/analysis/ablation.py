@@ -9,6 +9,10 @@ the mean of the per-draw differences, with a 95% interval. Every run goes throug
 the experiment runner (:func:`kennan.experiments.runner.run`), so executors and
 progress work as for ``kennan run``. A mechanism whose every interval covers 0 and
 whose changes are tiny does nothing the question can see.
+
+In a scenario with competing hypotheses the quantity is pooled over the readings
+(each draw follows one); ``hypothesis`` reads it under one reading instead, on the
+same draws.
 """
 
 from __future__ import annotations
@@ -43,26 +47,34 @@ class Ablation:
     courses: list[str]
     base: dict[str, float]
     rows: list[dict[str, Any]]
+    #: The competing reading the quantity is read under (None: pooled, or no readings).
+    hypothesis: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"mechanisms": [{"id", "kind", "effects": {course: {"difference", "low",
         "high"}}}], ...}``."""
         return {"scenario": self.scenario, "quantity": self.quantity.describe(),
-                "draws": self.draws, "seed": self.seed, "base": self.base,
-                "mechanisms": self.rows}
+                "hypothesis": self.hypothesis, "draws": self.draws, "seed": self.seed,
+                "base": self.base, "mechanisms": self.rows}
 
 
 def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed: int = 0,
              only: Sequence[str] | None = None, outcome: str | None = None,
              metric: str | None = None, within: int | None = None,
              executor: Executor | None = None,
-             progress: Callable[[int], Any] | None = None) -> Ablation:
+             progress: Callable[[int], Any] | None = None,
+             hypothesis: str | None = None) -> Ablation:
     """Switch off each mechanism (or those in ``only``) and measure the change in the
-    question's outcome (default: the scenario's ``question``, else its first outcome)."""
+    question's outcome (default: the scenario's ``question``, else its first outcome),
+    pooled over the competing readings or under ``hypothesis`` alone."""
     loaded = load_scenario(scenario)
     model = build_model(loaded)
     chosen = list(dict.fromkeys(only)) if only else [m for m, _ in mechanisms(model)]
     kinds = {m: check_mechanism(model, m) for m in chosen}  # refuse unknown ids first
+    readings = [h.id for h in model.hypotheses]
+    if hypothesis is not None and hypothesis not in readings:
+        valid = ", ".join(readings) or "none (the scenario states no hypotheses)"
+        raise UsageError(f"unknown hypothesis '{hypothesis}'; valid: {valid}")
     if draws < 2:
         raise UsageError(f"an ablation needs at least 2 draws, got {draws}")
     question = model.scenario.question
@@ -75,7 +87,7 @@ def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed
     def values(mechanism: str | None) -> np.ndarray:
         r = run(source, draws=draws, seed=seed, keep_draws=True, executor=executor,
                 progress=progress, ablate=mechanism)
-        return q.values(r.per_draw())
+        return q.values((r if hypothesis is None else r.hypothesis(hypothesis)).per_draw())
 
     intact = values(None)
     rows = []
@@ -90,4 +102,4 @@ def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed
     for r in rows:
         del r["largest"]
     base = {c: float(intact[i].mean()) for i, c in enumerate(model.course_ids)}
-    return Ablation(loaded.id, q, draws, seed, model.course_ids, base, rows)
+    return Ablation(loaded.id, q, draws, seed, model.course_ids, base, rows, hypothesis)

@@ -165,6 +165,9 @@ def ablate(
                                           help="Comma-separated mechanism ids (default: all)."),
     draws: int = typer.Option(2000, "--draws", help="Draws per run (one run per mechanism)."),
     seed: int = _SEED,
+    hypothesis: str | None = typer.Option(
+        None, "--hypothesis", help="Read the outcome under this competing reading (default: "
+                                   "pooled over the readings)."),
     backend: str = typer.Option("local", "--backend", help="local, processes or dask."),
     workers: int | None = typer.Option(None, "--workers", help="Worker processes."),
     as_json: bool = _JSON,
@@ -177,13 +180,15 @@ def ablate(
     with make_executor(backend, workers=workers) as executor, _progress(as_json) as progress:
         found = ablation(scenario, draws=draws, seed=seed, only=_split(mechanisms),
                          outcome=outcome, metric=metric, within=within, executor=executor,
-                         progress=progress)
+                         progress=progress, hypothesis=hypothesis)
     if as_json:
         typer.echo(json.dumps(found.to_json(), default=_plain))
         return
     out = Console(highlight=False, soft_wrap=True)
+    reading = (f" under the reading {found.hypothesis}" if found.hypothesis is not None
+               else "")
     out.print(f"[bold]What each mechanism contributes[/bold] to the {found.quantity.describe()}"
-              f": the paired change when it is switched off ({found.draws:,} draws, seed "
+              f"{reading}: the paired change when it is switched off ({found.draws:,} draws, seed "
               f"{found.seed}; 95% interval below; largest first).")
     labels = [f"{r['id']} ({r['kind']})" for r in found.rows]
     columns = [(c, [f"{r['effects'][c]['difference']:+.3f}\n[{r['effects'][c]['low']:+.3f}, "
