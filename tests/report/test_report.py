@@ -122,22 +122,22 @@ def test_output_that_is_a_folder_is_refused(tmp_path):
 
 
 def test_grounds_show_the_citation_and_the_assumption_together():
-    from kennan.analysis.citations import JudgmentInfo
     from kennan.report.render import environment
+    from kennan.scenario.summary import JudgmentRow
 
     macro = environment().from_string(
         '{% from "macros.html.j2" import grounds %}{{ grounds(info, info.id, "t") }}')
-    both = JudgmentInfo(id="lift", distribution="uniform", p5=0, p50=0, p95=0, constant=False,
-                        source="t", paragraph=2, quote="would strengthen the moderates",
-                        assumption="a few points a month", supports="direction")
+    both = JudgmentRow(id="lift", kind="range", distribution="uniform", p5=0, p50=0, p95=0,
+                       source="t", paragraph=2, quote="would strengthen the moderates",
+                       assumption="a few points a month", supports="direction")
     html = macro.render(info=both)
     assert '<a href="#q-lift">t ¶2</a>' in html
     assert '<span class="supports" title="what the quoted words support">direction</span>' in html
     assert "<q>would strengthen the moderates</q>" in html
     assert "<em>assumption (size):</em> a few points a month" in html
-    plain = JudgmentInfo(id="j", distribution="beta", p5=0, p50=0, p95=0, constant=False,
-                         source="t", paragraph=1, quote="balance is probably close",
-                         supports="magnitude", size_from="text")
+    plain = JudgmentRow(id="j", kind="beta", distribution="beta", p5=0, p50=0, p95=0,
+                        source="t", paragraph=1, quote="balance is probably close",
+                        supports="magnitude", size_from="text")
     html = macro.render(info=plain)
     assert "supports" not in html and "assumption" not in html
 

@@ -34,13 +34,13 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
-from kennan.analysis.citations import judgment_infos
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.engine.model import Model, build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.loading import load_scenario
+from kennan.scenario.summary import judgments_by_id
 
 DEFAULT_BASE = 4096
 DEFAULT_TRAJECTORIES = 64
@@ -192,7 +192,7 @@ def _groups(design: designs.SaltelliDesign | designs.MorrisDesign) -> dict[str, 
 
 def _with_grounds(frame: pd.DataFrame, loaded: LoadedScenario,
                   design: designs.SaltelliDesign | designs.MorrisDesign) -> pd.DataFrame:
-    infos = judgment_infos(loaded)
+    infos = judgments_by_id(loaded)
     groups = _groups(design)
     frame = frame.copy()
     # A grouped factor's row: its first member's grounds first, then the others'.
@@ -203,7 +203,9 @@ def _with_grounds(frame: pd.DataFrame, loaded: LoadedScenario,
     def joined(attr: str) -> list[object]:
         out = []
         for m in members:
-            values = [getattr(infos[j], attr) for j in m]
+            # Grounds without the source id: the paragraph and the quote.
+            values = [infos[j].grounds_text(with_source=False) if attr == "grounds"
+                      else getattr(infos[j], attr) for j in m]
             out.append(values[0] if len(m) == 1 else
                        "; ".join(f"{j}: {v}" for j, v in zip(m, values, strict=True)))
         return out

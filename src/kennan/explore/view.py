@@ -20,13 +20,13 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
 from kennan.analysis import compare
-from kennan.analysis.citations import judgment_infos
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.experiments import figures
 from kennan.experiments.results import Results, wilson
 from kennan.explore import edits as ed
 from kennan.report.source import paragraph_html
 from kennan.scenario.loaded import LoadedScenario
+from kennan.scenario.summary import judgments_by_id
 
 if TYPE_CHECKING:
     from kennan.explore.session import State
@@ -161,7 +161,7 @@ def judgment_controls(original: LoadedScenario, state: State) -> list[dict[str, 
     """Every judgment of the file as the page's control: its grounds, its source paragraph
     with the quoted words marked, and its current value (as in the file, pinned, or
     stated anew)."""
-    infos = judgment_infos(original)
+    infos = judgments_by_id(original)
     paragraphs = {(sid, p.n): p.text for sid, doc in original.checked.documents.items()
                   for p in doc.paragraphs}
     weighs: dict[str, list[str]] = {}

@@ -18,7 +18,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 import kennan
-from kennan.analysis.citations import judgment_infos
 from kennan.errors import UsageError
 from kennan.experiments import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
@@ -30,7 +29,7 @@ from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
 from kennan.scenario.distributions import fmt
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.summary import grounds_counts
+from kennan.scenario.summary import grounds_counts, judgments_by_id
 
 
 def environment() -> Environment:
@@ -88,7 +87,7 @@ def write_report(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *,
 def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
     """The template's variables."""
     r, q, s = a.results, a.quantity, a.loaded.model
-    infos = judgment_infos(a.loaded)
+    infos = judgments_by_id(a.loaded)
     colours = {c: figures.colour(i) for i, c in enumerate(r.courses)}
     rank = a.ranking.set_index("course")
     courses = [{

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from kennan.analysis.citations import JudgmentInfo
 from kennan.read.document import Document
+from kennan.scenario.summary import JudgmentRow
 
 
 @dataclass
@@ -79,7 +79,7 @@ def paragraph_html(text: str, quotes: list[tuple[str, str]]) -> tuple[Markup, li
 
 
 def source_views(documents: dict[str, Document], titles: dict[str, str],
-                 infos: dict[str, JudgmentInfo]) -> list[SourceView]:
+                 infos: dict[str, JudgmentRow]) -> list[SourceView]:
     """Every source document with its judgments' quotes highlighted."""
     views = []
     for sid, doc in documents.items():

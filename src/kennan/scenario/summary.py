@@ -1,13 +1,16 @@
-"""What a validated scenario holds, for people: counts of entities and a row per judgment."""
+"""What a validated scenario holds, for people: counts of entities and a row per judgment
+(:class:`JudgmentRow`, the one row of a judgment that commands, the report and the
+explorer show)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.judgments import describe_grounds
 from kennan.scenario.loaded import LoadedScenario
 
@@ -56,7 +59,10 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 @dataclass(frozen=True)
 class JudgmentRow:
-    """One judgment as a reader sees it: its distribution, percentiles and grounds."""
+    """One judgment as a reader sees it: its distribution, percentiles and grounds (a
+    citation, an assumption or both; ``supports`` says what the quote supports,
+    ``size_from`` whose the size is). The one row of a judgment that commands, the
+    report and the explorer show."""
 
     id: str
     kind: str
@@ -64,13 +70,15 @@ class JudgmentRow:
     p5: float
     p50: float
     p95: float
-    source: str | None
-    paragraph: int | None
-    quote: str | None
-    supports: str | None
-    assumption: str | None
-    note: str | None
-    size_from: str
+    constant: bool = False
+    source: str | None = None
+    source_title: str | None = None
+    paragraph: int | None = None
+    quote: str | None = None
+    supports: str | None = None
+    assumption: str | None = None
+    note: str | None = None
+    size_from: str = "modeller"
     #: The competing hypothesis this judgment is stated under (None: the scenario's own).
     hypothesis: str | None = None
 
@@ -85,26 +93,31 @@ class JudgmentRow:
         ``assumption: reason``."""
         return self.grounds_text()
 
-    def grounds_text(self, sep: str = "; ") -> str:
-        """The grounds with ``sep`` between the citation and the assumption."""
+    def grounds_text(self, sep: str = "; ", *, with_source: bool = True) -> str:
+        """The grounds with ``sep`` between the citation and the assumption
+        (``with_source`` False: ``¶2 "quote"``, the source id left out)."""
         cite = None if self.source is None else (self.source, self.paragraph, self.quote)
         return describe_grounds(cite, self.supports, self.assumption,  # type: ignore[arg-type]
-                                sep=sep)
+                                with_source=with_source, sep=sep)
+
+    @property
+    def spread(self) -> str:
+        """The 5th, 50th and 95th percentiles, or the constant."""
+        if self.constant:
+            return f"{self.p50:.4g}"
+        return f"{self.p5:.3g} / {self.p50:.3g} / {self.p95:.3g}"
 
     def as_json(self) -> dict[str, Any]:
         """A plain mapping for ``--json``: the fields, with the citation nested."""
         out = asdict(self)
+        for display_only in ("constant", "source_title"):
+            del out[display_only]
         cite = {k: out.pop(k) for k in ("source", "paragraph", "quote", "supports")}
         out["cite"] = cite if cite["source"] is not None else None
         return out
 
 
-class _Grounded(Protocol):
-    source: str | None
-    size_from: str
-
-
-def grounds_counts(rows: Sequence[_Grounded]) -> dict[str, int]:
+def grounds_counts(rows: Sequence[JudgmentRow]) -> dict[str, int]:
     """How many judgments take their size from the text, and how many from the modeller
     (of those, how many still cite the text for their existence or direction)."""
     modeller = [r for r in rows if r.size_from == "modeller"]
@@ -132,15 +145,35 @@ def judgment_rows(loaded: LoadedScenario, *, hypotheses: bool = False) -> list[J
         if variant is not None:
             stated += [(j, variant.loaded.checked.distributions[j.id], h.id)
                        for j in h.judgments]
+    titles = {src.id: src.title for src in loaded.model.sources}
     rows = []
     for j, dist, hypothesis in stated:
         p5, p50, p95 = (float(x) for x in np.asarray(dist.percentiles((5, 50, 95))))
         cite = j.cite
         rows.append(JudgmentRow(
             id=j.id, kind=j.kind, distribution=dist.describe(), p5=p5, p50=p50, p95=p95,
-            source=cite.source if cite else None, paragraph=cite.paragraph if cite else None,
+            constant=bool(getattr(dist, "is_constant", False)),
+            source=cite.source if cite else None,
+            source_title=titles.get(cite.source) if cite else None,
+            paragraph=cite.paragraph if cite else None,
             quote=cite.quote if cite else None, supports=j.supports,
             assumption=j.assumption, note=j.note, size_from=j.size_from,
             hypothesis=hypothesis,
         ))
     return rows
+
+
+def judgments_by_id(loaded: LoadedScenario) -> dict[str, JudgmentRow]:
+    """Every factor a run draws, by id, in file order: the judgments, and with competing
+    hypotheses the factor that says which one holds (its grounds: the weights')."""
+    out = {r.id: r for r in judgment_rows(loaded)}
+    variants = loaded.checked.hypotheses
+    if variants:
+        readings = ", ".join(f"{i}: {v.id} (weight {v.weight})"
+                             for i, v in enumerate(variants.values()))
+        out[HYPOTHESIS_FACTOR] = JudgmentRow(
+            id=HYPOTHESIS_FACTOR, kind="hypothesis",
+            distribution=f"one of {len(variants)} hypotheses, by their prior weights",
+            p5=0.0, p50=0.0, p95=float(len(variants) - 1),
+            assumption=f"which reading holds: {readings}")
+    return out
