@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from kennan.cli.app import command, err_console, finite_json
+from kennan.cli.common import command, err_console, finite_json
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 PILOT_DRAWS = 2000
@@ -174,7 +174,7 @@ def ablate(
 ) -> None:
     """Switch each mechanism off in turn: what it contributes to the question's outcome."""
     from kennan.analysis.ablation import ablation
-    from kennan.cli.run_commands import _print_tables
+    from kennan.cli.common import print_tables
     from kennan.experiments.executors import make_executor
 
     with make_executor(backend, workers=workers) as executor, _progress(as_json) as progress:
@@ -194,7 +194,7 @@ def ablate(
     columns = [(c, [f"{r['effects'][c]['difference']:+.3f}\n[{r['effects'][c]['low']:+.3f}, "
                     f"{r['effects'][c]['high']:+.3f}]" for r in found.rows])
                for c in found.courses]
-    _print_tables(out, "Change when switched off", labels, columns)
+    print_tables(out, "Change when switched off", labels, columns)
 
 
 # -- helpers ----------------------------------------------------------------------------

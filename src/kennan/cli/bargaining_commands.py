@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kennan.cli.app import command, err_console, finite_json
+from kennan.cli.common import command, err_console, finite_json
 
 # Round columns shown before eliding the middle of a long run.
 _MAX_ROUND_COLUMNS = 12

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kennan.cli.app import command
+from kennan.cli.common import command
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 _FOLDER = typer.Option(Path("."), "--folder",

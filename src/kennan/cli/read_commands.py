@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from kennan.cli.app import command
+from kennan.cli.common import command
 from kennan.errors import UsageError
 from kennan.read import load_document
 from kennan.read.actors import default_gazetteer, load_gazetteer_file

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kennan.cli.app import command, finite_json
+from kennan.cli.common import command, finite_json
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -26,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from kennan.cli.app import command, err_console, finite_json
+from kennan.cli.common import command, err_console, finite_json, print_tables
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 #: Rows ``kennan query`` shows as a table before pointing to --format csv.
@@ -163,16 +162,16 @@ def print_summary(results: Any, console: Console) -> None:
     for k, o in enumerate(results.outcomes):
         columns.append((o, [_figure(s.probability(c, k), s.outcome_difference(c, k), p)
                             for c, p in enumerate(paired)]))
-    _print_tables(console, f"Probability of each outcome by {end}", results.courses, columns)
+    print_tables(console, f"Probability of each outcome by {end}", results.courses, columns)
     columns = [(o, [_share(s.judgment_share(c, k)) for c in range(len(results.courses))])
                for k, o in enumerate(results.outcomes)]
     if columns:
-        _print_tables(console, "Share of each outcome's variance the judgments explain "
+        print_tables(console, "Share of each outcome's variance the judgments explain "
                       "(the rest is the outcome's own chance)", results.courses, columns)
     columns = [(m, [_figure(s.metric_mean(c, i), s.metric_difference(c, i), p)
                     for c, p in enumerate(paired)]) for i, m in enumerate(results.metrics)]
     if columns:
-        _print_tables(console, "Mean of each metric", results.courses, columns)
+        print_tables(console, "Mean of each metric", results.courses, columns)
     print_question(results, console, paired)
     if results.hypotheses:
         print_hypotheses(results, console)
@@ -197,7 +196,7 @@ def print_question(results: Any, console: Console, paired: list[bool]) -> None:
         return
     within = (results.question or {}).get("within")
     window = f"within {within} periods" if within else "by the horizon"
-    _print_tables(console, f"The question ({window}) and the expected value", results.courses,
+    print_tables(console, f"The question ({window}) and the expected value", results.courses,
                   columns)
     ranks = []
     if union:
@@ -222,7 +221,7 @@ def print_hypotheses(results: Any, console: Console) -> None:
                           else f"  {course}")
             for k, o in enumerate(res.outcomes):
                 cells[o].append(_number(res.summary.probability(c, k), sign=False))
-    _print_tables(console, f"By hypothesis (prior weight): outcomes by {end}", labels,
+    print_tables(console, f"By hypothesis (prior weight): outcomes by {end}", labels,
                   list(cells.items()))
     parts = [*results.hypotheses.items(), ("pooled", results)]
     if results.question_outcomes:
@@ -244,32 +243,6 @@ def print_hypotheses(results: Any, console: Console) -> None:
 
 def _best(courses: list[str], values: list[float]) -> str:
     return courses[max(range(len(values)), key=values.__getitem__)]
-
-
-def _print_tables(console: Console, title: str, courses: list[str],
-                  columns: list[tuple[str, list[str]]]) -> None:
-    """One row per course; columns grouped into tables that fit the console."""
-    # Columns are separated by a space and padded by one either side, no outer edge.
-    first = max(len("course"), *map(len, courses)) + 1
-    groups: list[list[tuple[str, list[str]]]] = [[]]
-    used = first
-    for name, cells in columns:
-        width = max(len(name), *(len(line) for cell in cells for line in cell.split("\n"))) + 3
-        if groups[-1] and used + width - 1 > console.width:
-            groups.append([])
-            used = first
-        groups[-1].append((name, cells))
-        used += width
-    for n, group in enumerate(groups):
-        more = f" ({n + 1} of {len(groups)})" if len(groups) > 1 else ""
-        table = Table(title=title + more, title_justify="left", box=box.SIMPLE_HEAD,
-                      show_edge=False, pad_edge=False)
-        table.add_column("course", no_wrap=True)
-        for name, _ in group:
-            table.add_column(name, justify="right", overflow="fold")
-        for c, course in enumerate(courses):
-            table.add_row(course, *(cells[c] for _, cells in group))
-        console.print(table)
 
 
 def _settings(*, scenario: str | None, draws: int | None, seed: int | None,

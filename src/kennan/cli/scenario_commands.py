@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kennan.cli.app import command
+from kennan.cli.common import command
 from kennan.errors import KennanError
 
 _SCENARIO_HELP = "A built-in scenario name (e.g. korea-1952) or a path to a .yaml file."
@@ -55,7 +55,7 @@ def _print_warnings(origin: str, found: list) -> None:
         return
     from rich.text import Text
 
-    from kennan.cli.app import err_console
+    from kennan.cli.common import err_console
     from kennan.scenario.lint import KINDS
 
     n = len(found)

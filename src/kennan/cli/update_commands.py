@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from kennan.cli.app import command, err_console
+from kennan.cli.common import command, err_console
 from kennan.scenario.defaults import DEFAULT_SCENARIO
 
 #: Judgments listed in the terminal table (those that moved most); --json has all.
