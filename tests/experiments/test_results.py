@@ -10,8 +10,9 @@ import pytest
 
 import kennan
 from kennan.errors import UsageError
-from kennan.experiments.figures import SvgFigure, nice_ticks
 from kennan.experiments.results import Results, wilson
+from kennan.report.figures import SvgFigure, nice_ticks
+from kennan.report.plots import plot_outcomes, plot_risk_benefit, plot_trajectories
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +73,18 @@ def test_wilson_stays_in_unit_interval(p, n):
     (lambda r: r.check_course("nope"), "unknown course of action 'nope'; valid: wait, appeal"),
     (lambda r: r.check_outcome("nope"), "unknown outcome 'nope'; valid: war, deal"),
     (lambda r: r.check_metric("nope"), "unknown metric 'nope'; valid: strain_total"),
-    (lambda r: r.plot_outcomes(["nope"]), "valid: war, deal"),
-    (lambda r: r.plot_risk_benefit("deal", "nope"), "expected an outcome or a metric"),
-    (lambda r: r.plot_trajectories(["nope"]), "valid: strain_total, hawk_influence"),
+    (lambda r: plot_outcomes(r, ["nope"]), "valid: war, deal"),
+    (lambda r: plot_risk_benefit(r, "deal", "nope"), "expected an outcome or a metric"),
+    (lambda r: plot_trajectories(r, ["nope"]), "valid: strain_total, hawk_influence"),
 ])
 def test_unknown_ids_list_the_valid_ones(results, call, message):
     with pytest.raises(UsageError, match=message):
         call(results)
 
 
-@pytest.mark.parametrize("method", ["plot_outcomes", "plot_risk_benefit", "plot_trajectories"])
-def test_plots_are_well_formed_svg_for_notebooks(results, method):
-    fig = getattr(results, method)()
+@pytest.mark.parametrize("plot", [plot_outcomes, plot_risk_benefit, plot_trajectories])
+def test_plots_are_well_formed_svg_for_notebooks(results, plot):
+    fig = plot(results)
     assert isinstance(fig, SvgFigure)
     svg = fig._repr_svg_()
     root = ET.fromstring(svg)  # well-formed XML
@@ -95,7 +96,7 @@ def test_plots_are_well_formed_svg_for_notebooks(results, method):
 
 
 def test_plot_save_creates_folders(results, tmp_path):
-    path = results.plot_outcomes().save(tmp_path / "a" / "b" / "fig.svg")
+    path = plot_outcomes(results).save(tmp_path / "a" / "b" / "fig.svg")
     assert path.read_text(encoding="utf-8").startswith("<svg")
 
 
@@ -105,7 +106,7 @@ def test_defaults_for_risk_and_influence(results):
 
 
 def test_labels_are_escaped_in_figures():
-    from kennan.experiments import figures
+    from kennan.report import figures
 
     panel = figures.Panel("a <b> & c", [figures.Series("k", "x<y", [0.1, 0.2])])
     fig = figures.line_panels([panel], ["t0", "t1"])

@@ -7,10 +7,10 @@ executor (``executors``: this process, a process pool, or Dask via
 ``lock``; ``query`` runs read-only SQL over them). ``limits`` checks work sizes before
 starting; ``designs`` lays out Monte Carlo, Latin hypercube, Saltelli and Morris
 designs; ``replay`` and ``rolling`` replay history; ``updating`` weighs draws by
-observations. ``figures`` draws the SVG figures shared by results and the report.
+observations. Results are drawn by :mod:`kennan.report.plots`.
 
 Nothing is imported here: import what you need from its module.
 """
 
-__all__ = ["chunks", "dask_executor", "designs", "executors", "figures", "limits", "lock",
-           "query", "replay", "results", "rolling", "runner", "store", "summary", "updating"]
+__all__ = ["chunks", "dask_executor", "designs", "executors", "limits", "lock", "query",
+           "replay", "results", "rolling", "runner", "store", "summary", "updating"]

@@ -18,7 +18,6 @@ from kennan.engine.exact import to_fraction
 from kennan.engine.model import Model
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import UsageError
-from kennan.experiments import figures
 from kennan.experiments.summary import Z95, Summary
 
 
@@ -305,72 +304,6 @@ class Results:
         var = float((ss - s * s / n) / (n - 1)) if n > 1 else math.nan
         half = Z95 * math.sqrt(max(var, 0.0) / n) if n > 1 else math.nan
         return (mean, mean - half, mean + half)
-
-    # -- figures (SVG; shown inline in Jupyter) -------------------------------------------
-
-    def plot_outcomes(self, outcomes: list[str] | None = None) -> figures.SvgFigure:
-        """Cumulative probability of each outcome over time, one panel per outcome, a line
-        per course with its 95% band."""
-        chosen = self.outcomes if outcomes is None else outcomes
-        for o in chosen:
-            self.check_outcome(o)
-        n = self.draws
-        panels = []
-        for o in chosen:
-            k = self.outcomes.index(o)
-            series = []
-            for c, course in enumerate(self.courses):
-                p = self.summary.cumulative(c, k)
-                bands = [wilson(v, n) for v in p]
-                series.append(figures.Series(course, self.course_labels[course], p,
-                                             [b[0] for b in bands], [b[1] for b in bands],
-                                             figures.colour(c)))
-            panels.append(figures.Panel(self.outcome_labels[o], series, "probability",
-                                        (0.0, max(0.05, max(max(s.high or [0]) for s in series)))))
-        columns = min(3, len(panels))
-        return figures.line_panels(panels, self.period_labels(), columns=columns,
-                                   panel_width=1110 // columns if columns > 1 else 560,
-                                   title="Probability of each outcome by each month")
-
-    def plot_risk_benefit(self, benefit: str | None = None,
-                          risk: str | None = None) -> figures.SvgFigure:
-        """Each course as a point: ``risk`` (an outcome or metric id) across, the probability
-        of ``benefit`` (an outcome) up, both with 95% intervals."""
-        benefit = benefit or self.outcomes[0]
-        for o in benefit.split(","):
-            self.check_outcome(o)
-        risk = risk or self.default_risk(benefit)
-        if risk not in self.outcomes and risk not in self.metrics:
-            raise UsageError(f"unknown risk '{risk}': expected an outcome or a metric; valid: "
-                             f"{', '.join([*self.outcomes, *self.metrics])}")
-        points = []
-        for c, course in enumerate(self.courses):
-            y, ylo, yhi = self.outcome_interval(course, benefit)
-            x, xlo, xhi = (self.outcome_interval(course, risk) if risk in self.outcomes
-                           else self.metric_interval(course, risk))
-            points.append(figures.Point(course, self.course_labels[course], x, y, xlo, xhi,
-                                        ylo, yhi, figures.colour(c)))
-        label = {**self.outcome_labels, **self.metric_labels}
-        return figures.scatter(points, x_label=label[risk], y_label=self.outcome_label(benefit),
-                               title="Risk against benefit, by course")
-
-    def plot_trajectories(self, metrics: list[str] | None = None) -> figures.SvgFigure:
-        """Mean of each metric in each period, a line per course (default: the metrics whose
-        id or label mentions influence, else all)."""
-        chosen = self.influence_metrics() if metrics is None else metrics
-        for m in chosen:
-            self.check_metric(m)
-        panels = []
-        for m in chosen:
-            k = self.metrics.index(m)
-            series = [figures.Series(course, self.course_labels[course],
-                                     self.summary.trajectory(k, c), colour=figures.colour(c))
-                      for c, course in enumerate(self.courses)]
-            panels.append(figures.Panel(self.metric_labels[m], series))
-        columns = min(3, len(panels))
-        return figures.line_panels(panels, self.period_labels(), columns=columns,
-                                   panel_width=1110 // columns if columns > 1 else 560,
-                                   title="Metrics over time")
 
     def period_labels(self) -> list[str]:
         """Each period as ``YYYY-MM``."""

@@ -9,8 +9,8 @@ from typing import Any
 from markupsafe import Markup
 
 from kennan.analysis.sensitivity import Sensitivity
-from kennan.experiments import figures
 from kennan.explore.view import environment
+from kennan.report import figures
 from kennan.scenario.loaded import LoadedScenario
 
 #: Rows drawn in the figure; the table lists every judgment.

@@ -1,7 +1,7 @@
 """What the explorer's page shows: the judgments as controls, and the results of a run.
 
 The results are rendered on the server into an HTML fragment with the report's
-own figure components (:mod:`kennan.experiments.figures`) and its answer in words
+own figure components (:mod:`kennan.report.figures`) and its answer in words
 (:func:`kennan.report.render.headline`); the page swaps the fragment in. The same
 fragment is in the page at ``/``, so a browser sees every course with its figure
 as soon as the page loads.
@@ -21,9 +21,10 @@ from markupsafe import Markup
 
 from kennan.analysis import compare
 from kennan.analysis.quantity import Quantity, quantity_of
-from kennan.experiments import figures
 from kennan.experiments.results import Results, wilson
 from kennan.explore import edits as ed
+from kennan.report import figures
+from kennan.report.plots import plot_outcomes
 from kennan.report.source import paragraph_html
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.summary import judgments_by_id
@@ -105,7 +106,7 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
         "quantity": q.describe(), "answer": answer, "courses": ranked,
         "baseline": results.course_labels[results.baseline], "draws": results.draws,
         "seed": results.seed, "version": state.version,
-        "fig_outcomes": Markup(results.plot_outcomes().svg),
+        "fig_outcomes": Markup(plot_outcomes(results).svg),
         "changes": changes(original, state), "readings": readings,
     }
     html = environment().get_template("results.html.j2").render(**context)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kennan.experiments.figures import PALETTE, SvgFigure, _Canvas
+from kennan.report.figures import PALETTE, Canvas, SvgFigure
 from kennan.report.mechanism import COLUMNS, MechanismGraph, MechanismNode
 
 #: Colour of each kind of node (the figures' colour-blind palette).
@@ -47,7 +47,7 @@ def mechanism_figure(graph: MechanismGraph) -> SvgFigure:
     rows = [_SMALL_ROW if k == 0 else _ROW for k in range(len(columns))]
     height = _TOP + max(len(col) * rows[k] for k, col in enumerate(columns)) + 16
     width = len(columns) * _BOX_W + (len(columns) - 1) * _GAP + 20
-    cv = _Canvas(width, max(height, 120))
+    cv = Canvas(width, max(height, 120))
     cv.add('<defs><marker id="mech-arrow" viewBox="0 0 8 8" refX="8" refY="4" '
            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
            '<path d="M0,0 L8,4 L0,8 z" fill="#8a93a3"/></marker></defs>')
@@ -67,7 +67,7 @@ def mechanism_figure(graph: MechanismGraph) -> SvgFigure:
     return cv.finish("What reads what: the scenario's influence diagram")
 
 
-def _edge(cv: _Canvas, a: tuple[int, float, float], b: tuple[int, float, float],
+def _edge(cv: Canvas, a: tuple[int, float, float], b: tuple[int, float, float],
           src: str, dst: str) -> None:
     (ka, xa, ya), (kb, xb, yb) = a, b
     if kb > ka:
@@ -93,7 +93,7 @@ def _edge(cv: _Canvas, a: tuple[int, float, float], b: tuple[int, float, float],
            '</title></path>')
 
 
-def _node(cv: _Canvas, n: MechanismNode, where: tuple[int, float, float], *, small: bool,
+def _node(cv: Canvas, n: MechanismNode, where: tuple[int, float, float], *, small: bool,
           graph: MechanismGraph) -> None:
     _, x, y = where
     h = _SMALL_ROW - 3 if small else _ROW - 6

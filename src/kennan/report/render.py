@@ -2,7 +2,7 @@
 
 The page is a Jinja2 template (``templates/report.html.j2``) with its styles and
 its script included inline; figures are inline SVG from
-:mod:`kennan.experiments.figures`. Nothing is fetched when the page is viewed.
+:mod:`kennan.report.figures`. Nothing is fetched when the page is viewed.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from markupsafe import Markup, escape
 
 import kennan
 from kennan.errors import UsageError
-from kennan.experiments import figures
+from kennan.report import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
 from kennan.report.diagram import mechanism_figure
 from kennan.report.ladder import ladder_views
 from kennan.report.mechanism import definitions, mechanism_graph
+from kennan.report.plots import plot_outcomes, plot_risk_benefit, plot_trajectories
 from kennan.report.source import source_views
 from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
@@ -105,10 +106,10 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "quantity": q.describe(), "outcome_label": q.label, "headline": headline(a, courses),
         "courses": courses, "colours": colours, "baseline": r.baseline,
         "summary": _summary(a),
-        "fig_outcomes": Markup(r.plot_outcomes().svg),
-        "fig_risk": Markup(r.plot_risk_benefit(q.id, a.risk).svg),
+        "fig_outcomes": Markup(plot_outcomes(r).svg),
+        "fig_risk": Markup(plot_risk_benefit(r, q.id, a.risk).svg),
         "risk_label": {**r.outcome_labels, **r.metric_labels}[a.risk],
-        "fig_trajectories": Markup(r.plot_trajectories().svg),
+        "fig_trajectories": Markup(plot_trajectories(r).svg),
         "pairs": _pairs(a, courses),
         "readings": _readings(a),
         "values": _values(a),

@@ -131,7 +131,7 @@ def fmt_tick(v: float) -> str:
 
 
 @dataclass
-class _Canvas:
+class Canvas:
     width: int
     height: int
     parts: list[str] = field(default_factory=list)
@@ -151,7 +151,7 @@ class _Canvas:
         return SvgFigure(head + "".join(self.parts) + "</svg>")
 
 
-def _legend(cv: _Canvas, items: list[tuple[str, str, str]], x: float, y: float,
+def _legend(cv: Canvas, items: list[tuple[str, str, str]], x: float, y: float,
             width: float) -> float:
     """Legend entries (key, label, colour) flowing left to right; returns the next y."""
     cx = x
@@ -178,7 +178,7 @@ def line_panels(panels: list[Panel], x_labels: Sequence[str], *, columns: int = 
         for s in p.series:
             items.setdefault(s.key, (s.key, s.label, s.colour))
     width = columns * panel_width
-    cv = _Canvas(width, 0)
+    cv = Canvas(width, 0)
     top = 8.0
     if title:
         cv.text(8, 20, title, size=14, weight="600")
@@ -192,7 +192,7 @@ def line_panels(panels: list[Panel], x_labels: Sequence[str], *, columns: int = 
     return cv.finish(title or "line chart")
 
 
-def _line_panel(cv: _Canvas, p: Panel, x_labels: Sequence[str], ox: float, oy: float,
+def _line_panel(cv: Canvas, p: Panel, x_labels: Sequence[str], ox: float, oy: float,
                 w: float, h: float, vfmt: str) -> None:
     left, right, ptop, bottom = ox + 52, ox + w - 14, oy + 24, oy + h - 34
     values = [v for s in p.series for arr in (s.y, s.low or [], s.high or []) for v in arr
@@ -249,7 +249,7 @@ def _line_panel(cv: _Canvas, p: Panel, x_labels: Sequence[str], ox: float, oy: f
 def scatter(points: list[Point], *, x_label: str, y_label: str, title: str = "",
             width: int = 640, height: int = 420) -> SvgFigure:
     """A scatter of labelled points with 95% whiskers (risk against benefit)."""
-    cv = _Canvas(width, height)
+    cv = Canvas(width, height)
     left, right, ptop, bottom = 64, width - 24, 40 if title else 20, height - 48
     if title:
         cv.text(8, 20, title, size=14, weight="600")
@@ -318,7 +318,7 @@ def bar_rows(rows: list[BarRow], *, title: str = "", x_label: str = "",
         for b in r.bars:
             names.setdefault(b.name, b.colour)
     head = 34 if title else 8
-    cv = _Canvas(width, 0)
+    cv = Canvas(width, 0)
     if title:
         cv.text(8, 20, title, size=14, weight="600")
     head = _legend(cv, [(n, n, c) for n, c in names.items()], label_width, head + 12,
