@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kennan.errors import did_you_mean
-from kennan.scenario.distributions import fmt
+from kennan.scenario.distributions import Distribution, fmt
+from kennan.scenario.judgments import describe_grounds
 from kennan.scenario.schema import Correlation, Dependency, Scenario
-
-if TYPE_CHECKING:
-    from kennan.scenario.judgments import Distribution
-    from kennan.scenario.yamlsource import PathKey
+from kennan.scenario.yamlsource import PathKey
 
 #: Smallest eigenvalue a correlation matrix may have and still count as positive
 #: semi-definite (rounding in the entries as written).
@@ -174,7 +171,7 @@ def _check_orders(s: Scenario, distributions: Mapping[str, Distribution], at: At
             if hl < ll or hh < lh:
                 at((*base, "judgments", n),
                    f"'{hi}' is to be at least '{lo}' in every draw, but '{hi}' ranges over "
-                   f"[{_num(hl)}, {_num(hh)}] and '{lo}' over [{_num(ll)}, {_num(lh)}]: the "
+                   f"[{fmt(hl)}, {fmt(hh)}] and '{lo}' over [{fmt(ll)}, {fmt(lh)}]: the "
                    "higher judgment's range may not start or end below the lower one's")
 
 
@@ -196,14 +193,9 @@ def _path(below: dict[str, set[str]], start: str, goal: str) -> list[str] | None
     return None
 
 
-def _num(x: float) -> str:
-    return fmt(x) if math.isfinite(x) else ("inf" if x > 0 else "-inf")
-
-
 def describe_dependencies(s: Scenario) -> list[dict[str, object]]:
     """Each correlation and order in words, for ``kennan judgments`` and the report:
     ``{"kind", "judgments", "text", "grounds"}`` (and ``"rank"`` for a correlation)."""
-    from kennan.scenario.judgments import describe_grounds
 
     def grounds(d: Dependency) -> str:
         cite = None if d.cite is None else (d.cite.source, d.cite.paragraph, d.cite.quote)

@@ -9,7 +9,6 @@ probability that reads one judgment) are checked against their ranges.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -197,7 +196,7 @@ def check_ranges(s: Scenario, out: CheckedScenario, at: At) -> None:
             low, high = dist.bounds
             if low < 0.0 or high > 1.0:
                 at(path, f"{what}: a probability must lie in [0, 1], but judgment '{name}' "
-                         f"({dist.describe()}) ranges over [{_num(low)}, {_num(high)}]",
+                         f"({dist.describe()}) ranges over [{fmt(low)}, {fmt(high)}]",
                    text=True)
 
     def constant(path: PathKey, ok: Callable[[float], bool], rule: str, what: str) -> None:
@@ -255,10 +254,6 @@ def _bare_name(expr: Expression) -> str | None:
         return None
     (name,) = expr.names
     return name if str(expr.source).strip() == name else None
-
-
-def _num(x: float) -> str:
-    return fmt(x) if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
 # -- derived state ---------------------------------------------------------------------------
