@@ -4,6 +4,10 @@ Every kind of entity is a list of mappings, each with an ``id`` unique within th
 scenario, so expressions and references name things by id. Models are strict:
 unknown keys and wrong types are errors. Cross-references, expressions and
 citations are checked afterwards by :mod:`kennan.scenario.checks`.
+
+Longer than 400 lines on purpose: this file is the language's reference, every key a
+scenario file may hold, in one place (a judgment's own keys are in
+:mod:`kennan.scenario.judgments`, its distributions' in :mod:`kennan.scenario.parameters`).
 """
 
 from __future__ import annotations

