@@ -27,7 +27,7 @@ import numpy as np
 
 from kennan.bargaining.formats.deu import DeuData, load_deu
 from kennan.bargaining.models.procedural import agenda_setter, blend_cv, compromise_cv
-from kennan.bargaining.registry import MODELS, settle
+from kennan.bargaining.registry import MODELS, resolve_models, settle
 from kennan.errors import UsageError
 
 EXTRA = ("agenda", "compromise_cv", "blend_cv")
@@ -118,7 +118,8 @@ def evaluate(
         raise UsageError(f"folds: expected at least 2, got {folds}")
     deu = data if isinstance(data, DeuData) else load_deu(data)
     preds: dict[str, np.ndarray] = {}
-    for model in _resolve(models):
+    for model in resolve_models(models, [*MODELS, *EXTRA], empty_is_all=True,
+                                ignored=BASELINES):
         if model in MODELS:
             preds[model] = model_predictions(deu, model)
         elif model == "agenda":
@@ -166,19 +167,6 @@ def evaluation_json(result: Evaluation) -> dict[str, Any]:
     return {"issues": result.issues,
             "models": {m: s.as_dict() for m, s in result.groups["all"].items()},
             "groups": groups}
-
-
-def _resolve(models: Sequence[str] | str) -> list[str]:
-    known = [*MODELS, *EXTRA]
-    asked = [models] if isinstance(models, str) else list(models)
-    names = [p.strip() for item in asked for p in item.split(",") if p.strip()]
-    if not names or "all" in names:
-        return known
-    unknown = [m for m in names if m not in known and m not in BASELINES]
-    if unknown:
-        raise UsageError(f"unknown model {', '.join(map(repr, unknown))}; expected one or "
-                         f"more of: {', '.join(known)}, all")
-    return [m for m in known if m in names]
 
 
 def _score(data: DeuData, preds: dict[str, np.ndarray]) -> dict[str, dict[str, Score]]:

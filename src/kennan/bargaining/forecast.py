@@ -16,7 +16,7 @@ import numpy as np
 
 from kennan.bargaining.formats.tables import NegotiationTable, read_table
 from kennan.bargaining.models.smp import smp_multi
-from kennan.bargaining.registry import MODELS, settle
+from kennan.bargaining.registry import resolve_models, settle
 from kennan.errors import Location, TableError, UsageError
 from kennan.experiments.limits import whole
 
@@ -78,23 +78,6 @@ def forecast(
                 raise
             skipped[model] = "; ".join(p.message for p in exc.problems)
     return Forecast(tab, dims, out, skipped)
-
-
-def resolve_models(models: Sequence[str] | str) -> list[str]:
-    """Model ids in a stable order; ``all`` means every model; unknown ids raise."""
-    asked = [models] if isinstance(models, str) else list(models)
-    names: list[str] = []
-    for item in asked:
-        names.extend(part.strip() for part in item.split(",") if part.strip())
-    if not names:
-        raise UsageError(f"no model given; expected one or more of: {', '.join(MODELS)}, all")
-    if "all" in names:
-        return list(MODELS)
-    unknown = [m for m in names if m not in MODELS]
-    if unknown:
-        raise UsageError(f"unknown model {', '.join(map(repr, unknown))}; expected one or "
-                         f"more of: {', '.join(MODELS)}, all")
-    return [m for m in MODELS if m in names]
 
 
 def _pick_dims(tab: NegotiationTable, dim: str | int | None) -> list[int]:

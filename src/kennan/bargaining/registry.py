@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from kennan.bargaining.models.nash import nash
 from kennan.bargaining.models.smp import smp
 from kennan.errors import UsageError
 
-__all__ = ["MODELS", "settle"]
+__all__ = ["MODELS", "resolve_models", "settle"]
 
 MODELS: types.MappingProxyType[str, Callable[..., Settlement]] = types.MappingProxyType(
     {
@@ -65,3 +65,25 @@ def settle(
                 f"its options are: {', '.join(known) or 'none'}"
             )
     return func(positions, saliences, capabilities, reference=reference, **options)
+
+
+def resolve_models(models: Sequence[str] | str, known: Sequence[str] | None = None, *,
+                   empty_is_all: bool = False, ignored: Collection[str] = ()) -> list[str]:
+    """The model ids asked for (ids, or text with commas), in the order of ``known``
+    (default: every id of :data:`MODELS`); ``all`` means every one; unknown ids raise.
+
+    With ``empty_is_all`` nothing asked means every one (else it raises); ids in
+    ``ignored`` are accepted and left out.
+    """
+    known = list(MODELS) if known is None else list(known)
+    asked = [models] if isinstance(models, str) else list(models)
+    names = [part.strip() for item in asked for part in item.split(",") if part.strip()]
+    if not names and not empty_is_all:
+        raise UsageError(f"no model given; expected one or more of: {', '.join(known)}, all")
+    if not names or "all" in names:
+        return known
+    unknown = [m for m in names if m not in known and m not in ignored]
+    if unknown:
+        raise UsageError(f"unknown model {', '.join(map(repr, unknown))}; expected one or "
+                         f"more of: {', '.join(known)}, all")
+    return [m for m in known if m in names]
