@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kennan.errors import KennanError
-from kennan.scenario.loading import LoadedScenario
+from kennan.scenario.loaded import LoadedScenario
 
 T = TypeVar("T")
 
