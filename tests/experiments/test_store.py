@@ -92,6 +92,24 @@ def test_truncated_and_corrupt_chunk_files_are_redone(toy, tmp_path, reference):
     assert pq.read_table(truncated).num_rows == 3000
 
 
+def test_a_chunk_whose_judgments_file_is_unsound_is_redone(toy, tmp_path, reference):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    corrupt = out / "judgments" / "chunk-000000.parquet"
+    data = bytearray(corrupt.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    corrupt.write_bytes(bytes(data))
+    (out / "judgments" / "chunk-000002.parquet").unlink()
+    before = (out / "draws" / "chunk-000001.parquet").read_bytes()
+    results = run(toy, **OPTIONS, out=out, resume=True)
+    assert results.summary.to_dict() == reference.summary.to_dict()
+    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (1, 2)
+    assert (out / "draws" / "chunk-000001.parquet").read_bytes() == before
+    assert pq.read_table(corrupt).num_rows == 1000
+    assert pq.read_table(out / "judgments" / "chunk-000002.parquet").num_rows == 1000
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"seed": 5}, "the seed differs (folder: 4, now: 5)"),
     ({"draws": 4000}, "the number of draws differs (folder: 3000, now: 4000)"),

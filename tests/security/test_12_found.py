@@ -51,6 +51,34 @@ def test_resuming_with_a_fifo_for_a_chunk_redoes_it_without_waiting(run_folder, 
     assert results.draws == 40 and chunk.is_file() and not chunk.is_symlink()
 
 
+def test_a_judgments_file_that_is_a_fifo_or_a_link_out_is_refused(run_folder, tmp_path):
+    from kennan.experiments.query import query
+    from kennan.experiments.runner import run
+
+    folder = _copy(run_folder, tmp_path)
+    judgments = folder / "judgments" / "chunk-000001.parquet"
+    judgments.unlink()
+    judgments.symlink_to(FIXTURES / "toy.yaml")
+    with pytest.raises(KennanError, match="not a chunk file of this run"):
+        query(folder, "select count(*) from draws")
+    judgments.unlink()
+    os.mkfifo(judgments)
+    done = threading.Event()
+
+    def unblock() -> None:  # a regression blocks on the FIFO: free it so the test fails
+        if not done.wait(20):
+            with open(judgments, "wb") as fh:
+                fh.write(b"x")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    (folder / "manifest.json").write_text(
+        (folder / "manifest.json").read_text().replace('"complete"', '"interrupted"'))
+    # Verification looks before it opens: the FIFO is unsound, never read (no wait).
+    results = run(str(FIXTURES / "toy.yaml"), draws=40, chunk_size=20, out=folder, resume=True)
+    done.set()
+    assert results.draws == 40 and judgments.is_file() and not judgments.is_symlink()
+
+
 def test_a_gazetteer_scenario_with_an_alias_bomb_is_read_in_bounds(runner, tmp_path):
     from kennan.read.actors import load_gazetteer_file
 
