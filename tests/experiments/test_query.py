@@ -103,7 +103,7 @@ def _as_format_1(folder: Path, into: Path) -> Path:
 def test_a_format_1_folder_is_read_and_not_resumed(folder, tmp_path):
     import json
 
-    from kennan.experiments.runner import run
+    from kennan.experiments.runner import open_results, run
 
     out, _ = folder
     old = _as_format_1(out, tmp_path / "old")
@@ -113,6 +113,7 @@ def test_a_format_1_folder_is_read_and_not_resumed(folder, tmp_path):
     assert old_rows.equals(new_rows)
     assert query(old, "select * from judgments order by draw").equals(
         query(out, "select * from judgments order by draw"))
+    assert open_results(old).draws_table().equals(open_results(out).draws_table())
     toy = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
     with pytest.raises(UsageError, match=r"cannot resume: the run folder is in format 1 "
                                          r"\(written by kennan .*\), this kennan writes format 2"):

@@ -272,6 +272,24 @@ def test_open_results_of_a_run_folder(toy, tmp_path, reference):
         open_results(out)
 
 
+def test_draws_table_of_a_run_folder_is_the_engine_s_bit_for_bit(toy, tmp_path):
+    options = {"draws": 2500, "seed": 3, "chunk_size": 1000}
+    kept = run(toy, **options, keep_draws=True).draws_table()
+    out = tmp_path / "run"
+    run(toy, **options, out=out)
+    stored = open_results(out).draws_table()
+    assert list(stored.columns) == list(kept.columns)
+    assert (stored.dtypes == kept.dtypes).all()
+    for column in kept.columns:
+        a, b = stored[column].to_numpy(), kept[column].to_numpy()
+        if b.dtype.kind == "f":
+            assert np.array_equal(a, b, equal_nan=True), column
+            assert np.array_equal(a[~np.isnan(a)].view(np.int64),
+                                  b[~np.isnan(b)].view(np.int64)), column
+        else:
+            assert (a == b).all(), column
+
+
 def test_a_full_disk_at_the_end_releases_the_folder(toy, tmp_path, monkeypatch):
     out = tmp_path / "run"
     real = store.atomic_write

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -153,3 +154,22 @@ def _verified(path: Path, expected: dict[str, Any], rows: int) -> dict[bytes, by
     if pf.read().num_rows != rows:
         return None
     return meta
+
+
+def read_frame(folder: str | Path, index: int, courses: list[str]) -> pd.DataFrame:
+    """Chunk ``index`` of a run folder as :func:`~.results.draws_frame` makes it from the
+    engine's arrays: course-major rows, the judgments on every course's row, NULL read as
+    NaN. Reads format 2 (a judgments file) and format 1 (judgments on the rows)."""
+    rows = pq.read_table(chunk_path(folder, index))
+    n_c = len(courses)
+    n = rows.num_rows // n_c
+    # Stored draw-major (row = draw * n_c + course); the engine's frames are course-major.
+    order = (np.arange(n)[None, :] * n_c + np.arange(n_c)[:, None]).ravel()
+    rows = rows.take(pa.array(order))
+    judgments_file = judgments_path(folder, index)
+    if os.path.lexists(judgments_file):
+        judgments = pq.read_table(judgments_file).drop(["draw"])
+        judgments = judgments.take(pa.array(np.tile(np.arange(n), n_c)))
+        for name in judgments.column_names:
+            rows = rows.append_column(name, judgments[name])
+    return rows.to_pandas()

@@ -46,6 +46,8 @@ class Results:
     hypothesis_labels: dict[str, str] = field(default_factory=dict)
     hypothesis_weights: dict[str, float] = field(default_factory=dict)
     _chunks: list[ChunkResult] | None = field(default=None, repr=False)
+    #: The run folder the results were opened from (see :meth:`draws_table`), if any.
+    folder: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_run(cls, model: Model, summary: Summary, *, seed: int,
@@ -209,7 +211,13 @@ class Results:
         conditional probability by the horizon (``p_<outcome>``), metrics (expected given
         the draw), records (expected given their outcome) and judgments.
 
-        Available when the run kept its draws (``keep_draws``)."""
+        Available when the run kept its draws (``keep_draws``), or read from the run
+        folder the results were opened from (``open_results``): the same frame, bit for
+        bit, up to 20,000,000 rows (beyond, query the folder)."""
+        if self._chunks is None and self.folder is not None:
+            from kennan.experiments.store import read_draws_frame
+
+            return read_draws_frame(self.folder, self.courses, self.draws)
         if self._chunks is None:
             raise ValueError("this run did not keep per-draw results; run with keep_draws=True "
                              "or read the Parquet files of a run folder")

@@ -186,8 +186,10 @@ def open_results(folder: str | Path) -> Results:
                          f"{scenario}", Location(str(Path(folder) / "manifest.json")))
     model = build_model(load_scenario(scenario), list(manifest["courses"]))
     model.baseline = manifest["baseline"]
-    return Results.from_run(model, read_summary(folder), seed=int(manifest["seed"]),
-                            chunks=None)
+    results = Results.from_run(model, read_summary(folder), seed=int(manifest["seed"]),
+                               chunks=None)
+    results.folder = str(folder)  # draws_table() reads the folder's chunk files
+    return results
 
 
 def _scenario_source(scenario: str | Path | LoadedScenario

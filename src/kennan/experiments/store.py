@@ -29,6 +29,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pandas as pd
+import pyarrow as pa
+
 from kennan import __version__
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
@@ -42,6 +45,7 @@ from kennan.experiments.chunkfiles import (
     chunk_table,
     judgments_path,
     judgments_table,
+    read_frame,
     verify_chunk,
     write_parquet,
 )
@@ -292,6 +296,29 @@ def read_summary(folder: str | Path) -> Summary:
                          Location(str(folder))) from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the run summary: {exc}", Location(str(path))) from None
+
+
+#: Rows :func:`read_draws_frame` reads into memory at most (as a query's result).
+MAX_FRAME_ROWS = 20_000_000
+
+
+def read_draws_frame(folder: str | Path, courses: list[str], draws: int) -> pd.DataFrame:
+    """Every draw of a complete run folder as one frame, chunk by chunk, as
+    :meth:`~.results.Results.draws_table` gives a run that kept its draws."""
+    rows = draws * len(courses)
+    if rows > MAX_FRAME_ROWS:
+        raise UsageError(f"the run has {rows:,} rows of draws, more than {MAX_FRAME_ROWS:,} to "
+                         "hold in memory; query it instead: kennan query "
+                         f"{shlex.quote(str(folder))} \"select ... from draws\"",
+                         Location(str(folder)))
+    size = int(read_manifest(folder)["chunk_size"])
+    try:
+        frames = [read_frame(folder, index, courses)
+                  for index in range(-(-draws // size))]
+    except (OSError, pa.ArrowException) as exc:
+        raise UsageError(f"cannot read the run's chunk files: {exc}",
+                         Location(str(folder))) from None
+    return pd.concat(frames, ignore_index=True)
 
 
 # -- helpers ---------------------------------------------------------------------------
