@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> None:
           f"values bit for bit: {'yes' if exact else 'NO'}")
     floor = len(model.judgments) * 53 / 8
     print(f"floor for the judgments stored as values: {len(model.judgments)} x 53 bits = "
-          f"{floor:.0f} bytes per draw (format 2: {layouts['format 2']['judgments'] / n:.0f})")
+          f"{floor:.0f} bytes per draw (format 2: {layouts['format 2']['judgments'] / n:.0f}); "
+          f"no lossless layout that stores them gets below it, nor more than "
+          f"{totals['format 1'] / floor:.2f}x smaller than format 1")
     print(json.dumps({"scenario": args.scenario, "draws": n, "chunk_size": args.chunk_size,
                       "bytes_per_draw": totals, "ratio": ratio, "exact": exact,
                       "groups": {name: {g: c[g] / n for g in GROUPS}

@@ -108,4 +108,4 @@ def test_bad_sql_is_a_clear_error(cli, tmp_path):
         assert result.exit_code == 1
         text = " ".join(result.output.split())
         assert "the query failed" in text and message in text
-        assert "views: draws, judgments, chunks, manifest, periods" in text
+        assert "views: draws, judgments, course_rows, chunks, manifest, periods" in text

@@ -111,8 +111,9 @@ def test_a_format_1_folder_is_read_and_not_resumed(folder, tmp_path):
     new_rows, old_rows = query(out, sql), query(old, sql)
     assert list(old_rows.columns) == list(new_rows.columns)
     assert old_rows.equals(new_rows)
-    assert query(old, "select * from judgments order by draw").equals(
-        query(out, "select * from judgments order by draw"))
+    for view in ("judgments", "course_rows"):
+        sql = f"select * from {view} order by all"
+        assert query(old, sql).equals(query(out, sql))
     assert open_results(old).draws_table().equals(open_results(out).draws_table())
     toy = Path(__file__).resolve().parent.parent / "fixtures" / "toy.yaml"
     with pytest.raises(UsageError, match=r"cannot resume: the run folder is in format 1 "
@@ -130,3 +131,6 @@ def test_draws_view_joins_the_judgments_stored_once(folder):
     judgments = query(out, "describe judgments")["column_name"].tolist()
     assert judgments == ["draw"] + [f"j_{j}" for j in results.judgment_ids]
     assert query(out, "select count(*) as n from judgments").n[0] == 900
+    draws = query(out, "select * from draws order by draw, course")
+    rows = query(out, "select * from course_rows order by draw, course")
+    assert rows.equals(draws[[c for c in draws.columns if not c.startswith("j_")]])

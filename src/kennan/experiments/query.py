@@ -11,6 +11,8 @@ Views (see ``docs/running.md`` for their columns):
     joined with ``judgments``; order rows with ORDER BY).
 ``judgments``
     one row per draw: ``draw`` and ``j_<id>`` per judgment.
+``course_rows``
+    ``draws`` without the judgments: no join, so faster on a large run.
 ``chunks``
     one row per stored chunk file: ``chunk``, ``first_draw``, ``draws``, ``rows``,
     ``file``.
@@ -39,11 +41,13 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kennan.errors import Location, UsageError
 from kennan.experiments.store import DRAWS, JUDGMENTS, read_manifest, stored_chunks
 
-VIEWS = ("draws", "judgments", "chunks", "manifest", "periods")
+VIEWS = ("draws", "judgments", "course_rows", "chunks", "manifest", "periods")
 _MANIFEST_COLUMNS = ("scenario", "scenario_id", "scenario_sha256", "seed", "draws", "chunk_size",
                      "chunks", "courses", "baseline", "outcomes", "metrics", "kennan_version",
                      "started", "finished", "status")
@@ -93,7 +97,7 @@ def connect(folder: str | Path) -> duckdb.DuckDBPyConnection:
         con.register("periods_frame", periods)
         con.execute("create view periods as select period, cast(date as date) as date "
                     "from periods_frame")
-    except (duckdb.Error, KeyError, TypeError, ValueError) as exc:
+    except (duckdb.Error, pa.ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
         con.close()
         raise UsageError(f"cannot open the run folder for queries: {exc}",
                          Location(str(folder))) from None
@@ -149,6 +153,9 @@ def _draws_views(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], files
         first = _literal(str(manifest["courses"][0]))
         con.execute("create view judgments as select draw, columns('^j_') from draws "
                     f"where course = {first}")
+        names = [n for n in pq.read_schema(files[0]).names if not n.startswith("j_")]
+        listing = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+        con.execute(f"create view course_rows as select {listing} from draws")
         return
     con.read_parquet(files).create_view("course_rows")
     con.read_parquet(judgments).create_view("judgments")
