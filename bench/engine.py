@@ -19,8 +19,13 @@ there), every course of action over every period:
 * a per-stage profile of ``--profile-draws`` draws: the share of run time spent
   in random numbers, expressions, events (stages 1-5 but the policy), policy,
   state (derived values and influences), decisions, outcomes, metrics and
-  bookkeeping (the rest: initial state, exact sums, summaries). Each share is
-  exclusive: an expression evaluated inside a decision counts as an expression;
+  bookkeeping (the rest). Each share is exclusive: an expression evaluated inside
+  a decision counts as an expression. Bookkeeping is split further into its parts
+  (``bookkeeping_parts``, shares of the whole run): judgments (inverse CDFs and
+  dependence), initial state (the block's arrays and the situation at the start),
+  exact sums (:mod:`kennan.engine.exact`), pooling (the competing hypotheses' draws
+  picked per draw), results (a block's per-draw results), summaries (a chunk's
+  summary but its exact sums) and other (what no timer covers);
 * the floor, side by side in the same process: a plain NumPy kernel that makes
   the same count of uniforms per period (one ``(draws,)`` array per random
   stream the period reads) and the same count of element-wise operations on
@@ -49,11 +54,14 @@ import numpy as np
 from kennan.compiler import tree as tr
 from kennan.compiler.parse import parse_expression
 from kennan.engine import accrual, stages
+from kennan.engine import hypotheses as hypotheses_module
 from kennan.engine import simulate as simulate_module
+from kennan.engine.dependence import Dependence
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.model import Model, Site, build_model
 from kennan.engine.simulate import simulate
 from kennan.engine.streams import Streams
+from kennan.experiments import summary as summary_module
 from kennan.experiments.executors import ProcessExecutor, tune_allocator
 from kennan.experiments.runner import DEFAULT_CHUNK, run
 from kennan.scenario.loading import builtin_scenarios
@@ -69,6 +77,9 @@ def peak_mb() -> float:
 #: The profile's stages, in the order they are printed.
 STAGES = ("random numbers", "expressions", "events", "policy", "state", "decisions",
           "outcomes", "metrics", "bookkeeping")
+#: The named parts of bookkeeping, in the order they are printed ("other" is untimed).
+PARTS = ("judgments", "initial state", "exact sums", "pooling", "results", "summaries",
+         "other")
 
 
 class StageClock:
@@ -105,7 +116,18 @@ class StageClock:
                    (accrual.Accrual, "record", "metrics"), (accrual.Accrual, "absorb", "metrics"),
                    (accrual.Accrual, "finish", "metrics"),
                    (simulate_module.Block, "current", "metrics"),
-                   (simulate_module, "fixed_sums", "bookkeeping")]
+                   (Dependence, "sample", "judgments"),
+                   (simulate_module.Block, "__init__", "initial state"),
+                   (stages.State, "initial", "initial state"),
+                   (simulate_module.Block, "result", "results"),
+                   (simulate_module, "expected_values", "results"),
+                   (accrual.Outcomes, "records", "results"),
+                   (hypotheses_module, "_select", "pooling"),
+                   (summary_module.Summary, "of_chunk", "summaries"),
+                   # The modules that call the exact sums import them by name.
+                   *((module, name, "exact sums")
+                     for module in (simulate_module, hypotheses_module, summary_module)
+                     for name in ("fixed_sums", "exact_sums") if hasattr(module, name))]
         with ExitStack() as stack:
             for owner, name, stage in targets:
                 original = getattr(owner, name)
@@ -113,12 +135,14 @@ class StageClock:
                                                       self.wrap(stage, original)))
             yield
 
-    def shares(self, total: float) -> dict[str, float]:
-        """Each stage's share of ``total`` seconds; bookkeeping takes what is not timed."""
-        timed = {k: v for k, v in self.seconds.items() if k != "bookkeeping"}
-        out = {stage: timed.get(stage, 0.0) / total for stage in STAGES[:-1]}
-        out["bookkeeping"] = max(total - sum(timed.values()), 0.0) / total
-        return out
+    def shares(self, total: float) -> tuple[dict[str, float], dict[str, float]]:
+        """Each stage's share of ``total`` seconds (bookkeeping: what no other stage
+        takes), and each part of bookkeeping's share of the same total."""
+        stage = {k: self.seconds.get(k, 0.0) / total for k in STAGES[:-1]}
+        rest = max(1.0 - sum(stage.values()), 0.0)
+        parts = {k: self.seconds.get(k, 0.0) / total for k in PARTS[:-1]}
+        parts["other"] = max(rest - sum(parts.values()), 0.0)
+        return {**stage, "bookkeeping": rest}, parts
 
 
 def _reads(node: tr.Node) -> bool:
@@ -253,15 +277,16 @@ def floor_run(draws: int, chunk_size: int, *, courses: int, periods: int, judgme
     return time.perf_counter() - t0
 
 
-def profile(model: Model, draws: int, chunk_size: int) -> tuple[float, dict[str, float]]:
-    """Seconds of ``draws`` draws run in this process under the stage clock, and the
-    shares of each stage."""
+def profile(model: Model, draws: int, chunk_size: int
+            ) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Seconds of ``draws`` draws run in this process under the stage clock, the
+    shares of each stage and those of bookkeeping's parts."""
     clock = StageClock()
     with clock.installed():
         t0 = time.perf_counter()
         run(model.loaded, draws=draws, seed=0, chunk_size=chunk_size, keep_draws=False)
         total = time.perf_counter() - t0
-    return total, clock.shares(total)
+    return (total, *clock.shares(total))
 
 
 def engine_vs_floor(model: Model, draws: int, chunk_size: int, repeats: int
@@ -283,9 +308,11 @@ def engine_vs_floor(model: Model, draws: int, chunk_size: int, repeats: int
 def profile_and_floor(model: Model, draws: int, chunk_size: int, repeats: int
                       ) -> dict[str, object]:
     """Print the stage profile and the engine beside its floor; their figures."""
-    seconds, shares = profile(model, draws, chunk_size)
+    seconds, shares, parts = profile(model, draws, chunk_size)
     print(f"profile of {draws:,} draws ({seconds:.2f} s, timers included): "
           + ", ".join(f"{stage} {share:.1%}" for stage, share in shares.items()))
+    print("  bookkeeping's parts (shares of the whole run): "
+          + ", ".join(f"{part} {share:.1%}" for part, share in parts.items()))
     uniforms, ops = floor_counts(model)
     engine, floor = engine_vs_floor(model, draws, chunk_size, repeats)
     rate = draws * model.horizon / engine
@@ -293,6 +320,7 @@ def profile_and_floor(model: Model, draws: int, chunk_size: int, repeats: int
           f"({uniforms} uniforms and {ops} element-wise operations per period): "
           f"ratio to floor {engine / floor:.2f}")
     return {"profile_draws": draws, "profile": {k: round(v, 4) for k, v in shares.items()},
+            "bookkeeping_parts": {k: round(v, 4) for k, v in parts.items()},
             "floor_uniforms_per_period": uniforms, "floor_ops_per_period": ops,
             "engine_s": round(engine, 3), "floor_s": round(floor, 3),
             "ratio_to_floor": round(engine / floor, 3),
