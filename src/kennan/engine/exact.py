@@ -2,13 +2,14 @@
 
 Floating-point addition is not associative, so a mean summed chunk by chunk
 would change in its last bits with the chunk size. Instead every float64 is an
-integer multiple of 2**-1074; we sum those integers exactly (vectorised: split
-each value into exponent and 53-bit mantissa, mantissas into 26-bit halves, and
-add the halves per exponent with ``bincount``, whose float64 partial sums stay
-exact integers below 2**53 for up to 2**26 values per call), and carry totals as
-Python integers. Totals merge by integer addition, so summaries are identical
-whatever the chunking, the worker count or the order chunks finish in.
-"""
+integer multiple of 2**-1074; we sum those integers exactly and carry totals as
+Python integers. Vectorised, by error-free extraction: each pass rounds every
+value of a row to a multiple of a power of two so coarse that the rounded values
+add exactly in float64 whatever the order, and passes on the exact remainders
+until none is left (a pass takes about 53 - log2(n) bits off every value, so
+values of a few magnitudes need two to four passes). Totals merge by integer
+addition, so summaries are identical whatever the chunking, the worker count or
+the order chunks finish in."""
 
 from __future__ import annotations
 
@@ -33,8 +34,59 @@ def exact_sums(values: np.ndarray) -> list[int]:
     if n > _MAX_PER_CALL:
         parts = [exact_sums(x[:, i:i + _MAX_PER_CALL]) for i in range(0, n, _MAX_PER_CALL)]
         return [sum(col) for col in zip(*parts, strict=True)]
-    if not np.isfinite(x).all():
+    out = [0] * rows
+    if not n:
+        return out
+    top = _peak(x)
+    if not np.isfinite(top).all():
         raise ValueError("exact_sums needs finite values")
+    # Rows so large that 2 n max|x| overflows take the slower path by exponent.
+    huge = top >= 2.0 ** (1022 - _log2_ceil(n))
+    for r in np.flatnonzero(huge):
+        out[r] = _sums_by_exponent(x[r:r + 1])[0]
+    index = np.flatnonzero(~huge & (top > 0))
+    residual = x[index] if index.size < rows else x
+    top = top[index]
+    first = True
+    while index.size:
+        # One extraction (Rump, Ogita and Oishi's ExtractVector): with sigma = 2**s and
+        # 2 n max|r| < sigma, q = (sigma + r) - sigma is r rounded to a multiple of
+        # 2**(s-53), r - q is exact, and any partial sum of the q is a multiple of
+        # 2**(s-53) below sigma, so np.add.reduce adds the q exactly in any order.
+        s = np.frexp(top)[1] + (_log2_ceil(n) + 1)
+        sigma = np.ldexp(1.0, s)[:, None]
+        q = residual + sigma
+        q -= sigma
+        if first:  # the input is not ours to change
+            residual = residual - q
+            first = False
+        else:
+            residual -= q
+        for r, total in zip(index.tolist(), np.add.reduce(q, axis=1).tolist(), strict=True):
+            num, den = total.as_integer_ratio()  # den is a power of 2, at most 2**1074
+            out[r] += (num << _UNIT_EXP) // den
+        top = _peak(residual)
+        keep = top > 0
+        if not keep.all():
+            index, residual, top = index[keep], residual[keep], top[keep]
+    return out
+
+
+def _peak(x: np.ndarray) -> np.ndarray:
+    """max |x| per row (NaN where a row has one), without a temporary of |x|."""
+    return np.maximum(x.max(axis=-1), -x.min(axis=-1))
+
+
+def _log2_ceil(n: int) -> int:
+    return (n - 1).bit_length()
+
+
+def _sums_by_exponent(x: np.ndarray) -> list[int]:
+    """:func:`exact_sums` of finite rows, however large their values: split each value
+    into exponent and 53-bit mantissa, mantissas into 26-bit halves, and add the halves
+    per exponent with ``bincount`` (its float64 partial sums stay exact integers below
+    2**53 for up to 2**26 values per call)."""
+    rows = x.shape[0]
     mant, exp = np.frexp(x)  # x = mant * 2**exp, 0.5 <= |mant| < 1
     m = (mant * 2.0**53).astype(np.int64)  # exact: 53-bit signed integer
     hi = m >> _HALF  # floor division keeps hi * 2**26 + lo == m with 0 <= lo < 2**26
@@ -72,7 +124,6 @@ def to_fraction(total: int) -> Fraction:
 
 #: Resolution of :func:`fixed_sums`: values are rounded to multiples of 2**-FIXED_BITS.
 FIXED_BITS = 24
-_FIXED_LIMIT = 2.0**20
 
 
 def fixed_sums(values: np.ndarray) -> list[int]:
@@ -82,32 +133,35 @@ def fixed_sums(values: np.ndarray) -> list[int]:
     independent of chunking, since rounding is per value and the sum is exact.
     Used for per-period trajectories and outcome masses, where a resolution of 6e-8
     is ample. float32 input stays float32 (scaling by 2**24 and rounding are exact
-    in it, and it halves the memory read); other input is taken as float64. Rows
-    with a value of magnitude 2**20 or more, or so long that an int64 sum could
-    overflow, fall back to exact sums (rescaled to the same units).
+    in it, and it halves the memory read); other input is taken as float64.
     """
+    return rounded_sums(*fixed_rounded(values))
+
+
+def fixed_rounded(values: np.ndarray, out: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, bool]:
+    """``values`` in units of 2**-24, rounded to integers (2-D, into ``out`` when given),
+    and whether every partial sum of a row stays below 2**53, so float64 adds them
+    exactly in any order (:func:`rounded_sums`)."""
     x = np.asarray(values)
     if x.dtype != np.float32:
         x = x.astype(np.float64, copy=False)
     if x.ndim == 1:
         x = x[None, :]
-    if not x.size:
-        return [0] * len(x)
-    peak = np.maximum(x.max(axis=-1), -x.min(axis=-1))  # max |x| per row, no temporary
-    # Rows whose int64 sum could overflow take the exact path.
-    big = (peak >= _FIXED_LIMIT) | (peak * float(1 << FIXED_BITS) * x.shape[-1] >= 2.0**62)
-    q = x * x.dtype.type(1 << FIXED_BITS)
+    q = np.multiply(x, x.dtype.type(1 << FIXED_BITS), out=out)
     np.rint(q, out=q)
-    # Why float64 sums: every q is an integer, so while a row's partial sums stay below
-    # 2**53 in magnitude they are exact, and this skips an int64 copy of the array.
-    if float(peak.max()) * (1 << FIXED_BITS) * x.shape[-1] < 2.0**53:
-        out = [int(v) for v in np.add.reduce(q, axis=-1, dtype=np.float64)]
-    else:
-        out = [int(v) for v in q.astype(np.int64).sum(axis=-1)]
-    for r in np.flatnonzero(big):
-        rounded = np.rint(x[r].astype(np.float64) * float(1 << FIXED_BITS))
-        out[r] = exact_sums(rounded[None, :])[0] >> _UNIT_EXP
-    return out
+    if not q.size:
+        return q, True
+    # NaN or infinity makes this False: the exact path then refuses them.
+    return q, bool(float(_peak(q).max()) * q.shape[-1] < 2.0**53)
+
+
+def rounded_sums(q: np.ndarray, exact_in_float: bool) -> list[int]:
+    """Row sums of :func:`fixed_rounded`'s integers, as Python integers."""
+    if exact_in_float:
+        # Why float64 sums: every q is an integer and no partial sum reaches 2**53.
+        return [int(v) for v in np.add.reduce(q, axis=-1, dtype=np.float64)]
+    return [v >> _UNIT_EXP for v in exact_sums(q)]
 
 
 def fixed_to_float(total: int, count: int) -> float:

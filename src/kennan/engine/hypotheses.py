@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kennan.engine.exact import fixed_sums
+from kennan.engine.exact import rounded_sums
 from kennan.engine.model import Model
 from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
 from kennan.engine.streams import Streams
@@ -93,11 +93,11 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
     weights = normalised_weights(model, blocks[0].judgments, start)
     chosen = pick(weights, np.asarray(uniforms[HYPOTHESIS_FACTOR], dtype=np.float64))
     rows = []
+    follows = [(chosen == h).astype(np.float64) for h in range(len(blocks))]
     for t in range(model.horizon):
         for b in blocks:
             b.step(t)
-        current = _select([b.current() for b in blocks], chosen)
-        rows.append(fixed_sums(current.reshape(-1, count)))
+        rows.append(_pooled_sums([b.rounded for b in blocks], chosen, follows))
     own = [b.result() for b in blocks]
     judgments = {}
     for jid, _ in model.judgments:
@@ -123,15 +123,32 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
     )
 
 
+def _pooled_sums(rounded: list[tuple[np.ndarray, bool]], chosen: np.ndarray,
+                 follows: list[np.ndarray]) -> list[int]:
+    """Fixed sums of the pooled draws' values from each reading's rounded values
+    (:func:`~kennan.engine.exact.fixed_rounded`); ``follows[h]`` is 1.0 where a draw
+    follows reading ``h``, else 0.0."""
+    if all(exact for _, exact in rounded):
+        # Each reading's integers times 0 or 1, added: every partial sum stays below
+        # 2**53, so the float64 dot product is exact whatever its order.
+        parts = [[int(v) for v in np.einsum("ij,j->i", q, w).tolist()]
+                 for (q, _), w in zip(rounded, follows, strict=True)]
+        return [sum(column) for column in zip(*parts, strict=True)]
+    return rounded_sums(_select([q for q, _ in rounded], chosen), False)
+
+
 def _select_some(arrays: list[np.ndarray | None], chosen: np.ndarray) -> np.ndarray | None:
     return None if arrays[0] is None else _select(arrays, chosen)  # type: ignore[arg-type]
 
 
 def _select(arrays: list[np.ndarray], chosen: np.ndarray) -> np.ndarray:
     """Per draw (the last axis), the value of the array ``chosen`` names."""
-    stacked = np.stack([np.broadcast_to(a, arrays[0].shape) for a in arrays])
-    index = np.broadcast_to(chosen, stacked.shape[1:])[None]
-    return np.take_along_axis(stacked, index, axis=0)[0]
+    # Why a chain of np.where: it reads each array once and writes no stacked copy (a
+    # stack and a gather cost three times as much), and it picks values bit for bit.
+    out = np.array(arrays[0]) if len(arrays) == 1 else arrays[0]
+    for h in range(1, len(arrays)):
+        out = np.where(chosen == h, arrays[h], out)
+    return out
 
 
 def factor_values(model: Model, uniforms: np.ndarray) -> np.ndarray | None:

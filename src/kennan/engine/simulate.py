@@ -55,7 +55,7 @@ from kennan.engine import stages
 from kennan.engine.accrual import Accrual, Outcomes
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence
-from kennan.engine.exact import fixed_sums
+from kennan.engine.exact import fixed_rounded, rounded_sums
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
 
@@ -145,6 +145,9 @@ class Block:
         self.outs = Outcomes(model, shape, conditional=options.estimator == "conditional")
         self.acc = Accrual(model, shape)
         self.rows: list[list[int]] = []
+        #: The last period's metrics in units of 2**-24, rounded, and whether float64
+        #: adds them exactly (:func:`~kennan.engine.exact.fixed_rounded`).
+        self.rounded: tuple[np.ndarray, bool] | None = None
         watch = options.watch
         self.watched = (np.zeros((len(watch), model.horizon, count), np.float32) if watch
                         else None)
@@ -167,7 +170,9 @@ class Block:
         for n, name in enumerate(self.options.watch):
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]
-        self.rows.append(fixed_sums(self.current().reshape(-1, self.count)))
+        # The trajectory's rounded values stay for a pooling of hypotheses to reuse.
+        self.rounded = fixed_rounded(self.current().reshape(-1, self.count))
+        self.rows.append(rounded_sums(*self.rounded))
 
     def current(self) -> np.ndarray:
         """Every metric's expected current value, ``(metrics, courses, draws)``."""
