@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -45,3 +48,31 @@ def test_fixed_sums_of_long_rows_are_exact():
 def test_fixed_sums_of_one_row_and_none():
     assert fixed_sums(np.array([0.5, 0.25])) == [3 << (FIXED_BITS - 2)]
     assert fixed_sums(np.zeros((3, 0))) == [0, 0, 0]
+
+
+def _exact_reference(x: np.ndarray) -> list[int]:
+    """The definition: each row's sum as a fraction, in units of 2**-1074."""
+    return [int(sum(Fraction(float(v)) for v in row) * (1 << 1074)) for row in np.atleast_2d(x)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=40),
+                  elements=st.floats(allow_nan=False, allow_infinity=False)))
+def test_exact_sums_are_the_sums_of_the_values(x):
+    # Any finite values: subnormals, the largest floats, both signs, mixed magnitudes.
+    assert exact_sums(x) == _exact_reference(x)
+
+
+def test_exact_sums_of_values_spread_over_every_magnitude():
+    rng = np.random.default_rng(3)
+    x = np.ldexp(rng.random((6, 3000)) - 0.5, rng.integers(-1074, 1020, (6, 3000)))
+    x[0] = rng.random(3000)  # one row of a single magnitude beside them
+    x[1, ::2] = -x[1, 1::2]  # a row that cancels to 0
+    assert exact_sums(x) == _exact_reference(x)
+    assert exact_sums(x[1]) == [0]
+
+
+def test_exact_sums_refuse_non_finite_values():
+    for bad in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match="finite"):
+            exact_sums(np.array([[1.0, bad]]))
