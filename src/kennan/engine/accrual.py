@@ -31,6 +31,7 @@ import numpy as np
 
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import FREE, Evidence, weigh_outcome, weigh_states
+from kennan.engine.masks import Live
 from kennan.engine.model import MetricSpec, Model
 
 
@@ -122,22 +123,20 @@ class Accrual:
         self.after = [dict(m.after_values) for m in model.metrics]
         self._recorded = False  # whether record() has run: the first sets the extremes
 
-    def record(self, model: Model, ev: Evaluator, live: np.ndarray) -> None:
-        """Add this period's values on the path for the draws in ``live``."""
+    def record(self, model: Model, ev: Evaluator, live: Live) -> None:
+        """Add this period's values on the path for the draws ``live`` holds."""
         first = not self._recorded
         self._recorded = True
-        self.periods += live
+        self.periods += live.mask
         for k, m in enumerate(model.metrics):
             value = _full(ev(m.value), ev.shape)
-            np.copyto(self.current[k], value, where=live)
+            live.copy(self.current[k], value)
             if m.aggregate in ("sum", "mean"):
-                # Why a masked add: adding 0.0 where not live changes no bit (a total is
-                # never -0.0), and this makes no temporary.
-                np.add(self.total[k], value, out=self.total[k], where=live)
+                live.add(self.total[k], value)
             elif m.aggregate in ("max", "min"):
                 pick = np.maximum if m.aggregate == "max" else np.minimum
                 best = value if first else pick(self.extreme[k], value)
-                np.copyto(self.extreme[k], best, where=live)
+                live.copy(self.extreme[k], best)
 
     def absorb(self, model: Model, ev: Evaluator, outcome: int, mass: np.ndarray,
                t: int) -> None:

@@ -164,9 +164,10 @@ class Block:
                           self.log_w)
         if self.first is not None:
             np.copyto(self.first, np.int16(t), where=sim.fired & (self.first < 0))
-        self.acc.record(self.model, ev, sim.alive)
+        self.acc.record(self.model, ev, sim.live)
         self.outs.settle(self.model, ev, sim.alive, self.streams, t, self.acc, evidence,
                          self.log_w)
+        sim.live.refresh()  # settling ended some paths
         for n, name in enumerate(self.options.watch):
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]

@@ -11,6 +11,7 @@ import numpy as np
 from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence, weigh_events
+from kennan.engine.masks import Live
 from kennan.engine.model import EffectSpec, Model, TrackSpec
 from kennan.engine.streams import Streams
 
@@ -21,12 +22,20 @@ def _full(value, shape: tuple[int, int]) -> np.ndarray:
 
 @dataclass
 class State:
-    """Mutable arrays of one block: stocks and derived values live in ``ev.env``."""
+    """Mutable arrays of one block: stocks and derived values live in ``ev.env``.
+
+    ``alive`` changes in place (stage 8); ``live`` writes to the draws it holds and
+    must be refreshed (``live.refresh()``) once it has changed."""
 
     alive: np.ndarray  # (courses, draws) bool: not yet absorbed by an outcome
     level: np.ndarray  # (tracks, courses, draws) int: rungs climbed on each track's ladder
     fired: np.ndarray  # (events, courses, draws) bool: fired at least once
     tried: np.ndarray  # (events, courses, draws) bool: a 'once' event's chance was taken
+    live: Live = None  # type: ignore[assignment]  # set from alive after construction
+
+    def __post_init__(self) -> None:
+        if self.live is None:
+            self.live = Live(self.alive)
 
     @classmethod
     def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int],
@@ -64,13 +73,13 @@ class State:
                     env[f"prob:{o}"] = np.full(shape, 1.0 / len(dec.options))
             else:
                 env[dec.id] = np.full(shape, 50.0)
-        _derive(model, ev, state.alive, initial=True)
-        _influence(model, ev, state.alive, initial=True)
+        _derive(model, ev, state.live, initial=True)
+        _influence(model, ev, state.live, initial=True)
         if model.decisions:
             for dec in model.decisions:
                 decide(model, ev, dec, state.alive, streams, -1)
-            _derive(model, ev, state.alive)
-            _influence(model, ev, state.alive)
+            _derive(model, ev, state.live)
+            _influence(model, ev, state.live)
         return state
 
 
@@ -129,11 +138,11 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     nxt = {st.id: ev(st.update) for st in model.stocks if st.update is not None}
     for st in model.stocks:
         if st.id in nxt:
-            np.copyto(env[st.id], _full(nxt[st.id], shape), where=sim.alive)
+            sim.live.copy(env[st.id], nxt[st.id])
             _clip(env[st.id], st.bounds)
     # 6-7: derived values, influence, decisions.
-    _derive(model, ev, sim.alive)
-    _influence(model, ev, sim.alive)
+    _derive(model, ev, sim.live)
+    _influence(model, ev, sim.live)
     for dec in model.decisions:
         decide(model, ev, dec, sim.alive, streams, t)
 
@@ -162,12 +171,13 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
             continue
         row = ev.row_env(c)
         alive = sim.alive[c]
+        live = sim.live.row(c)
         # Every track moves on the state as the period began, before any step acts.
         old = [sim.level[j, c].copy() for j in range(len(course.tracks))]
         for j, track in enumerate(course.tracks):
             if track.steps:
                 new = _climb(ev, track, row, c, t, old[j])
-                np.copyto(sim.level[j, c], new, where=alive)
+                live.copy(sim.level[j, c], new)
         # Ladder indicators first, so this period's effects see the rungs now held.
         for tag in model.tags:
             env[f"tagged:{tag}"][c] = 0.0
@@ -221,17 +231,17 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
     return new
 
 
-def _derive(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:
+def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -> None:
     for d in model.derived:
-        value = _full(ev(d.value), ev.shape)
+        value = ev(d.value)
         if initial:
-            ev.env[d.id] = np.array(value)
+            ev.env[d.id] = np.array(_full(value, ev.shape))
         else:
-            np.copyto(ev.env[d.id], value, where=alive)
+            live.copy(ev.env[d.id], value)
         _clip(ev.env[d.id], d.bounds)
 
 
-def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool = False) -> None:
+def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -> None:
     for members in model.factions.values():
         raw = [np.maximum(ev(site), 0.0) for _, site in members]
         total = np.broadcast_to(sum(raw), ev.shape)
@@ -243,4 +253,4 @@ def _influence(model: Model, ev: Evaluator, alive: np.ndarray, *, initial: bool 
             if initial:
                 ev.env[key] = np.array(value)
             else:
-                np.copyto(ev.env[key], value, where=alive)
+                live.copy(ev.env[key], value)
