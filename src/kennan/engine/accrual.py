@@ -51,7 +51,8 @@ class Outcomes:
         self.mass = np.zeros((n_out, shape[0], horizon, shape[1]), dtype=np.float32)
         self.outcome = np.full(shape, -1, dtype=np.int8)
         self.time = np.full(shape, -1, dtype=np.int16)
-        self.reached = np.zeros((n_out, *shape))
+        #: Probability of reaching each outcome with a record (others are not needed).
+        self.reached = {k: np.zeros(shape) for k, o in enumerate(model.outcomes) if o.record}
         self.record_sums = {f"{o.id}.{name}": np.zeros(shape) for o in model.outcomes
                             for name, _ in o.record}
         self._record_outcome = {f"{o.id}.{name}": k for k, o in enumerate(model.outcomes)
@@ -65,15 +66,18 @@ class Outcomes:
         outcome is forced or held off (and the draw weighed), then takes all or none."""
         shape = ev.shape
         for k, o in enumerate(model.outcomes):
+            observed = evidence is not None and evidence.outcomes[k, t] != FREE
             if o.when is not None:
                 hazard = None
                 cond = _full(ev(o.when), shape).astype(bool, copy=False)
+                if not observed and not cond.any():
+                    continue  # it takes nothing and ends no sampled history
                 share = cond
             else:
                 hazard = _full(ev(o.hazard), shape)
                 cond = streams(f"outcome:{o.id}", t) < hazard
                 share = np.clip(hazard, 0.0, 1.0) if self.conditional else cond
-            if evidence is not None and evidence.outcomes[k, t] != FREE:
+            if observed:
                 cond = weigh_outcome(evidence, k, t, hazard, cond, alive, log_w)
                 share = cond
             new = self.sampled & cond & alive
@@ -85,10 +89,12 @@ class Outcomes:
             m = self.survival * share if self.conditional else new.astype(np.float64)
             if not m.any():
                 continue
+            # Why no floor at 0: m = survival * share with share in [0, 1] is at most
+            # survival, so the difference (correctly rounded) is never below 0.
             self.survival -= m
-            np.maximum(self.survival, 0.0, out=self.survival)
             self.mass[k, :, t, :] = m
-            self.reached[k] += m
+            if k in self.reached:
+                self.reached[k] += m
             for name, site in o.record:
                 self.record_sums[f"{o.id}.{name}"] += m * _full(ev(site), shape)
             accrual.absorb(model, ev, k, m, t)
@@ -118,9 +124,12 @@ class Accrual:
         self.total = np.zeros((n, *shape))
         self.extreme = np.zeros((n, *shape))
         self.periods = np.zeros(shape)
-        self.expected = np.zeros((n, *shape))  # sum of mass x aggregate at absorption
+        # sum of mass x aggregate at absorption (but for final values: held is the same)
+        self.expected = np.zeros((n, *shape))
         self.held = np.zeros((n, *shape))  # sum of mass x current value after absorption
         self.after = [dict(m.after_values) for m in model.metrics]
+        # This period's aggregates of metrics without an after value, by metric.
+        self._period, self._aggregates = -1, {}
         self._recorded = False  # whether record() has run: the first sets the extremes
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
@@ -141,14 +150,29 @@ class Accrual:
     def absorb(self, model: Model, ev: Evaluator, outcome: int, mass: np.ndarray,
                t: int) -> None:
         """Outcome ``outcome`` takes ``mass`` of each draw in period ``t``."""
+        if t != self._period:  # aggregates without an after value hold for the period
+            self._period, self._aggregates = t, {}
         for k, m in enumerate(model.metrics):
             site = self.after[k].get(outcome)
-            tail = self.current[k] if site is None else _full(ev(site), ev.shape)
-            held = mass * tail
-            # A final value's aggregate is the tail itself: the same product serves both.
-            self.expected[k] += held if m.aggregate == "final" else mass * self._aggregate(
-                k, m, tail, t, site is not None)
-            self.held[k] += held
+            if site is None:
+                tail = self.current[k]
+            else:
+                tail = ev(site)
+                # A constant stays a number: products with it need no array of it.
+                tail = float(tail) if np.ndim(tail) == 0 else np.asarray(tail, dtype=np.float64)
+            # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0 of
+            # products) is never -0.0, so they would change no bit.
+            if not (isinstance(tail, float) and tail == 0.0):
+                self.held[k] += mass * tail
+            if m.aggregate == "final":
+                continue  # its aggregate is the tail: expected would equal held bit for bit
+            if site is None:
+                if k not in self._aggregates:
+                    self._aggregates[k] = self._aggregate(k, m, tail, t, False)
+                aggregate = self._aggregates[k]
+            else:
+                aggregate = self._aggregate(k, m, tail, t, True)
+            self.expected[k] += mass * aggregate
 
     def _aggregate(self, k: int, m: MetricSpec, tail: np.ndarray, t: int,
                    given: bool) -> np.ndarray:
@@ -162,6 +186,8 @@ class Accrual:
             return pick(self.extreme[k], tail) if given else self.extreme[k]
         if m.after == "stop" and not given:
             total, periods = self.total[k], np.maximum(self.periods, 1.0)
+        elif isinstance(tail, float) and tail * rest == 0.0:
+            total, periods = self.total[k], float(self.horizon)  # a total is never -0.0
         else:
             total, periods = self.total[k] + tail * rest, float(self.horizon)
         return total if m.aggregate == "sum" else total / periods
@@ -173,6 +199,6 @@ class Accrual:
     def finish(self, model: Model, survival: np.ndarray) -> dict[str, np.ndarray]:
         """The expected aggregate of every metric per draw."""
         last = self.horizon - 1
-        return {m.id: self.expected[k] + survival * self._aggregate(k, m, self.current[k], last,
-                                                                      False)
+        return {m.id: (self.held if m.aggregate == "final" else self.expected)[k]
+                + survival * self._aggregate(k, m, self.current[k], last, False)
                 for k, m in enumerate(model.metrics)}
