@@ -32,6 +32,10 @@ there), every course of action over every period:
   ``(courses, draws)`` float64 arrays (see :func:`floor_counts`), for the same
   draws in the same chunks; ``ratio_to_floor`` is engine time / floor time.
 
+The profile and the engine-vs-floor runs count this process's CPU time (user and
+system), so other processes on a shared machine do not distort their shares and
+ratios; the sizes and the worker run count wall-clock time.
+
 The last line is one JSON object of the figures.
 """
 
@@ -83,7 +87,7 @@ PARTS = ("judgments", "initial state", "exact sums", "pooling", "results", "summ
 
 
 class StageClock:
-    """Exclusive wall time per stage: a timed call's time less that of its timed callees."""
+    """Exclusive CPU time per stage: a timed call's time less that of its timed callees."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
@@ -92,12 +96,12 @@ class StageClock:
     def wrap(self, stage: str, fn: Callable) -> Callable:
         """``fn``, timed as ``stage``."""
         def timed(*args, **kwargs):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             self._inner.append(0.0)
             try:
                 return fn(*args, **kwargs)
             finally:
-                elapsed = time.perf_counter() - t0
+                elapsed = time.process_time() - t0
                 self.seconds[stage] += elapsed - self._inner.pop()
                 if self._inner:
                     self._inner[-1] += elapsed
@@ -262,7 +266,7 @@ def floor_run(draws: int, chunk_size: int, *, courses: int, periods: int, judgme
     binary operations on ``(courses, draws)`` float64 arrays (each a fresh temporary,
     as plain NumPy code makes them)."""
     rng = np.random.default_rng(0)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for start in range(0, draws, chunk_size):
         count = min(chunk_size, draws - start)
         rng.random((judgments, count))
@@ -274,7 +278,7 @@ def floor_run(draws: int, chunk_size: int, *, courses: int, periods: int, judgme
             x = a
             for i in range(ops):
                 x = x * b if i % 2 else x + a  # alternating keeps values bounded
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def profile(model: Model, draws: int, chunk_size: int
@@ -283,9 +287,9 @@ def profile(model: Model, draws: int, chunk_size: int
     shares of each stage and those of bookkeeping's parts."""
     clock = StageClock()
     with clock.installed():
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         run(model.loaded, draws=draws, seed=0, chunk_size=chunk_size, keep_draws=False)
-        total = time.perf_counter() - t0
+        total = time.process_time() - t0
     return (total, *clock.shares(total))
 
 
@@ -298,9 +302,9 @@ def engine_vs_floor(model: Model, draws: int, chunk_size: int, repeats: int
              "judgments": len(model.judgments), "uniforms": uniforms, "ops": ops}
     engine, floor = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         run(model.loaded, draws=draws, seed=0, chunk_size=chunk_size, keep_draws=False)
-        engine.append(time.perf_counter() - t0)
+        engine.append(time.process_time() - t0)
         floor.append(floor_run(draws, chunk_size, **shape))
     return min(engine), min(floor)
 

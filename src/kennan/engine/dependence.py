@@ -28,6 +28,7 @@ correlated judgment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,12 +99,20 @@ class Dependence:
                 break
         return out
 
-    def sample(self, dists: list[tuple[str, object]], uniforms: dict[str, np.ndarray]
+    def sample(self, dists: list[tuple[str, object]], uniforms: dict[str, np.ndarray],
+               ppf: Callable[[str, object, np.ndarray], np.ndarray] | None = None
                ) -> dict[str, np.ndarray]:
-        """Every judgment's values from its uniforms: correlated, drawn, ordered."""
+        """Every judgment's values from its uniforms: correlated, drawn, ordered.
+
+        ``ppf(judgment id, distribution, uniforms)`` draws one judgment's values when
+        given (competing hypotheses share the draws of the judgments they agree on);
+        by default ``distribution.ppf(uniforms)``."""
         u = self.correlate(uniforms)
-        values = {jid: np.asarray(dist.ppf(u[jid]), dtype=np.float64)  # type: ignore[attr-defined]
-                  for jid, dist in dists}
+        if ppf is None:
+            values = {jid: np.asarray(dist.ppf(u[jid]), dtype=np.float64)  # type: ignore[attr-defined]
+                      for jid, dist in dists}
+        else:
+            values = {jid: ppf(jid, dist, u[jid]) for jid, dist in dists}
         return self.order(values)
 
 

@@ -20,6 +20,9 @@ import numpy as np
 _UNIT_EXP = 1074  # 2**-1074 is the smallest positive float64
 _HALF = 26
 _MAX_PER_CALL = 1 << 26
+#: Rows are summed a block of about this many bytes at a time: every pass over a block
+#: then reads it from the cache instead of memory, and temporaries stay small.
+_BLOCK_BYTES = 1 << 20
 
 
 def exact_sums(values: np.ndarray) -> list[int]:
@@ -34,6 +37,9 @@ def exact_sums(values: np.ndarray) -> list[int]:
     if n > _MAX_PER_CALL:
         parts = [exact_sums(x[:, i:i + _MAX_PER_CALL]) for i in range(0, n, _MAX_PER_CALL)]
         return [sum(col) for col in zip(*parts, strict=True)]
+    block = max(1, _BLOCK_BYTES // (8 * max(n, 1)))
+    if rows > block:
+        return [v for i in range(0, rows, block) for v in exact_sums(x[i:i + block])]
     out = [0] * rows
     if not n:
         return out
@@ -135,7 +141,13 @@ def fixed_sums(values: np.ndarray) -> list[int]:
     is ample. float32 input stays float32 (scaling by 2**24 and rounding are exact
     in it, and it halves the memory read); other input is taken as float64.
     """
-    return rounded_sums(*fixed_rounded(values))
+    x = np.asarray(values)
+    if x.ndim == 1:
+        x = x[None, :]
+    block = max(1, _BLOCK_BYTES // (x.itemsize * max(x.shape[-1], 1)))
+    if len(x) > block:
+        return [v for i in range(0, len(x), block) for v in fixed_sums(x[i:i + block])]
+    return rounded_sums(*fixed_rounded(x))
 
 
 def fixed_rounded(values: np.ndarray, out: np.ndarray | None = None

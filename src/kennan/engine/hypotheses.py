@@ -27,7 +27,7 @@ from kennan.engine.model import Model
 from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
-from kennan.scenario.distributions import Distribution
+from kennan.scenario.distributions import Distribution, ScipyDistribution
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 
 
@@ -72,6 +72,40 @@ def normalised_weights(model: Model, judgments: dict[str, np.ndarray], start: in
     return w / total
 
 
+class SharedDraws:
+    """Inverse CDFs drawn once for every reading that gives a judgment the same
+    distribution on the same uniforms (a reading overrides a few judgments; the others
+    are compiled anew for it, equal but not the same objects)."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[str, list[tuple[Distribution, np.ndarray, np.ndarray]]] = {}
+
+    def __call__(self, jid: str, dist: Distribution, u: np.ndarray) -> np.ndarray:
+        """The values of judgment ``jid`` drawn from ``dist`` at uniforms ``u``."""
+        for other, seen_u, values in self._drawn.get(jid, ()):
+            if _same(other, dist) and (seen_u is u or np.array_equal(seen_u, u)):
+                return values
+        values = np.asarray(dist.ppf(u), dtype=np.float64)
+        self._drawn.setdefault(jid, []).append((dist, u, values))
+        return values
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two distributions are surely the same (False when in doubt)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ScipyDistribution):  # compared by identity: compare what defines it
+        ra, rb = a.rv, b.rv  # type: ignore[attr-defined]
+        return (a.label, ra.dist.name, ra.args, sorted(ra.kwds.items())) == (
+            b.label, rb.dist.name, rb.args, sorted(rb.kwds.items()))  # type: ignore[attr-defined]
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # fields whose comparison is not a truth value
+        return False
+
+
 def pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Index of the slice of [0, 1] each ``u`` falls in, slices cut by ``weights``."""
     edges = np.cumsum(weights, axis=0)[:-1]
@@ -84,9 +118,10 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
     ``evidence``, each reading's histories are weighed, and the pooled draws carry the
     weights of the reading they follow)."""
     blocks = []
+    shared = SharedDraws()
     for h in model.hypotheses:
         sub = h.model
-        judgments = sub.dependence.sample(sub.judgments, uniforms)
+        judgments = sub.dependence.sample(sub.judgments, uniforms, shared)
         blocks.append(Block(sub, start=start, count=count, streams=streams,
                             judgments=judgments, options=options))
     # Weights cannot be overridden, so every reading has the same ones.
@@ -145,10 +180,23 @@ def _select(arrays: list[np.ndarray], chosen: np.ndarray) -> np.ndarray:
     """Per draw (the last axis), the value of the array ``chosen`` names."""
     # Why a chain of np.where: it reads each array once and writes no stacked copy (a
     # stack and a gather cost three times as much), and it picks values bit for bit.
-    out = np.array(arrays[0]) if len(arrays) == 1 else arrays[0]
+    if len(arrays) == 1:
+        return np.array(arrays[0])
+    first = np.asarray(arrays[0])
+    if first.ndim > 2 and first.nbytes > _SLICE_BYTES:
+        # Large arrays (outcome masses) a slice at a time: temporaries stay small.
+        out = np.empty(np.broadcast_shapes(*(a.shape for a in arrays)), first.dtype)
+        for i in range(len(out)):
+            out[i] = _select([a[i] for a in arrays], chosen)
+        return out
+    out = first
     for h in range(1, len(arrays)):
         out = np.where(chosen == h, arrays[h], out)
     return out
+
+
+#: Arrays larger than this are pooled a slice of the first axis at a time.
+_SLICE_BYTES = 8 << 20
 
 
 def factor_values(model: Model, uniforms: np.ndarray) -> np.ndarray | None:

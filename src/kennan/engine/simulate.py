@@ -172,7 +172,8 @@ class Block:
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]
         # The trajectory's rounded values stay for a pooling of hypotheses to reuse.
-        self.rounded = fixed_rounded(self.current().reshape(-1, self.count))
+        now = self.current().reshape(-1, self.count)
+        self.rounded = fixed_rounded(now, out=now)  # in place: the array is ours
         self.rows.append(rounded_sums(*self.rounded))
 
     def current(self) -> np.ndarray:
