@@ -34,13 +34,14 @@ from pathlib import Path
 import numpy as np
 
 from kennan.analysis.quantity import quantity_of
+from kennan.defaults import DEFAULT_SCENARIO
 from kennan.engine import decisions as decisions_module
 from kennan.engine import stages as stages_module
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.model import build_model
 from kennan.engine.simulate import simulate
 from kennan.engine.streams import Streams
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.experiments.catalog import Catalog
 
 
 def run_estimator(model, q, *, draws: int, chunk: int, estimator: str) -> tuple[float, np.ndarray]:
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     model = build_model(args.scenario)
     question = model.scenario.question
-    q = quantity_of(model, outcome=question.outcome if question else None,
+    q = quantity_of(Catalog.of_model(model), outcome=question.outcome if question else None,
                     within=question.within if question else None)
     print(f"{args.scenario}: {q.describe()}, {args.draws:,} judgment draws x "
           f"{len(model.courses)} courses")

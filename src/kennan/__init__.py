@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kennan.version import __version__
+
+__all__ = ["__version__", "run"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from kennan.experiments.results import Results

@@ -11,7 +11,7 @@ from kennan.errors import UsageError
 
 
 def test_pairs_are_antisymmetric_and_shares_sum_to_one(toy_results):
-    q = quantity_of(toy_results, outcome="deal")
+    q = quantity_of(toy_results.catalog, outcome="deal")
     pairs = compare.compare_courses(toy_results, quantity=q)
     assert len(pairs) == 3 * 2
     p = pairs.set_index(["course", "against"])
@@ -24,7 +24,7 @@ def test_pairs_are_antisymmetric_and_shares_sum_to_one(toy_results):
 
 
 def test_pairs_match_the_run_summary_against_the_baseline(toy_results):
-    q = quantity_of(toy_results, outcome="deal")
+    q = quantity_of(toy_results.catalog, outcome="deal")
     pairs = compare.compare_courses(toy_results, quantity=q).set_index(["course", "against"])
     diffs = toy_results.differences().set_index(["course", "quantity"])
     got = pairs.loc[("squeeze", "wait")]
@@ -42,16 +42,17 @@ def test_paired_interval_is_narrower_than_unpaired(linear_results):
 
 
 def test_share_better_on_a_switch(linear_results):
-    q = quantity_of(linear_results, metric="worth")
+    q = quantity_of(linear_results.catalog, metric="worth")
     p = compare.compare_courses(linear_results, quantity=q).set_index(["course", "against"])
     x = linear_results.per_draw().judgments["x"]
     assert p.loc[("bold", "steady"), "share_better"] == pytest.approx((x > 0.5).mean())
 
 
 def test_lower_is_better_reverses_the_ranking(linear_results):
-    up = compare.ranking(linear_results, quantity=quantity_of(linear_results, metric="worth"))
+    up = compare.ranking(linear_results,
+                         quantity=quantity_of(linear_results.catalog, metric="worth"))
     down = compare.ranking(linear_results, quantity=quantity_of(
-        linear_results, metric="worth", lower_is_better=True))
+        linear_results.catalog, metric="worth", lower_is_better=True))
     assert list(up["course"]) == list(reversed(list(down["course"])))
 
 
@@ -68,7 +69,7 @@ def test_main_outcome_is_the_most_likely(toy_results):
 ])
 def test_bad_quantities(toy_results, options, message):
     with pytest.raises(UsageError, match=message):
-        quantity_of(toy_results, **options)
+        quantity_of(toy_results.catalog, **options)
 
 
 def test_unknown_course_lists_valid_ids(toy_results):

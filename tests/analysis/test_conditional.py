@@ -10,9 +10,9 @@ import kennan
 from kennan.analysis import sensitivity as sa
 from kennan.analysis.evppi import evppi
 from kennan.analysis.quantity import quantity_of
-from kennan.engine.model import build_model
 from kennan.errors import UsageError
-from kennan.experiments import designs
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 
 from .conftest import HERE
 
@@ -48,16 +48,15 @@ def test_sobol_of_the_conditional_probability_finds_the_judgment():
 def test_evppi_by_regression_matches_nested_monte_carlo():
     r = kennan.run(EVPPI, draws=10_000, seed=0, keep_draws=True)
     table = evppi(r, groups={"both": ["theta", "phi"]}).set_index("judgment")
-    model = build_model(EVPPI)
-    q = quantity_of(model)
+    study = Study.open(EVPPI)
+    q = quantity_of(study.catalog)
     outer, inner = 100, 400
-    means = []
-    for i in range(outer):
-        u = np.full((inner, 2), 0.5)
-        u[:, 0] = (i + 0.5) / outer
-        v = designs.run_uniforms(model, u, seed=1, start=i * inner, extract=q.values)
-        means.append(v.mean(axis=1))
-    v = np.array(means)
+    # Outer point i: theta at its (i + 0.5)/outer quantile, phi and chance drawn inner times.
+    u = np.full((outer * inner, 2), 0.5)
+    u[:, 0] = (np.arange(outer * inner) // inner + 0.5) / outer
+    v = run_design(study, count=outer * inner, seed=1, names=study.judgment_ids, sample=u,
+                   extract=q.values)
+    v = v.reshape(v.shape[0], outer, inner).mean(axis=2).T
     nested = v.max(axis=1).mean() - v.mean(axis=0).max()
     assert nested > 0.05
     assert table.at["theta", "evppi"] == pytest.approx(nested, abs=0.006)

@@ -52,7 +52,7 @@ def test_tree_rules_find_the_planted_box():
 
 def test_discover_on_run_draws(linear_results):
     d = discovery.discover(linear_results, better="bold", than="steady",
-                           quantity=quantity_of(linear_results, metric="worth"))
+                           quantity=quantity_of(linear_results.catalog, metric="worth"))
     assert d.base_rate == pytest.approx(0.5, abs=0.02)
     box = d.boxes[0]
     assert list(box.limits) == ["x"]

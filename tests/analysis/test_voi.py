@@ -14,7 +14,7 @@ from kennan.errors import UsageError
 
 def test_evpi_of_a_switch_matches_the_closed_form(linear_results):
     # bold is worth x ~ U(0, 1), steady 0.5: EVPI(x) = E[max(x, 0.5)] - 0.5 = 0.125
-    e = voi.evpi(linear_results, quantity=quantity_of(linear_results, metric="worth"))
+    e = voi.evpi(linear_results, quantity=quantity_of(linear_results.catalog, metric="worth"))
     t = e.set_index("judgment")
     assert list(e["judgment"]) == ["x", "y"]
     assert t.at["x", "evpi_net"] == pytest.approx(0.125, abs=0.01)
@@ -25,14 +25,14 @@ def test_evpi_of_a_switch_matches_the_closed_form(linear_results):
 
 
 def test_noise_floor_estimates_the_upward_bias(linear_results):
-    e = voi.evpi(linear_results, quantity=quantity_of(linear_results, metric="worth"),
+    e = voi.evpi(linear_results, quantity=quantity_of(linear_results.catalog, metric="worth"),
                  permutations=10).set_index("judgment")
     # y carries no information: its raw estimate is all bias, and the floor is of that size
     assert e.at["y", "evpi"] == pytest.approx(e.at["y", "noise"], abs=0.003)
 
 
 def test_lower_is_better_values_the_other_choice(linear_results):
-    e = voi.evpi(linear_results, quantity=quantity_of(linear_results, metric="worth",
+    e = voi.evpi(linear_results, quantity=quantity_of(linear_results.catalog, metric="worth",
                                                       lower_is_better=True))
     assert e.set_index("judgment").at["x", "evpi_net"] == pytest.approx(0.125, abs=0.01)
 
@@ -44,7 +44,8 @@ def test_lower_is_better_values_the_other_choice(linear_results):
 ])
 def test_bad_options(linear_results, options, message):
     with pytest.raises(UsageError, match=message):
-        voi.evpi(linear_results, quantity=quantity_of(linear_results, metric="worth"), **options)
+        voi.evpi(linear_results, quantity=quantity_of(linear_results.catalog, metric="worth"),
+                 **options)
 
 
 @settings(max_examples=60, deadline=None)

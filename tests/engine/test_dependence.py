@@ -13,6 +13,8 @@ from kennan.analysis.sensitivity import morris, sobol
 from kennan.engine.model import build_model
 from kennan.engine.simulate import simulate
 from kennan.experiments import designs
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 from kennan.scenario.loading import load_scenario_text
 
 HEAD = "kennan: 1\nid: t\ntitle: test\ntime: {start: 2000-01, horizon: 3}\n"
@@ -108,8 +110,11 @@ def test_a_draw_does_not_depend_on_its_chunk():
     def judged(chunk):
         return np.stack([chunk.judgments[n] for n in names])
 
-    one = designs.run_uniforms(model, u, seed=1, chunk_size=300, extract=judged)
-    many = designs.run_uniforms(model, u, seed=1, chunk_size=7, extract=judged)
+    study = Study(model.loaded, model, None, None)
+    one = run_design(Study.open(study, chunk_size=300), count=300, seed=1,
+                     sample=u, names=study.judgment_ids, extract=judged)
+    many = run_design(Study.open(study, chunk_size=7), count=300, seed=1,
+                      sample=u, names=study.judgment_ids, extract=judged)
     assert np.array_equal(one, many)
     assert np.all(one[0] >= one[1]) and np.all(one[1] >= one[2])
 

@@ -46,7 +46,8 @@ def test_the_closed_form_expected_values(results):
     # wait: 0.3 - 0.4 - 0.1 = -0.2; press: 0.2 + 0.3 - 0.8 - 0.3 = -0.6 (sd about 1.3 and 1.8)
     assert results.expected_value("wait")[0] == pytest.approx(-0.2, abs=0.08)
     assert results.expected_value("press")[0] == pytest.approx(-0.6, abs=0.1)
-    ranking = compare.ranking(results, quantity=quantity_of(results, metric="expected_value"))
+    ranking = compare.ranking(results,
+                              quantity=quantity_of(results.catalog, metric="expected_value"))
     assert list(ranking["course"]) == ["wait", "press"]
 
 
@@ -55,7 +56,7 @@ def test_the_question_is_the_union_of_its_outcomes(results):
     union = np.isin(d.outcome, [0, 1]).mean(axis=1)
     assert [results.question_probability(c) for c in results.courses] == union.tolist()
     assert compare.main_outcome(results) == "deal,retreat"
-    q = quantity_of(results, outcome=compare.main_outcome(results))
+    q = quantity_of(results.catalog, outcome=compare.main_outcome(results))
     assert q.label == "deal or retreat" and q.values(d).mean(axis=1).tolist() == union.tolist()
     assert results.outcome_interval("press", "deal,retreat")[0] == union[1]
     assert results.default_risk("deal,retreat") == "clash"
@@ -86,9 +87,9 @@ def test_no_worth_no_expected_value(toy):
     with pytest.raises(UsageError, match="no outcome or metric of this scenario carries a worth"):
         res.expected_value("wait")
     with pytest.raises(UsageError, match="carries a worth"):
-        quantity_of(res, metric="expected_value")
+        quantity_of(res.catalog, metric="expected_value")
 
 
 def test_a_union_names_known_outcomes_only(results):
     with pytest.raises(UsageError, match="unknown outcome 'nope'"):
-        quantity_of(results, outcome="deal,nope")
+        quantity_of(results.catalog, outcome="deal,nope")

@@ -27,7 +27,7 @@ def _no_simulation(monkeypatch):
 
     monkeypatch.setattr(simulate, "simulate", refuse)
     monkeypatch.setattr("kennan.experiments.chunks.simulate", refuse, raising=False)
-    monkeypatch.setattr("kennan.experiments.designs.simulate", refuse, raising=False)
+    monkeypatch.setattr("kennan.experiments.design_chunks.simulate", refuse, raising=False)
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -32,12 +32,12 @@ def test_an_empty_query(runner, run_folder):
 
 
 def test_a_memory_error_is_one_line(runner, monkeypatch):
-    import kennan.experiments.runner as runner_module
+    import kennan.experiments.study as study_module
 
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(runner_module, "build_model", exhausted)
+    monkeypatch.setattr(study_module, "build_model", exhausted)
     result = runner.invoke(app, ["run", str(FIXTURES / "toy.yaml"), "--draws", "10"])
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("out of memory")

@@ -23,17 +23,16 @@ from typing import Any
 
 import numpy as np
 
+from kennan import defaults
 from kennan.analysis.compare import paired_stats
 from kennan.analysis.quantity import Quantity, quantity_of
-from kennan.engine.ablation import check_mechanism, mechanisms
-from kennan.engine.model import build_model
 from kennan.errors import UsageError
 from kennan.experiments.executors import Executor
 from kennan.experiments.runner import run
+from kennan.experiments.study import Study
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario
 
-DEFAULT_DRAWS = 2000
+DEFAULT_DRAWS = defaults.ABLATION_DRAWS
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,8 @@ class Ablation:
                 "base": self.base, "mechanisms": self.rows}
 
 
-def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed: int = 0,
+def ablation(scenario: str | LoadedScenario | Study, *, draws: int = DEFAULT_DRAWS,
+             seed: int = defaults.SEED,
              only: Sequence[str] | None = None, outcome: str | None = None,
              metric: str | None = None, within: int | None = None,
              executor: Executor | None = None,
@@ -67,26 +67,23 @@ def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed
     """Switch off each mechanism (or those in ``only``) and measure the change in the
     question's outcome (default: the scenario's ``question``, else its first outcome),
     pooled over the competing readings or under ``hypothesis`` alone."""
-    loaded = load_scenario(scenario)
-    model = build_model(loaded)
-    chosen = list(dict.fromkeys(only)) if only else [m for m, _ in mechanisms(model)]
-    kinds = {m: check_mechanism(model, m) for m in chosen}  # refuse unknown ids first
-    readings = [h.id for h in model.hypotheses]
+    study = Study.open(scenario, executor=executor, progress=progress)
+    chosen = list(dict.fromkeys(only)) if only else [m for m, _ in study.mechanisms()]
+    kinds = {m: study.check_mechanism(m) for m in chosen}  # refuse unknown ids first
+    readings = [h.id for h in study.model.hypotheses]
     if hypothesis is not None and hypothesis not in readings:
         valid = ", ".join(readings) or "none (the scenario states no hypotheses)"
         raise UsageError(f"unknown hypothesis '{hypothesis}'; valid: {valid}")
     if draws < 2:
         raise UsageError(f"an ablation needs at least 2 draws, got {draws}")
-    question = model.scenario.question
+    question = study.question
     if outcome is None and metric is None and question is not None:
         outcome = question.outcome
         within = question.within if within is None else within
-    q = quantity_of(model, outcome=outcome, metric=metric, within=within)
-    source = scenario if isinstance(scenario, LoadedScenario) else loaded
+    q = quantity_of(study.catalog, outcome=outcome, metric=metric, within=within)
 
     def values(mechanism: str | None) -> np.ndarray:
-        r = run(source, draws=draws, seed=seed, keep_draws=True, executor=executor,
-                progress=progress, ablate=mechanism)
+        r = run(study, draws=draws, seed=seed, keep_draws=True, ablate=mechanism)
         return q.values((r if hypothesis is None else r.hypothesis(hypothesis)).per_draw())
 
     intact = values(None)
@@ -95,11 +92,11 @@ def ablation(scenario: str | LoadedScenario, *, draws: int = DEFAULT_DRAWS, seed
         diff = values(m) - intact
         mean, low, high = paired_stats(diff)
         effects = {c: {"difference": float(mean[i]), "low": float(low[i]),
-                       "high": float(high[i])} for i, c in enumerate(model.course_ids)}
+                       "high": float(high[i])} for i, c in enumerate(study.course_ids)}
         rows.append({"id": m, "kind": kinds[m], "effects": effects,
                      "largest": float(np.max(np.abs(mean)))})
     rows.sort(key=lambda r: -r["largest"])
     for r in rows:
         del r["largest"]
-    base = {c: float(intact[i].mean()) for i, c in enumerate(model.course_ids)}
-    return Ablation(loaded.id, q, draws, seed, model.course_ids, base, rows, hypothesis)
+    base = {c: float(intact[i].mean()) for i, c in enumerate(study.course_ids)}
+    return Ablation(study.id, q, draws, seed, study.course_ids, base, rows, hypothesis)

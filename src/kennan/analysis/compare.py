@@ -51,7 +51,7 @@ def compare_courses(results: Results, *, quantity: Quantity | None = None,
 
     ``quantity`` defaults to the probability of the scenario's first outcome.
     """
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     chosen = list(courses) if courses is not None else list(results.courses)
     idx = [results.check_course(c) for c in chosen]
     d = draws or results.per_draw()
@@ -102,7 +102,7 @@ def ranking(results: Results, *, quantity: Quantity | None = None,
             draws: DrawArrays | None = None) -> pd.DataFrame:
     """Courses from best to worst on ``quantity``: mean, 95% interval, and the share of
     draws in which each course is (jointly) the best."""
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     d = draws or results.per_draw()
     v = q.values(d)
     n = v.shape[1]
@@ -121,7 +121,7 @@ def judgment_shares(results: Results, *, quantity: Quantity | None = None,
     the draws explain: Var(p_draw) / (p (1 - p)), the law of total variance on each draw's
     conditional probability ``p_draw`` (see :meth:`~kennan.experiments.summary.Summary.
     judgment_share`). NaN for a metric, or where the outcome is certain or impossible."""
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     if q.kind != "outcome":
         return {c: float("nan") for c in results.courses}
     d = draws or results.per_draw()

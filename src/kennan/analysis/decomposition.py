@@ -19,52 +19,55 @@ cannot tell them apart); this function separates them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from kennan import defaults
 from kennan.analysis.quantity import quantity_of
-from kennan.engine.model import build_model
-from kennan.engine.streams import Streams
 from kennan.errors import UsageError
-from kennan.experiments import designs, limits
+from kennan.experiments.executors import Executor
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario
 
 #: Most replications of chance per judgment draw.
 MAX_REPLICATIONS = 10_000
 
 
-def decompose(scenario: str | LoadedScenario, *, draws: int = 2000, replications: int = 8,
-              seed: int = 0, outcome: str | None = None, within: int | None = None,
-              chunk_size: int = designs.DEFAULT_CHUNK) -> pd.DataFrame:
+def decompose(scenario: str | LoadedScenario | Study, *,
+              draws: int = defaults.DECOMPOSITION_DRAWS,
+              replications: int = defaults.DECOMPOSITION_REPLICATIONS,
+              seed: int = defaults.SEED, outcome: str | None = None, within: int | None = None,
+              chunk_size: int | None = None, executor: Executor | None = None,
+              progress: Callable[[int], Any] | None = None) -> pd.DataFrame:
     """Per course: ``probability``, and the shares of its variance due to ``judgments``,
     ``path`` and ``outcome`` (summing to 1), from ``draws`` judgment draws x
-    ``replications`` histories. The outcome defaults to the scenario's question."""
+    ``replications`` histories (run through the experiment runner, in chunks of
+    ``chunk_size`` on ``executor``). The outcome defaults to the scenario's question."""
     if not 2 <= replications <= MAX_REPLICATIONS:
         raise UsageError(f"replications must be between 2 and {MAX_REPLICATIONS:,}, got "
                          f"{replications}")
     if draws < 2:
         raise UsageError(f"a decomposition needs at least 2 judgment draws, got {draws}")
-    loaded = load_scenario(scenario)
-    model = build_model(loaded)
+    study = Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
     rows = draws * replications
-    limits.check_design_size(model, rows=rows, columns=len(model.judgments),
-                             what="the decomposition", option="--draws or --replications")
-    question = model.scenario.question
+    study.check_design_size(rows=rows, columns=len(study.judgment_ids),
+                            what="the decomposition", option="--draws or --replications")
+    question = study.question
     if outcome is None and question is not None:
         outcome, within = question.outcome, question.within if within is None else within
-    q = quantity_of(model, outcome=outcome, within=within)
+    q = quantity_of(study.catalog, outcome=outcome, within=within)
     if q.kind != "outcome":
         raise UsageError("a decomposition is of an outcome, not a metric")
+    # History i: the judgments of draw i // replications, the chance of draw i.
     index = np.arange(rows, dtype=np.uint64) // np.uint64(replications)
-    streams = Streams(seed, index)
-    order = [jid for jid, _ in model.judgments]
-    u = (np.column_stack([streams(f"judgment:{jid}") for jid in order]) if order
-         else np.zeros((rows, 0)))
-    v = designs.run_uniforms(model, u, seed=seed, chunk_size=chunk_size, extract=q.values)
+    v = run_design(study, count=rows, seed=seed, judgment_draws=index, extract=q.values)
     v = v.reshape(v.shape[0], draws, replications)  # (courses, draws, replications)
     out = []
-    for c, course in enumerate(model.course_ids):
+    for c, course in enumerate(study.course_ids):
         x = v[c]
         p = float(x.mean())
         total = p * (1.0 - p)

@@ -12,7 +12,8 @@ one judgment vector and one roll of the events; or a designed experiment
 ``replicates`` times with different event rolls and averaged, so that "better"
 compares each course's estimated *probability* at that point rather than one
 roll of the dice. For an outcome (a yes/no per draw) the designed experiment is
-the one that finds judgment-driven flips; a single roll is mostly chance.
+the one that finds judgment-driven flips; a single roll is mostly chance. The design
+runs through the experiment runner (:func:`kennan.experiments.runner.run_design`).
 """
 
 from __future__ import annotations
@@ -24,17 +25,19 @@ from typing import Any
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 
+from kennan import defaults
 from kennan.analysis.prim import Box, clears, measure_box, prim_boxes
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.analysis.voi import uncertain_judgments
-from kennan.engine.hypotheses import factor_values
-from kennan.engine.model import build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
+from kennan.experiments.executors import Executor
 from kennan.experiments.results import DrawArrays, Results
-from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario
+
+Scenario = str | LoadedScenario | Study
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def discover(results: Results, *, better: str, than: str, quantity: Quantity | N
     if better == than:
         raise UsageError(f"compare '{better}' with a different course, not itself")
     a, b = results.check_course(better), results.check_course(than)
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     d = draws or results.per_draw()
     s = q.scores(d)
     names = uncertain_judgments(d, judgments)
@@ -105,48 +108,80 @@ def discover(results: Results, *, better: str, than: str, quantity: Quantity | N
                       **options)
 
 
-def discover_design(scenario: str | LoadedScenario, *, better: str, than: str,
-                    outcome: str | None = None, metric: str | None = None,
-                    within: int | None = None, lower_is_better: bool = False,
-                    judgments: Sequence[str] | None = None, points: int = 2000,
-                    replicates: int = 16, seed: int = 0,
-                    chunk_size: int = designs.DEFAULT_CHUNK,
+def discover_design(scenario: Scenario, *, better: str, than: str, outcome: str | None = None,
+                    metric: str | None = None, within: int | None = None,
+                    lower_is_better: bool = False, judgments: Sequence[str] | None = None,
+                    points: int = defaults.DISCOVERY_POINTS,
+                    replicates: int = defaults.DISCOVERY_REPLICATES, seed: int = defaults.SEED,
+                    chunk_size: int | None = None, executor: Executor | None = None,
                     progress: Callable[[int], Any] | None = None,
                     **options: Any) -> Discovery:
     """The judgment boxes where ``better``'s estimated value beats ``than``'s, over a Latin
     hypercube of ``points`` judgment vectors each run ``replicates`` times (different
     event rolls, the same for both courses) and averaged. Costs ``points * replicates``
-    draws of the two courses. ``options`` are those of :func:`find_flips`."""
+    draws of the two courses, run in chunks of ``chunk_size`` on ``executor``.
+    ``options`` are those of :func:`find_flips`."""
+    return discover_both(scenario, better=better, than=than, outcome=outcome, metric=metric,
+                         within=within, lower_is_better=lower_is_better, judgments=judgments,
+                         points=points, replicates=replicates, seed=seed,
+                         chunk_size=chunk_size, executor=executor, progress=progress,
+                         both=False, **options)[0]
+
+
+def discover_both(scenario: Scenario, *, better: str, than: str, outcome: str | None = None,
+                  metric: str | None = None, within: int | None = None,
+                  lower_is_better: bool = False, judgments: Sequence[str] | None = None,
+                  points: int = defaults.DISCOVERY_POINTS,
+                  replicates: int = defaults.DISCOVERY_REPLICATES, seed: int = defaults.SEED,
+                  chunk_size: int | None = None, executor: Executor | None = None,
+                  progress: Callable[[int], Any] | None = None, both: bool = True,
+                  **options: Any) -> list[Discovery]:
+    """:func:`discover_design` of ``better`` over ``than`` and (with ``both``) of ``than``
+    over ``better``, from one evaluation of the design (the report shows both ways)."""
     if better == than:
         raise UsageError(f"compare '{better}' with a different course, not itself")
     points = limits.whole("points", points, least=20)
     replicates = limits.whole("replicates", replicates, least=1)
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
-    loaded = load_scenario(scenario)
-    model = build_model(loaded, [better, than])
-    q = quantity_of(model, outcome=outcome, metric=metric, within=within,
+    study = Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
+    study.check_courses(better, than)
+    q = quantity_of(study.catalog, outcome=outcome, metric=metric, within=within,
                     lower_is_better=lower_is_better)
-    names = designs.check_judgments(model, judgments)
-    limits.check_design_size(model, rows=points * replicates, columns=len(model.judgments),
-                             what=f"discovery over {points:,} points x {replicates:,} "
-                                  "replicates", option="--points or --replicates")
+    names = study.judgments(judgments)
+    study.check_design_size(rows=points * replicates, columns=len(study.judgment_ids),
+                            what=f"discovery over {points:,} points x {replicates:,} "
+                                 "replicates", option="--points or --replicates")
     u = designs.latin_hypercube(names, count=points, seed=seed)
-    full = designs.full_uniforms(model, names, np.repeat(u, replicates, axis=0))
-    s = designs.run_uniforms(model, full, seed=seed, extract=q.scores, chunk_size=chunk_size,
-                             progress=progress)
-    means = s.reshape(2, points, replicates).mean(axis=2)
-    clipped = full[::replicates]
-    # The values the engine drew from these uniforms (correlations and orders included).
-    values = model.dependence.sample(model.judgments, {jid: clipped[:, k] for k, (jid, _)
-                                                       in enumerate(model.judgments)})
-    x = np.column_stack([values[n] for n in names])
-    index = factor_values(model, clipped)
-    if index is not None and HYPOTHESIS_FACTOR in names:
-        # The factor's value is the index of the hypothesis followed, not its uniform.
-        x[:, names.index(HYPOTHESIS_FACTOR)] = index
-    return find_flips(x, means[0] > means[1], names, better=better, than=than, quantity=q,
-                      source=f"Latin hypercube of {points:,} judgment points, each run "
-                             f"{replicates} times and averaged", seed=seed, **options)
+    out = run_design(study, count=points * replicates, seed=seed, courses=[better, than],
+                     names=names, sample=np.repeat(u, replicates, axis=0),
+                     extract=ScoresAndJudgments(q, tuple(names)))
+    means = out["scores"].reshape(2, points, replicates).mean(axis=2)
+    # The values the engine drew (correlations, orders and the hypothesis followed
+    # included): the same for every replicate of a point.
+    x = out["judgments"][:, ::replicates].T
+    source = (f"Latin hypercube of {points:,} judgment points, each run {replicates} times "
+              "and averaged")
+    found = [find_flips(x, means[0] > means[1], names, better=better, than=than, quantity=q,
+                        source=source, seed=seed, **options)]
+    if both:
+        found.append(find_flips(x, means[1] > means[0], names, better=than, than=better,
+                                quantity=q, source=source, seed=seed, **options))
+    return found
+
+
+@dataclass(frozen=True)
+class ScoresAndJudgments:
+    """What discovery keeps of each chunk: the quantity's scores ``(courses, rows)`` and
+    the values of the judgments ``names`` ``(judgments, rows)``."""
+
+    quantity: Quantity
+    names: tuple[str, ...]
+
+    def __call__(self, chunk: Any) -> dict[str, np.ndarray]:
+        """The two arrays of one chunk."""
+        values = [np.asarray(chunk.judgments[n], dtype=np.float64) for n in self.names]
+        return {"scores": self.quantity.scores(chunk),
+                "judgments": np.stack(values) if values else np.empty((0, chunk.count))}
 
 
 def tree_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], *, depth: int = 3,

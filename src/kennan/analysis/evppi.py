@@ -80,7 +80,7 @@ def evppi(results: Results, *, quantity: Quantity | None = None,
     covers), ``evppi`` (units of the quantity), ``best`` (the course chosen without
     information) and ``share_switching`` (the share of draws in which knowing the
     judgments would change the choice)."""
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     d = draws or results.per_draw()
     if d.count < 50:
         raise UsageError(f"EVPPI by regression needs at least 50 draws, got {d.count}")

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from kennan.errors import UsageError
+from kennan.experiments.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,8 @@ def make_quantity(outcomes: dict[str, str], metrics: dict[str, str], horizon: in
                     within, -1 if lower_is_better else 1)
 
 
-def quantity_of(source: Any, **options: Any) -> Quantity:
-    """:func:`make_quantity` for a :class:`~kennan.engine.model.Model` or
-    :class:`~kennan.experiments.results.Results`."""
-    if hasattr(source, "outcome_labels"):  # Results
-        return make_quantity(dict(source.outcome_labels), dict(source.metric_labels),
-                             len(source.periods), has_value=source.summary.has_value,
-                             **options)
-    return make_quantity({o.id: o.label for o in source.outcomes},
-                         {m.id: m.label for m in source.metrics}, source.horizon,
-                         has_value=source.has_worth, **options)
+def quantity_of(catalog: Catalog, **options: Any) -> Quantity:
+    """:func:`make_quantity` over a :class:`~kennan.experiments.catalog.Catalog`: a run's
+    (``results.catalog``) or a compiled scenario's (``study.catalog``)."""
+    return make_quantity(catalog.outcomes, catalog.metrics, catalog.horizon,
+                         has_value=catalog.has_value, **options)

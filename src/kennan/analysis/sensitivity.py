@@ -3,8 +3,9 @@ difference between two courses) to every uncertain judgment.
 
 Sobol' indices come from SALib's estimators (Saltelli et al. 2010 for the first
 order, Jansen's form for the total order, bootstrap 95% intervals) on a Saltelli
-design drawn by SALib and run through the engine as judgment uniforms (see
-:mod:`kennan.experiments.designs`). Morris's elementary effects are the cheap
+design drawn by SALib (:mod:`kennan.experiments.designs`) and run as judgment
+uniforms through the experiment runner (:func:`kennan.experiments.runner.run_design`:
+executors, chunks and progress as for ``kennan run``). Morris's elementary effects are the cheap
 screen. Each row carries the judgment's grounds: paragraph and quote, or the
 stated assumption.
 
@@ -34,16 +35,21 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
+from kennan import defaults
 from kennan.analysis.quantity import Quantity, quantity_of
-from kennan.engine.model import Model, build_model
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
+from kennan.experiments.executors import Executor
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario
 from kennan.scenario.summary import judgments_by_id
 
-DEFAULT_BASE = 4096
-DEFAULT_TRAJECTORIES = 64
+DEFAULT_BASE = defaults.SOBOL_BASE
+DEFAULT_TRAJECTORIES = defaults.MORRIS_TRAJECTORIES
+#: What a sensitivity analysis runs on: a scenario's name or file, a loaded scenario, or
+#: a study (compiled once, with its executor).
+Scenario = str | LoadedScenario | Study
 
 
 @dataclass(frozen=True)
@@ -81,24 +87,28 @@ class Sensitivity:
                 .to_dict(orient="records")}
 
 
-def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = None,
+def sobol(scenario: Scenario, *, course: str, against: str | None = None,
           outcome: str | None = None, metric: str | None = None, within: int | None = None,
-          judgments: Sequence[str] | None = None, base: int = DEFAULT_BASE, seed: int = 0,
-          resamples: int = 100, chunk_size: int = designs.DEFAULT_CHUNK,
+          judgments: Sequence[str] | None = None, base: int = DEFAULT_BASE,
+          seed: int = defaults.SEED, resamples: int = defaults.SENSITIVITY_RESAMPLES,
+          chunk_size: int | None = None, executor: Executor | None = None,
           progress: Callable[[int], Any] | None = None) -> Sensitivity:
     """First- and total-order Sobol' indices of a course's quantity (or of the difference
     ``course`` minus ``against``), ``base`` base samples (a power of two), ranked by total
-    order. Costs ``base * (judgments + 2)`` draws of one or two courses."""
+    order. Costs ``base * (judgments + 2)`` draws of one or two courses, run in chunks of
+    ``chunk_size`` rows on ``executor`` (default: a study's, else this process)."""
     base = limits.whole("base", base, least=2)
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
-    loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
-                                     within=within, judgments=judgments)
-    limits.check_design_size(model, rows=base * (len(names) + 2), columns=len(names),
-                             what=f"Sobol' with {base:,} base samples", option="--base")
+    study, q, names, rows = _setup(scenario, course, against, outcome=outcome, metric=metric,
+                                   within=within, judgments=judgments, executor=executor,
+                                   chunk_size=chunk_size, progress=progress)
+    study.check_design_size(rows=base * (len(names) + 2), columns=len(names),
+                            what=f"Sobol' with {base:,} base samples", option="--base")
     design = designs.saltelli_design(names, base=base, seed=seed,
-                                     groups=designs.factor_groups(model, names))
-    y = _target(designs.run_saltelli(model, design, seed=seed, extract=q.values,
-                                     chunk_size=chunk_size, progress=progress))
+                                     groups=study.factor_groups(names))
+    y = _target(run_design(study, count=design.evaluations, seed=seed, extract=q.values,
+                           courses=rows, names=design.names, sample=design.sample,
+                           draws=design.draws))
     d = len(design.factors)
     if np.ptp(y) == 0.0:
         zeros = np.zeros(d)
@@ -118,16 +128,17 @@ def sobol(scenario: str | LoadedScenario, *, course: str, against: str | None = 
         "ST_high": share(s["ST"] + s["ST_conf"]),
     })
     frame = frame.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
-    return Sensitivity("sobol", loaded.id, q, course, against, base, int(y.size),
-                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded, design),
+    return Sensitivity("sobol", study.id, q, course, against, base, int(y.size),
+                       float(y.mean()), float(y.var()), _with_grounds(frame, study, design),
                        _groups(design))
 
 
-def morris(scenario: str | LoadedScenario, *, course: str, against: str | None = None,
+def morris(scenario: Scenario, *, course: str, against: str | None = None,
            outcome: str | None = None, metric: str | None = None, within: int | None = None,
            judgments: Sequence[str] | None = None, trajectories: int = DEFAULT_TRAJECTORIES,
-           levels: int = 4, seed: int = 0, resamples: int = 100,
-           chunk_size: int = designs.DEFAULT_CHUNK,
+           levels: int = defaults.MORRIS_LEVELS, seed: int = defaults.SEED,
+           resamples: int = defaults.SENSITIVITY_RESAMPLES, chunk_size: int | None = None,
+           executor: Executor | None = None,
            progress: Callable[[int], Any] | None = None) -> Sensitivity:
     """Morris's screen: mean absolute elementary effect (mu*, with a 95% interval), mean
     effect (mu) and spread (sigma) of each judgment, ranked by mu*. Effects are per unit of
@@ -135,15 +146,17 @@ def morris(scenario: str | LoadedScenario, *, course: str, against: str | None =
     Costs ``trajectories * (judgments + 1)`` draws."""
     trajectories = limits.whole("trajectories", trajectories, least=2)
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
-    loaded, model, q, names = _setup(scenario, course, against, outcome=outcome, metric=metric,
-                                     within=within, judgments=judgments)
-    limits.check_design_size(model, rows=trajectories * (len(names) + 1), columns=len(names),
-                             what=f"Morris with {trajectories:,} trajectories",
-                             option="--trajectories")
+    study, q, names, rows = _setup(scenario, course, against, outcome=outcome, metric=metric,
+                                   within=within, judgments=judgments, executor=executor,
+                                   chunk_size=chunk_size, progress=progress)
+    study.check_design_size(rows=trajectories * (len(names) + 1), columns=len(names),
+                            what=f"Morris with {trajectories:,} trajectories",
+                            option="--trajectories")
     design = designs.morris_design(names, trajectories=trajectories, levels=levels, seed=seed,
-                                   groups=designs.factor_groups(model, names))
-    y = _target(designs.run_morris(model, design, seed=seed, extract=q.values,
-                                   chunk_size=chunk_size, progress=progress))
+                                   groups=study.factor_groups(names))
+    y = _target(run_design(study, count=design.sample.shape[0], seed=seed, extract=q.values,
+                           courses=rows, names=design.names, sample=design.uniforms,
+                           draws=design.draws))
     s = morris_analyze.analyze(design.problem, design.sample, y, num_resamples=resamples,
                                conf_level=0.95, num_levels=levels, seed=_positive_seed(seed))
     frame = pd.DataFrame({
@@ -153,21 +166,25 @@ def morris(scenario: str | LoadedScenario, *, course: str, against: str | None =
         "mu": np.asarray(s["mu"], dtype=float), "sigma": np.asarray(s["sigma"], dtype=float),
     })
     frame = frame.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
-    return Sensitivity("morris", loaded.id, q, course, against, trajectories, int(y.size),
-                       float(y.mean()), float(y.var()), _with_grounds(frame, loaded, design),
+    return Sensitivity("morris", study.id, q, course, against, trajectories, int(y.size),
+                       float(y.mean()), float(y.var()), _with_grounds(frame, study, design),
                        _groups(design))
 
 
-def _setup(scenario: str | LoadedScenario, course: str, against: str | None, *,
-           outcome: str | None, metric: str | None, within: int | None,
-           judgments: Sequence[str] | None) -> tuple[LoadedScenario, Model, Quantity, list[str]]:
-    loaded = load_scenario(scenario)
+def _setup(scenario: Scenario, course: str, against: str | None, *, outcome: str | None,
+           metric: str | None, within: int | None, judgments: Sequence[str] | None,
+           executor: Executor | None, chunk_size: int | None,
+           progress: Callable[[int], Any] | None
+           ) -> tuple[Study, Quantity, list[str], list[str]]:
+    """The study, the quantity, the judgments to vary and the courses simulated (the
+    course first, then ``against``: :func:`_target` subtracts in that order)."""
+    study = Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
     if against is not None and against == course:
         raise UsageError(f"compare '{course}' against a different course, not itself")
-    model = build_model(loaded, [course] if against is None else [course, against])
-    q = quantity_of(model, outcome=outcome, metric=metric, within=within)
-    names = designs.check_judgments(model, judgments)
-    return loaded, model, q, names
+    rows = [course] if against is None else [course, against]
+    study.check_courses(*rows)
+    q = quantity_of(study.catalog, outcome=outcome, metric=metric, within=within)
+    return study, q, study.judgments(judgments), rows
 
 
 def _target(values: np.ndarray) -> np.ndarray:
@@ -190,9 +207,9 @@ def _groups(design: designs.SaltelliDesign | designs.MorrisDesign) -> dict[str, 
     return out
 
 
-def _with_grounds(frame: pd.DataFrame, loaded: LoadedScenario,
+def _with_grounds(frame: pd.DataFrame, study: Study,
                   design: designs.SaltelliDesign | designs.MorrisDesign) -> pd.DataFrame:
-    infos = judgments_by_id(loaded)
+    infos = judgments_by_id(study.loaded)
     groups = _groups(design)
     frame = frame.copy()
     # A grouped factor's row: its first member's grounds first, then the others'.

@@ -22,18 +22,19 @@ citations.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kennan.engine.evidence import Evidence
-from kennan.engine.model import Model, build_model
+from kennan import defaults
 from kennan.errors import UsageError
+from kennan.experiments.executors import Executor
+from kennan.experiments.study import Study
 from kennan.experiments.updating import simulate_histories
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario
 from kennan.scenario.summary import judgment_rows
 
 #: A side of a split with fewer draws than this (or this share of the open draws)
@@ -110,32 +111,43 @@ class Signposts:
         }
 
 
-def find_signposts(scenario: str | Path | LoadedScenario, *, course: str | None = None,
-                   draws: int = 10_000, seed: int = 0, top: int = 10, every: int = 3,
-                   outcome: str | None = None, within: int | None = None) -> Signposts:
+def find_signposts(scenario: str | Path | LoadedScenario | Study, *, course: str | None = None,
+                   draws: int = defaults.DRAWS, seed: int = defaults.SEED, top: int = 10,
+                   every: int = defaults.SIGNPOST_EVERY, outcome: str | None = None,
+                   within: int | None = None, chunk_size: int | None = None,
+                   executor: Executor | None = None,
+                   progress: Callable[[int], Any] | None = None) -> Signposts:
     """The ``top`` indicators by value of seeing them, checked every ``every`` periods.
 
     The question is reaching ``outcome`` within ``within`` periods (default: the
-    scenario's ``question``, else its first outcome by the horizon)."""
-    loaded = load_scenario(scenario)
-    model = build_model(loaded)
+    scenario's ``question``, else its first outcome by the horizon). The histories of
+    the watched ``course`` (default: the best on the question, which a first run of
+    ``draws`` finds) run through the experiment runner."""
+    study = Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
+    loaded, model = study.loaded, study.model
     outcome_id, within, text = _question(loaded, model, outcome, within)
     # A union of outcomes (ids joined by commas) is reached when any of them is.
     ks = [[o.id for o in model.outcomes].index(o) for o in outcome_id.split(",")]
     ids = model.course_ids
     if course is not None and course not in ids:
         raise UsageError(f"unknown course '{course}'; courses: {', '.join(ids)}")
-    empty = Evidence.empty(len(model.events), len(model.outcomes), model.horizon)
-    # Which course is watched is known only after a first look when none is named.
-    probe = simulate_histories(model, empty, draws=draws, replications=1, seed=seed)
-    q = (np.isin(probe.outcome, ks) & (probe.time >= 0)
-         & (probe.time < within)).astype(np.float64)
+
+    def answers(h: Any) -> np.ndarray:
+        return (np.isin(h.outcome, ks) & (h.time >= 0) & (h.time < within)).astype(np.float64)
+
+    if course is None:
+        # Which course is watched is known only after a first look when none is named.
+        probe = simulate_histories(study, draws=draws, replications=1, seed=seed)
+        c0 = int(np.argmax(answers(probe).mean(axis=1)))
+    else:
+        c0 = ids.index(course)
+    variables = _watchable(loaded, model)
+    # Watching changes no number: these are the probe's histories, with the values kept.
+    h = simulate_histories(study, draws=draws, replications=1, seed=seed,
+                           watch=tuple(v for v, _ in variables), watch_course=c0)
+    q = answers(h)
     means = q.mean(axis=1)
     best = int(np.argmax(means))
-    c0 = ids.index(course) if course is not None else best
-    variables = _watchable(loaded, model)
-    h = simulate_histories(model, empty, draws=draws, replications=1, seed=seed,
-                           watch=tuple(v for v, _ in variables), watch_course=c0)
     half = (np.arange(q.shape[1]) % 2).astype(bool)
     grounds = _event_grounds(loaded)
     labels = {e.id: e.label for e in loaded.model.events}
@@ -190,7 +202,7 @@ def _split(q: np.ndarray, open_: np.ndarray, seen: np.ndarray, half: np.ndarray,
             dict(zip(ids, q[:, b].mean(axis=1).tolist(), strict=True)))
 
 
-def _watchable(loaded: LoadedScenario, model: Model) -> list[tuple[str, str]]:
+def _watchable(loaded: LoadedScenario, model: Any) -> list[tuple[str, str]]:
     """State variables and decision options an observer could follow, with labels."""
     names = {v.id: v.id if v.label == v.id else f"'{v.label}' ({v.id})"
              for v in loaded.model.state}
@@ -202,7 +214,7 @@ def _watchable(loaded: LoadedScenario, model: Model) -> list[tuple[str, str]]:
     return out
 
 
-def _question(loaded: LoadedScenario, model: Model, outcome: str | None,
+def _question(loaded: LoadedScenario, model: Any, outcome: str | None,
               within: int | None) -> tuple[str, int, str]:
     if outcome is not None:
         w = within or model.horizon

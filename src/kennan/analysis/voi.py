@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kennan import defaults
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.errors import UsageError
 from kennan.experiments.results import DrawArrays, Results
@@ -44,8 +45,9 @@ def quantile_bins(x: np.ndarray, bins: int) -> np.ndarray:
 
 
 def evpi(results: Results, *, quantity: Quantity | None = None,
-         judgments: Sequence[str] | None = None, bins: int = 10, permutations: int = 20,
-         seed: int = 0, draws: DrawArrays | None = None) -> pd.DataFrame:
+         judgments: Sequence[str] | None = None, bins: int = defaults.EVPI_BINS,
+         permutations: int = defaults.EVPI_PERMUTATIONS, seed: int = defaults.SEED,
+         draws: DrawArrays | None = None) -> pd.DataFrame:
     """EVPI of each uncertain judgment (see the module's notes), ranked by ``evpi_net``.
 
     Columns: ``judgment``, ``evpi``, ``noise`` (the permutation estimate of its upward
@@ -56,7 +58,7 @@ def evpi(results: Results, *, quantity: Quantity | None = None,
         raise UsageError(f"bins must be at least 2, got {bins}")
     if permutations < 0:
         raise UsageError(f"permutations must be at least 0, got {permutations}")
-    q = quantity or quantity_of(results)
+    q = quantity or quantity_of(results.catalog)
     d = draws or results.per_draw()
     s = q.scores(d)  # (C, N), higher is better
     n = s.shape[1]

@@ -19,10 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from kennan import defaults as D
 from kennan.cli.common import command, err_console, finite_json
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.defaults import DEFAULT_SCENARIO
 
-PILOT_DRAWS = 2000
+PILOT_DRAWS = D.PILOT_DRAWS
 
 _SCENARIO = typer.Argument(DEFAULT_SCENARIO, help="A built-in scenario name or a .yaml file.")
 _OUTCOME = typer.Option(None, "--outcome", help="Outcome id (default: the scenario's question, "
@@ -33,6 +34,12 @@ _SEED = typer.Option(0, "--seed", help="Root seed.")
 _JSON = typer.Option(False, "--json", help="Print a JSON object on stdout instead of a table.")
 _OUTPUT = typer.Option("report.html", "-o", "--output",
                        help="The HTML file to write (missing folders are created).")
+_BACKEND = typer.Option("local", "--backend", help="Where chunks run: local, processes or dask.")
+_WORKERS = typer.Option(None, "--workers",
+                        help="Worker processes for processes/dask [default: CPUs].")
+_SCHEDULER = typer.Option(None, "--scheduler",
+                          help="Address of an existing Dask scheduler (tcp://HOST:8786).")
+_CHUNK = typer.Option(D.CHUNK_SIZE, "--chunk-size", help="Design rows (draws) per chunk.")
 
 
 def register(app: typer.Typer) -> None:
@@ -46,30 +53,44 @@ def register(app: typer.Typer) -> None:
 def report(
     scenario: str = _SCENARIO,
     output: Path = _OUTPUT,
-    draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws of every course."),
+    draws: int = typer.Option(D.DRAWS, "--draws", help="Monte Carlo draws of every course."),
     seed: int = _SEED,
     outcome: str | None = _OUTCOME,
     within: int | None = _WITHIN,
     risk: str | None = typer.Option(None, "--risk", help="Outcome or metric plotted as risk."),
     courses: str | None = typer.Option(None, "--courses", help="Comma-separated course ids."),
-    sobol_base: int = typer.Option(4096, "--sobol-base",
+    sobol_base: int = typer.Option(D.SOBOL_BASE, "--sobol-base",
                                    help="Sobol' base samples, a power of two (0: skip)."),
-    points: int = typer.Option(2000, "--points", help="Judgment points for discovery."),
-    replicates: int = typer.Option(16, "--replicates", help="Runs per discovery point."),
+    points: int = typer.Option(D.DISCOVERY_POINTS, "--points",
+                               help="Judgment points for discovery."),
+    replicates: int = typer.Option(D.DISCOVERY_REPLICATES, "--replicates",
+                                   help="Runs per discovery point."),
     ablate_draws: int = typer.Option(0, "--ablate-draws",
                                      help="Draws per mechanism for the ablation section "
                                           "(0: skip; one run per mechanism)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing report file."),
+    backend: str | None = typer.Option(
+        None, "--backend", help="Where chunks run: local, processes or dask [default: "
+        f"processes with {D.REPORT_WORKERS} workers when this machine has 2 CPUs or more, "
+        "else local]."),
+    workers: int | None = typer.Option(
+        None, "--workers", help=f"Worker processes [default: {D.REPORT_WORKERS}, at most the "
+        "CPUs; for dask: CPUs]."),
+    scheduler: str | None = _SCHEDULER,
+    chunk_size: int = _CHUNK,
 ) -> None:
     """Write one self-contained HTML report of a scenario and say where."""
+    from kennan.experiments.executors import report_executor
     from kennan.report.render import write_report
 
     started = time.perf_counter()
-    path = write_report(scenario, output=output, draws=draws, seed=seed, outcome=outcome,
-                        within=within, risk=risk, courses=_split(courses),
-                        sobol_base=sobol_base, points=points, replicates=replicates,
-                        ablate_draws=ablate_draws, force=force,
-                        status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
+    with report_executor(backend, workers=workers, scheduler=scheduler) as executor:
+        path = write_report(scenario, output=output, draws=draws, seed=seed, outcome=outcome,
+                            within=within, risk=risk, courses=_split(courses),
+                            sobol_base=sobol_base, points=points, replicates=replicates,
+                            ablate_draws=ablate_draws, force=force, executor=executor,
+                            chunk_size=chunk_size,
+                            status=lambda msg: err_console.print(f"[dim]{msg}…[/dim]"))
     size = path.stat().st_size / 1024
     typer.echo(f"Wrote {path.resolve()} ({size:,.0f} KB) in "
                f"{time.perf_counter() - started:.1f} s")
@@ -84,13 +105,18 @@ def sensitivity(
     against: str | None = typer.Option(None, "--against",
                                        help="Analyse the difference course minus this one."),
     method: str = typer.Option("sobol", "--method", help="sobol or morris."),
-    base: int = typer.Option(4096, "--base", help="Sobol' base samples (a power of two)."),
-    trajectories: int = typer.Option(64, "--trajectories", help="Morris trajectories."),
+    base: int = typer.Option(D.SOBOL_BASE, "--base", help="Sobol' base samples (a power of two)."),
+    trajectories: int = typer.Option(D.MORRIS_TRAJECTORIES, "--trajectories",
+                                     help="Morris trajectories."),
     judgments: str | None = typer.Option(None, "--judgments",
                                          help="Comma-separated judgment ids (default: all)."),
     seed: int = _SEED,
     top: int = typer.Option(0, "--top", help="Show only the first N judgments (0: all)."),
     as_json: bool = _JSON,
+    backend: str = _BACKEND,
+    workers: int | None = _WORKERS,
+    scheduler: str | None = _SCHEDULER,
+    chunk_size: int = _CHUNK,
 ) -> None:
     """Rank the judgments an outcome (or a difference of courses) hinges on."""
     from kennan.analysis import sensitivity as sa
@@ -98,17 +124,17 @@ def sensitivity(
 
     if method not in ("sobol", "morris"):
         raise UsageError(f"unknown method '{method}'; valid: sobol, morris")
-    outcome, course, _, within = _defaults(scenario, outcome, metric, course, None, seed,
-                                           within=within, labels=("course", None))
-    options: dict[str, Any] = dict(course=course, against=against, outcome=outcome,
-                                   metric=metric, within=within,
-                                   judgments=_split(judgments), seed=seed)
     started = time.perf_counter()
-    with _progress(as_json) as progress:
+    with _study(scenario, backend, workers, scheduler, chunk_size, as_json) as study:
+        outcome, course, _, within = _defaults(study, outcome, metric, course, None, seed,
+                                               within=within, labels=("course", None))
+        options: dict[str, Any] = dict(course=course, against=against, outcome=outcome,
+                                       metric=metric, within=within,
+                                       judgments=_split(judgments), seed=seed)
         if method == "sobol":
-            result = sa.sobol(scenario, base=base, progress=progress, **options)
+            result = sa.sobol(study, base=base, **options)
         else:
-            result = sa.morris(scenario, trajectories=trajectories, progress=progress, **options)
+            result = sa.morris(study, trajectories=trajectories, **options)
     if as_json:
         typer.echo(json.dumps(finite_json(_plain_tree(result.to_json())), allow_nan=False))
         return
@@ -124,21 +150,26 @@ def discover(
     within: int | None = _WITHIN,
     lower_is_better: bool = typer.Option(False, "--lower-is-better",
                                          help="For a metric such as a cost."),
-    points: int = typer.Option(2000, "--points", help="Judgment points (Latin hypercube)."),
-    replicates: int = typer.Option(16, "--replicates", help="Runs per point, averaged."),
+    points: int = typer.Option(D.DISCOVERY_POINTS, "--points",
+                               help="Judgment points (Latin hypercube)."),
+    replicates: int = typer.Option(D.DISCOVERY_REPLICATES, "--replicates",
+                                   help="Runs per point, averaged."),
     seed: int = _SEED,
     as_json: bool = _JSON,
+    backend: str = _BACKEND,
+    workers: int | None = _WORKERS,
+    scheduler: str | None = _SCHEDULER,
+    chunk_size: int = _CHUNK,
 ) -> None:
     """Find the boxes of judgments where one course beats another (PRIM and a tree)."""
     from kennan.analysis.discovery import discover_design
 
-    outcome, than, better, within = _defaults(scenario, outcome, metric, than, better, seed,
-                                              within=within, labels=("than", "better"))
-    with _progress(as_json) as progress:
-        found = discover_design(scenario, better=better, than=than, outcome=outcome,
+    with _study(scenario, backend, workers, scheduler, chunk_size, as_json) as study:
+        outcome, than, better, within = _defaults(study, outcome, metric, than, better, seed,
+                                                  within=within, labels=("than", "better"))
+        found = discover_design(study, better=better, than=than, outcome=outcome,
                                 metric=metric, within=within, lower_is_better=lower_is_better,
-                                points=points, replicates=replicates, seed=seed,
-                                progress=progress)
+                                points=points, replicates=replicates, seed=seed)
     if as_json:
         typer.echo(json.dumps(finite_json(_plain_tree(found.to_json())), allow_nan=False))
         return
@@ -163,24 +194,25 @@ def ablate(
     within: int | None = _WITHIN,
     mechanisms: str | None = typer.Option(None, "--mechanisms",
                                           help="Comma-separated mechanism ids (default: all)."),
-    draws: int = typer.Option(2000, "--draws", help="Draws per run (one run per mechanism)."),
+    draws: int = typer.Option(D.ABLATION_DRAWS, "--draws",
+                              help="Draws per run (one run per mechanism)."),
     seed: int = _SEED,
     hypothesis: str | None = typer.Option(
         None, "--hypothesis", help="Read the outcome under this competing reading (default: "
                                    "pooled over the readings)."),
-    backend: str = typer.Option("local", "--backend", help="local, processes or dask."),
-    workers: int | None = typer.Option(None, "--workers", help="Worker processes."),
+    backend: str = _BACKEND,
+    workers: int | None = _WORKERS,
+    scheduler: str | None = _SCHEDULER,
+    chunk_size: int = _CHUNK,
     as_json: bool = _JSON,
 ) -> None:
     """Switch each mechanism off in turn: what it contributes to the question's outcome."""
     from kennan.analysis.ablation import ablation
     from kennan.cli.common import print_tables
-    from kennan.experiments.executors import make_executor
 
-    with make_executor(backend, workers=workers) as executor, _progress(as_json) as progress:
-        found = ablation(scenario, draws=draws, seed=seed, only=_split(mechanisms),
-                         outcome=outcome, metric=metric, within=within, executor=executor,
-                         progress=progress, hypothesis=hypothesis)
+    with _study(scenario, backend, workers, scheduler, chunk_size, as_json) as study:
+        found = ablation(study, draws=draws, seed=seed, only=_split(mechanisms),
+                         outcome=outcome, metric=metric, within=within, hypothesis=hypothesis)
     if as_json:
         typer.echo(json.dumps(found.to_json(), default=_plain))
         return
@@ -204,7 +236,7 @@ def _split(text: str | None) -> list[str] | None:
     return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
 
 
-def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str | None,
+def _defaults(study: Any, outcome: str | None, metric: str | None, first: str | None,
               second: str | None, seed: int, *, within: int | None,
               labels: tuple[str, str | None]) -> tuple[str | None, str, str, int | None]:
     """Fill in the outcome (the scenario's question, with its window when ``within`` is not
@@ -219,7 +251,7 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
     from kennan.analysis.quantity import quantity_of
     from kennan.experiments.runner import run
 
-    pilot = run(scenario, draws=PILOT_DRAWS, seed=seed, keep_draws=True)
+    pilot = run(study, draws=PILOT_DRAWS, seed=seed, keep_draws=True)
     if outcome is None and metric is None:
         outcome = compare.main_outcome(pilot)
         question = pilot.question or {}
@@ -232,7 +264,7 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
         else:
             err_console.print(f"[dim]outcome: {outcome} (the most likely over the courses; "
                               "choose with --outcome)[/dim]")
-    q = quantity_of(pilot, outcome=outcome, metric=metric, within=within)
+    q = quantity_of(pilot.catalog, outcome=outcome, metric=metric, within=within)
     order = [c for c in compare.ranking(pilot, quantity=q)["course"] if c not in
              (first, second)]
     if first is None:
@@ -244,6 +276,18 @@ def _defaults(scenario: str, outcome: str | None, metric: str | None, first: str
         err_console.print(f"[dim]{labels[1]}: {second} (next best in the pilot; choose with "
                           f"--{labels[1]})[/dim]")
     return outcome, first, second or first, within
+
+
+@contextmanager
+def _study(scenario: str, backend: str, workers: int | None, scheduler: str | None,
+           chunk_size: int, quiet: bool) -> Iterator[Any]:
+    """The command's scenario, compiled once, with its executor and progress bar."""
+    from kennan.experiments.executors import make_executor
+    from kennan.experiments.study import Study
+
+    with make_executor(backend, workers=workers, scheduler=scheduler) as executor, \
+            _progress(quiet) as progress:
+        yield Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kennan.cli.common import command
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.defaults import DEFAULT_SCENARIO
 
 _FOLDER = typer.Option(Path("."), "--folder",
                        help="Where saved scenarios and exported reports go.")

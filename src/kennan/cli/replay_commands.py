@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kennan import defaults as D
 from kennan.cli.common import command, finite_json
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.defaults import DEFAULT_SCENARIO
 
 
 def register(app: typer.Typer) -> None:
@@ -20,7 +21,7 @@ def register(app: typer.Typer) -> None:
 def replay(
     scenario: str = typer.Argument(DEFAULT_SCENARIO,
                                    help="A built-in scenario name or a YAML path."),
-    draws: int = typer.Option(10_000, "--draws", help="Monte Carlo draws."),
+    draws: int = typer.Option(D.DRAWS, "--draws", help="Monte Carlo draws."),
     seed: int = typer.Option(0, "--seed", help="Root seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     rolling: bool = typer.Option(False, "--rolling", help="Month by month: forecast from "

@@ -25,8 +25,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from kennan import defaults as D
 from kennan.cli.common import command, err_console, finite_json, print_tables
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.defaults import DEFAULT_SCENARIO
 
 #: Rows ``kennan query`` shows as a table before pointing to --format csv.
 TABLE_ROWS = 100
@@ -59,11 +60,11 @@ def run_scenario(
         help=f"A built-in scenario name or a path to a .yaml file [default: "
              f"{DEFAULT_SCENARIO}].", show_default=False)] = None,
     draws: Annotated[int | None, typer.Option(
-        "--draws", help="Draws per course of action [default: 10000].")] = None,
+        "--draws", help=f"Draws per course of action [default: {D.DRAWS}].")] = None,
     seed: Annotated[int | None, typer.Option(
-        "--seed", help="Root seed [default: 0].")] = None,
+        "--seed", help=f"Root seed [default: {D.SEED}].")] = None,
     chunk_size: Annotated[int | None, typer.Option(
-        "--chunk-size", help="Draws per chunk [default: 16384].")] = None,
+        "--chunk-size", help=f"Draws per chunk [default: {D.CHUNK_SIZE}].")] = None,
     courses: Annotated[str | None, typer.Option(
         "--courses", help="Comma-separated course ids [default: all].")] = None,
     baseline: Annotated[str | None, typer.Option(
@@ -87,11 +88,11 @@ def run_scenario(
 ) -> None:
     """Simulate every course of action of a scenario and print the summary table."""
     from kennan.experiments.executors import make_executor
-    from kennan.experiments.runner import run
+    from kennan.experiments.runner import chunk_plan, resume_command, run, settings
     from kennan.experiments.store import stored_chunks
 
-    options = _settings(scenario=scenario, draws=draws, seed=seed, chunk_size=chunk_size,
-                        courses=courses, baseline=baseline, out=out, resume=resume)
+    options = settings(scenario=scenario, draws=draws, seed=seed, chunk_size=chunk_size,
+                       courses=_split(courses), baseline=baseline, out=out, resume=resume)
     show_bar = not as_json and err_console.is_terminal
     try:
         with make_executor(backend.value, workers=workers, scheduler=scheduler) as executor, \
@@ -105,10 +106,10 @@ def run_scenario(
                                    style="red"))
         else:
             stored = len(stored_chunks(out))
-            total = math.ceil(options["draws"] / options["chunk_size"])
+            total = len(chunk_plan(options["draws"], options["chunk_size"]))
             err_console.print(Text(f"Interrupted: {stored} of {total} chunks are stored in "
                                    f"{out}. Finish the run with:", style="red"))
-            err_console.print(Text("  " + _resume_command(options, out), style="red"))
+            err_console.print(Text("  " + resume_command(options, out), style="red"))
         raise typer.Exit(code=130) from None
     if as_json:
         typer.echo(json.dumps(finite_json(results.to_json()), indent=2, allow_nan=False))
@@ -245,34 +246,8 @@ def _best(courses: list[str], values: list[float]) -> str:
     return courses[max(range(len(values)), key=values.__getitem__)]
 
 
-def _settings(*, scenario: str | None, draws: int | None, seed: int | None,
-              chunk_size: int | None, courses: str | None, baseline: str | None,
-              out: Path | None, resume: bool) -> dict[str, Any]:
-    """Run options: those given, then (when resuming) the run folder's, then the defaults."""
-    from kennan.experiments.runner import DEFAULT_CHUNK, DEFAULT_DRAWS
-    from kennan.experiments.store import check_resumable, resume_settings
-
-    given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
-             "courses": [c.strip() for c in courses.split(",") if c.strip()]
-             if courses is not None else None,
-             "baseline": baseline}
-    if resume and out is not None:
-        check_resumable(out)
-    stored = resume_settings(out) if (resume and out is not None) else None
-    defaults = stored or {"scenario": DEFAULT_SCENARIO, "draws": DEFAULT_DRAWS, "seed": 0,
-                          "chunk_size": DEFAULT_CHUNK, "courses": None, "baseline": None}
-    return {k: v if v is not None else defaults[k] for k, v in given.items()}
-
-
-def _resume_command(options: dict[str, Any], out: Path) -> str:
-    parts = ["kennan", "run", str(options["scenario"]), "--draws", str(options["draws"]),
-             "--seed", str(options["seed"]), "--chunk-size", str(options["chunk_size"])]
-    if options["courses"]:
-        parts += ["--courses", ",".join(options["courses"])]
-    if options["baseline"]:
-        parts += ["--baseline", options["baseline"]]
-    parts += ["--out", str(out), "--resume"]
-    return " ".join(shlex.quote(p) for p in parts)
+def _split(text: str | None) -> list[str] | None:
+    return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
 
 
 @contextmanager

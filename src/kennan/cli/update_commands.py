@@ -11,8 +11,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from kennan import defaults as D
 from kennan.cli.common import command, err_console
-from kennan.scenario.defaults import DEFAULT_SCENARIO
+from kennan.defaults import DEFAULT_SCENARIO
 
 #: Judgments listed in the terminal table (those that moved most); --json has all.
 SHOWN = 15
@@ -30,7 +31,7 @@ def update_scenario(
     observe: str = typer.Option(..., "--observe", help="An observations file "
                                 "(kennan-observations: 1), or the name of one shipped with "
                                 "a built-in scenario."),
-    draws: int = typer.Option(10_000, "--draws", min=1, help="Draws of the judgments."),
+    draws: int = typer.Option(D.DRAWS, "--draws", min=1, help="Draws of the judgments."),
     replications: int = typer.Option(1, "--replications", min=1, max=1000,
                                      help="Histories of chance per draw of the judgments."),
     seed: int = typer.Option(0, "--seed", min=0, help="Root seed."),
@@ -107,7 +108,7 @@ def signposts(
     course: str | None = typer.Option(None, "--course", help="The course that will be "
                                       "followed (whose indicators are watched); default: "
                                       "the recommended one."),
-    draws: int = typer.Option(10_000, "--draws", min=1, help="Monte Carlo draws."),
+    draws: int = typer.Option(D.DRAWS, "--draws", min=1, help="Monte Carlo draws."),
     seed: int = typer.Option(0, "--seed", min=0, help="Root seed."),
     top: int = typer.Option(10, "--top", min=1, max=1000, help="Signposts listed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),

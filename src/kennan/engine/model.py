@@ -8,7 +8,9 @@ frozen records (indices, compiled expressions, periods) so the loop in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kennan.compiler import Expression
@@ -400,3 +402,26 @@ def _decision(s: Scenario, i: int, site, factions) -> DecisionSpec:
 
 def _bounds(b: list[float] | None) -> tuple[float, float] | None:
     return None if b is None else (float(b[0]), float(b[1]))
+
+
+def select_courses(model: Model, courses: Sequence[str]) -> Model:
+    """``model`` restricted to ``courses``, in that order (nothing is recompiled).
+
+    Every course sees the same random numbers whatever the others are (they are keyed
+    by draw, not by course), so a course's numbers are the same in the selection as in
+    the whole model. The baseline stays when selected, else it is the first course."""
+    ids = list(dict.fromkeys(courses))
+    if ids == model.course_ids:
+        return model
+    by_id = {c.id: c for c in model.courses}
+    unknown = [c for c in ids if c not in by_id]
+    if unknown or not ids:
+        raise UsageError(f"unknown course(s) of action {', '.join(map(repr, unknown))}; "
+                         f"valid: {', '.join(model.course_ids)}")
+    baseline = model.baseline if model.baseline in ids else ids[0]
+    hypotheses = [dataclasses.replace(h, model=select_courses(h.model, ids))
+                  for h in model.hypotheses]
+    for h in hypotheses:
+        h.model.baseline = baseline  # a fresh selection: the original keeps its own
+    return dataclasses.replace(model, courses=[by_id[c] for c in ids], baseline=baseline,
+                               hypotheses=hypotheses)

@@ -236,6 +236,7 @@ def simulate(
     watch: tuple[str, ...] = (),
     watch_course: int = 0,
     estimator: str | None = None,
+    draw_index: np.ndarray | None = None,
 ) -> ChunkResult:
     """Simulate draws ``start .. start+count-1`` of every compiled course.
 
@@ -250,12 +251,20 @@ def simulate(
     pools them (:mod:`kennan.engine.hypotheses`). ``estimator`` is ``conditional`` or
     ``sampled`` (see the module's notes); the default is ``conditional``, except with
     ``evidence``, whose likelihood weights are those of sampled histories.
+    ``draw_index`` (``count`` global draw indices) gives each row the chance streams of
+    that draw instead of draw ``start + row``: a designed experiment's rows that must
+    share their chance (Saltelli's A and AB matrices) can then run in one block.
     """
     if estimator is None:
         estimator = "sampled" if evidence is not None else "conditional"
     if estimator not in ESTIMATORS:
         raise ValueError(f"unknown estimator {estimator!r}")
-    draws = np.arange(start, start + count, dtype=np.uint64)
+    if draw_index is None:
+        draws = np.arange(start, start + count, dtype=np.uint64)
+    else:
+        draws = np.asarray(draw_index, dtype=np.uint64)
+        if draws.shape != (count,):
+            raise ValueError(f"draw_index has shape {draws.shape}, expected ({count},)")
     streams = Streams(seed, draws)
     uniforms = {jid: (judgment_uniforms[:, j] if judgment_uniforms is not None
                       else streams(f"judgment:{jid}"))

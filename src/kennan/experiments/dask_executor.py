@@ -19,6 +19,7 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_wo
 from kennan.engine.model import Model
 from kennan.errors import SimulationError
 from kennan.experiments.chunks import ChunkOutput, ChunkRunner, ChunkTask, Job
+from kennan.experiments.design_chunks import DesignJob, DesignOutput, DesignTask, execute
 from kennan.experiments.executors import (
     IN_FLIGHT_PER_WORKER,
     Executor,
@@ -77,8 +78,8 @@ class DaskExecutor(Executor):
                 self.workers = max(1, len(self._client.scheduler_info()["workers"]))
         return self._client
 
-    def map_unordered(self, job: Job, tasks: Iterable[ChunkTask], *,
-                      model: Model | None = None) -> Iterator[ChunkOutput]:
+    def map_unordered(self, job: Job | DesignJob, tasks: Iterable[ChunkTask | DesignTask], *,
+                      model: Model | None = None) -> Iterator[ChunkOutput | DesignOutput]:
         """Submit ``tasks`` of ``job`` a few at a time; yield outputs as chunks finish."""
         client = self.client()
         todo = iter(tasks)
@@ -135,6 +136,7 @@ def _quiet(names: tuple[str, ...]) -> Iterator[None]:
             lg.setLevel(level)
 
 
-def _run_on_dask_worker(job: Job, task: ChunkTask) -> ChunkOutput:
+def _run_on_dask_worker(job: Job | DesignJob, task: ChunkTask | DesignTask
+                        ) -> ChunkOutput | DesignOutput:
     plugin = get_worker().plugins[PLUGIN]
-    return plugin.runner(job, task)
+    return execute(plugin.runner, job, task)

@@ -10,12 +10,13 @@ the same constant).
 The events and hazards of a draw stay random: their streams are keyed by the
 root seed and the draw's index. The designs below choose draw indices so that
 rows which must differ only in one judgment also share the rest of their
-randomness (see :func:`saltelli_design` and :func:`morris_design`).
+randomness (each design's ``draws``). This module lays designs out; they run
+through the experiment runner (:func:`kennan.experiments.runner.run_design`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +26,11 @@ from SALib.sample import morris as morris_sampler
 from SALib.sample import sobol as sobol_sampler
 
 from kennan.engine.model import Model
-from kennan.engine.simulate import ChunkResult, simulate
 from kennan.errors import UsageError
 
 #: Uniforms handed to the engine stay this far inside (0, 1), so that an unbounded
 #: distribution's inverse CDF stays finite at a sampler's end points.
 EDGE = 1e-9
-DEFAULT_CHUNK = 16_384
-
-#: What a design keeps of each chunk: an array whose last axis is the chunk's draws.
-Extract = Callable[[ChunkResult], np.ndarray]
 
 
 def uncertain_judgments(model: Model) -> list[str]:
@@ -107,23 +103,6 @@ def full_uniforms(model: Model, names: Sequence[str], sample: np.ndarray) -> np.
     return np.clip(out, EDGE, 1.0 - EDGE)
 
 
-def run_uniforms(model: Model, uniforms: np.ndarray, *, seed: int, start: int = 0,
-                 chunk_size: int = DEFAULT_CHUNK, extract: Extract,
-                 progress: Callable[[int], Any] | None = None) -> np.ndarray:
-    """Simulate one draw per row of ``uniforms`` (draw indices ``start``, ``start + 1``, ...)
-    and concatenate what ``extract`` keeps of each chunk along the last axis."""
-    n = uniforms.shape[0]
-    parts = []
-    for s in range(0, n, chunk_size):
-        count = min(chunk_size, n - s)
-        chunk = simulate(model, start=start + s, count=count, seed=seed,
-                         judgment_uniforms=uniforms[s:s + count])
-        parts.append(np.asarray(extract(chunk)))
-        if progress is not None:
-            progress(count)
-    return np.concatenate(parts, axis=-1)
-
-
 def design_rng(seed: int, purpose: str) -> np.random.Generator:
     """The generator of a design's sampler, derived from the run's root seed."""
     tag = int.from_bytes(purpose.encode()[:8].ljust(8, b"\0"), "little")
@@ -158,6 +137,21 @@ class SaltelliDesign:
         """Number of model evaluations (draws) per course."""
         return self.sample.shape[0]
 
+    @property
+    def draws(self) -> np.ndarray:
+        """The global draw whose chance streams each row uses, in SALib's row order.
+
+        Row j of A and every row j of the mixed matrices AB_i use draw j; row j of B
+        uses draw ``base + j``. So A and AB_i differ only in judgment i (the
+        total-order estimator compares them) while B and AB_i share only judgment i
+        (the first-order estimator compares those). The events' own randomness then
+        acts as one more input, never switched: it lowers the indices' sum below one
+        by its share of the variance. With groups, i runs over factors and AB_i takes
+        the whole factor's columns from B."""
+        k = len(self.factors) + 2
+        block = np.tile(np.arange(k), self.base)
+        return np.arange(self.base).repeat(k) + self.base * (block == k - 1)
+
 
 def saltelli_design(names: Sequence[str], *, base: int, seed: int,
                     groups: Sequence[str] | None = None) -> SaltelliDesign:
@@ -184,31 +178,6 @@ def _one_factor(names: Sequence[str], groups: Sequence[str] | None) -> bool:
     return groups is not None and len(names) > 1 and len(set(groups)) == 1
 
 
-def run_saltelli(model: Model, design: SaltelliDesign, *, seed: int, extract: Extract,
-                 chunk_size: int = DEFAULT_CHUNK,
-                 progress: Callable[[int], Any] | None = None) -> np.ndarray:
-    """Evaluate a Saltelli design; returns what ``extract`` keeps, rows in SALib's order.
-
-    Draw indices: row j of A and every row j of the mixed matrices AB_i use draw
-    j; row j of B uses draw ``base + j``. So A and AB_i differ only in judgment
-    i (the total-order estimator compares them) while B and AB_i share only
-    judgment i (the first-order estimator compares those). The events' own
-    randomness then acts as one more input, never switched: it lowers the
-    indices' sum below one by its share of the variance. With groups, i runs over
-    factors and AB_i takes the whole factor's columns from B.
-    """
-    d, f, n = len(design.names), len(design.factors), design.base
-    blocks = design.sample.reshape(n, f + 2, d)
-    out = []
-    for b in range(f + 2):
-        start = n if b == f + 1 else 0
-        u = full_uniforms(model, design.names, blocks[:, b, :])
-        out.append(run_uniforms(model, u, seed=seed, start=start, chunk_size=chunk_size,
-                                extract=extract, progress=progress))
-    stacked = np.stack(out, axis=-1)  # (..., n, f + 2)
-    return stacked.reshape(*stacked.shape[:-2], n * (f + 2))
-
-
 @dataclass(frozen=True)
 class MorrisDesign:
     """Morris trajectories: ``trajectories * (D + 1)`` rows on a grid of ``levels`` levels."""
@@ -229,6 +198,19 @@ class MorrisDesign:
         """The factors the effects are for: judgments, or groups of dependent ones."""
         return factors_of(self.names, self.groups)
 
+    @property
+    def uniforms(self) -> np.ndarray:
+        """The rows handed to the engine: the grid's end points 0 and 1 mapped to the
+        centres of ``levels`` equal bins, ``(k + 0.5) / levels``, which keeps the inverse
+        CDF of an unbounded judgment finite."""
+        return (np.rint(self.sample * (self.levels - 1)) + 0.5) / self.levels
+
+    @property
+    def draws(self) -> np.ndarray:
+        """The global draw of each row: every point of trajectory r uses draw r, so an
+        elementary effect compares two rows that differ only in one judgment."""
+        return np.arange(self.trajectories).repeat(len(self.factors) + 1)
+
 
 def morris_design(names: Sequence[str], *, trajectories: int, levels: int = 4,
                   seed: int, groups: Sequence[str] | None = None) -> MorrisDesign:
@@ -243,29 +225,6 @@ def morris_design(names: Sequence[str], *, trajectories: int, levels: int = 4,
     sample = morris_sampler.sample(salib_problem(names, groups), trajectories,
                                    num_levels=levels, seed=int(rng.integers(1, 2**31 - 1)))
     return MorrisDesign(list(names), trajectories, levels, sample, groups)
-
-
-def run_morris(model: Model, design: MorrisDesign, *, seed: int, extract: Extract,
-               chunk_size: int = DEFAULT_CHUNK,
-               progress: Callable[[int], Any] | None = None) -> np.ndarray:
-    """Evaluate a Morris design; returns what ``extract`` keeps, rows in SALib's order.
-
-    Every point of trajectory r uses draw r, so an elementary effect compares two
-    draws that differ only in one judgment. The grid's end points 0 and 1 are
-    mapped to the centres of ``levels`` equal bins, ``(k + 0.5) / levels``, which
-    keeps the inverse CDF of an unbounded judgment finite.
-    """
-    d, f = len(design.names), len(design.factors)
-    r, lv = design.trajectories, design.levels
-    grid = (np.rint(design.sample * (lv - 1)) + 0.5) / lv
-    blocks = grid.reshape(r, f + 1, d)
-    out = []
-    for p in range(f + 1):
-        u = full_uniforms(model, design.names, blocks[:, p, :])
-        out.append(run_uniforms(model, u, seed=seed, start=0, chunk_size=chunk_size,
-                                extract=extract, progress=progress))
-    stacked = np.stack(out, axis=-1)  # (..., r, f + 1)
-    return stacked.reshape(*stacked.shape[:-2], r * (f + 1))
 
 
 def latin_hypercube(names: Sequence[str], *, count: int, seed: int) -> np.ndarray:

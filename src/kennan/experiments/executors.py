@@ -26,9 +26,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
+from kennan.defaults import REPORT_WORKERS
 from kennan.engine.model import Model
 from kennan.errors import SimulationError, UsageError
 from kennan.experiments.chunks import ChunkOutput, ChunkRunner, ChunkTask, Job
+from kennan.experiments.design_chunks import DesignJob, DesignOutput, DesignTask, execute
 
 BACKENDS = ("local", "processes", "dask")
 #: Chunks in flight per worker: one running, one queued so a worker never waits.
@@ -57,18 +59,19 @@ class Executor:
     def close(self) -> None:
         """Stop the workers, if any."""
 
-    def map_unordered(self, job: Job, tasks: Iterable[ChunkTask], *,
-                      model: Model | None = None) -> Iterator[ChunkOutput]:
-        """Run ``tasks`` of ``job``, yielding outputs as chunks finish.
+    def map_unordered(self, job: Job | DesignJob, tasks: Iterable[ChunkTask | DesignTask], *,
+                      model: Model | None = None) -> Iterator[ChunkOutput | DesignOutput]:
+        """Run ``tasks`` of ``job`` (a run's chunks, or a design's), yielding outputs as
+        chunks finish.
 
-        ``model`` is the job's compiled model when the caller has it (this process
-        then uses it instead of compiling the scenario again)."""
+        ``model`` is the run's compiled model when the caller has it (this process then
+        uses it instead of compiling the scenario again)."""
         tune_allocator()
         runner = ChunkRunner()
         if model is not None:
-            runner.add(job, model)
+            runner.add(job.job if isinstance(job, DesignJob) else job, model)
         for task in tasks:
-            yield runner(job, task)
+            yield execute(runner, job, task)
 
 
 LocalExecutor = Executor
@@ -83,8 +86,8 @@ class ProcessExecutor(Executor):
         self.workers = check_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
 
-    def map_unordered(self, job: Job, tasks: Iterable[ChunkTask], *,
-                      model: Model | None = None) -> Iterator[ChunkOutput]:
+    def map_unordered(self, job: Job | DesignJob, tasks: Iterable[ChunkTask | DesignTask], *,
+                      model: Model | None = None) -> Iterator[ChunkOutput | DesignOutput]:
         """Run ``tasks`` of ``job`` on the pool, yielding outputs as chunks finish."""
         if self._pool is None:
             # spawn: workers start clean (no inherited threads or locks) on every platform.
@@ -147,6 +150,22 @@ def make_executor(backend: str = "local", *, workers: int | None = None,
     from kennan.experiments.dask_executor import DaskExecutor
 
     return DaskExecutor(workers, scheduler=scheduler)
+
+
+def report_executor(backend: str | None = None, *, workers: int | None = None,
+                    scheduler: str | None = None) -> Executor:
+    """The executor ``kennan report`` runs on: as :func:`make_executor`, except that with no
+    backend named it is a pool of :data:`~kennan.defaults.REPORT_WORKERS` processes (at
+    most the CPUs this process may use; this process alone on one CPU), and a pool's
+    workers default to that number too."""
+    if backend is None:
+        backend = "dask" if scheduler is not None else None
+    if backend in (None, "processes") and workers is None:
+        workers = min(REPORT_WORKERS, default_workers())
+    if backend is None:
+        backend = "processes" if workers is not None and workers > 1 else "local"
+        workers = None if backend == "local" else workers
+    return make_executor(backend, workers=workers, scheduler=scheduler)
 
 
 def default_workers() -> int:
@@ -224,6 +243,7 @@ def _start_process_worker() -> None:
     setattr(multiprocessing.current_process(), _RUNNER_ATTRIBUTE, ChunkRunner())
 
 
-def _run_in_process_worker(job: Job, task: ChunkTask) -> ChunkOutput:
+def _run_in_process_worker(job: Job | DesignJob, task: ChunkTask | DesignTask
+                           ) -> ChunkOutput | DesignOutput:
     runner: Any = getattr(multiprocessing.current_process(), _RUNNER_ATTRIBUTE)
-    return runner(job, task)
+    return execute(runner, job, task)

@@ -13,6 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from kennan.defaults import CHUNK_SIZE, DRAWS, SEED
 from kennan.engine.model import build_model, period_index
 from kennan.engine.simulate import simulate
 from kennan.errors import UsageError
@@ -92,8 +93,8 @@ def replay_section(loaded: LoadedScenario) -> Any:
     return loaded.model.replay
 
 
-def replay(scenario: str | LoadedScenario, *, draws: int = 10_000, seed: int = 0,
-           chunk_size: int = 16_384) -> Replay:
+def replay(scenario: str | LoadedScenario, *, draws: int = DRAWS, seed: int = SEED,
+           chunk_size: int = CHUNK_SIZE) -> Replay:
     """Replay ``scenario``'s history (its ``replay`` section)."""
     draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
     seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)

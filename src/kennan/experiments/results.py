@@ -18,6 +18,7 @@ from kennan.engine.exact import to_fraction
 from kennan.engine.model import Model
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import UsageError
+from kennan.experiments.catalog import Catalog
 from kennan.experiments.summary import Z95, Summary
 
 
@@ -278,6 +279,12 @@ class Results:
         if not self._chunks:
             raise UsageError("this run did not keep per-draw results; run with keep_draws=True")
         return DrawArrays.from_chunks(self._chunks)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The outcomes and metrics a quantity of these results can name."""
+        return Catalog(dict(self.outcome_labels), dict(self.metric_labels), len(self.periods),
+                       self.summary.has_value)
 
     def check_course(self, course: str) -> int:
         """Index of ``course``, or :class:`UsageError` listing the valid ids."""

@@ -1,27 +1,38 @@
-"""Run every course of action of a scenario over many draws, chunk by chunk.
+"""Run every course of action of a scenario over many draws, chunk by chunk; and run
+designed experiments the same way.
 
 Draws are numbered globally; a chunk is a contiguous range of them. Since every
 random number depends only on the root seed and the draw's index (see
 :mod:`kennan.engine.streams`) and summaries merge exactly, results are
 bit-identical for any chunk size and any executor (:mod:`.executors`). With a
 run folder (:mod:`.store`) every chunk is stored as it finishes and a stopped
-run resumes where it stopped.
+run resumes where it stopped: :func:`settings` fills the options a resumed run was
+not given from its folder.
+
+:func:`run_design` is the one path of every analysis's designed experiment (Saltelli,
+Morris, Latin hypercube, replications): its rows go in chunks through the same
+executors (:mod:`.design_chunks`), on a :class:`~.study.Study` compiled once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from kennan.defaults import CHUNK_SIZE, DEFAULT_SCENARIO, DRAWS, KEEP_DRAWS_LIMIT, SEED
 from kennan.engine.ablation import ablate as ablate_mechanism
 from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ESTIMATORS, ChunkResult
 from kennan.errors import Location, UsageError
 from kennan.experiments import limits
 from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
+from kennan.experiments.design_chunks import DesignJob, DesignTask, Extract, concatenate
 from kennan.experiments.executors import Executor
 from kennan.experiments.results import Results
 from kennan.experiments.store import (
@@ -30,18 +41,19 @@ from kennan.experiments.store import (
     check_resumable,
     read_manifest,
     read_summary,
+    resume_settings,
 )
+from kennan.experiments.study import Study
 from kennan.experiments.summary import Summary
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import load_scenario, resolve_scenario_path
+from kennan.scenario.loading import load_scenario
 
-DEFAULT_DRAWS = 10_000
-DEFAULT_CHUNK = 16_384
-#: Keep per-draw results in memory by default up to this many draws.
-KEEP_DRAWS_LIMIT = 200_000
+DEFAULT_DRAWS = DRAWS
+DEFAULT_CHUNK = CHUNK_SIZE
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_DRAWS", "KEEP_DRAWS_LIMIT", "chunk_plan", "empty_summary",
-           "open_results", "run", "summarise"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_DRAWS", "KEEP_DRAWS_LIMIT", "balanced_chunk", "chunk_plan",
+           "empty_summary",
+           "open_results", "resume_command", "run", "run_design", "settings", "summarise"]
 
 
 def chunk_plan(draws: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -53,6 +65,12 @@ def chunk_plan(draws: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(chunk_size, draws - s)) for s in range(0, draws, chunk_size)]
 
 
+def balanced_chunk(count: int, chunk_size: int, workers: int) -> int:
+    """The chunk size to run ``count`` draws with on ``workers`` workers: ``chunk_size``,
+    or less when that would leave a worker idle (a chunk's numbers never depend on it)."""
+    return max(1, min(chunk_size, -(-count // max(workers, 1))))
+
+
 def empty_summary(model: Model) -> Summary:
     """A summary of no draws with the model's courses, outcomes, metrics and records."""
     records = [f"{o.id}.{name}" for o in model.outcomes for name, _ in o.record]
@@ -62,12 +80,43 @@ def empty_summary(model: Model) -> Summary:
                          [h.id for h in model.hypotheses], value=model.has_worth)
 
 
+def settings(*, scenario: str | Path | None = None, draws: int | None = None,
+             seed: int | None = None, chunk_size: int | None = None,
+             courses: Iterable[str] | None = None, baseline: str | None = None,
+             out: str | Path | None = None, resume: bool = False) -> dict[str, Any]:
+    """A run's options: those given, then (when resuming) those the run folder ``out``
+    records, then the defaults (:mod:`kennan.defaults`). A folder with no run to resume
+    is refused before anything else."""
+    given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
+             "courses": None if courses is None else limits.course_ids(courses),
+             "baseline": baseline}
+    if resume and out is not None:
+        check_resumable(out)
+    stored = resume_settings(out) if (resume and out is not None) else None
+    defaults = stored or {"scenario": DEFAULT_SCENARIO, "draws": DRAWS, "seed": SEED,
+                          "chunk_size": CHUNK_SIZE, "courses": None, "baseline": None}
+    return {k: v if v is not None else defaults[k] for k, v in given.items()}
+
+
+def resume_command(options: dict[str, Any], out: str | Path) -> str:
+    """The ``kennan run`` command line that finishes the run of ``options`` (as
+    :func:`settings` gives them) stored in ``out``."""
+    parts = ["kennan", "run", str(options["scenario"]), "--draws", str(options["draws"]),
+             "--seed", str(options["seed"]), "--chunk-size", str(options["chunk_size"])]
+    if options.get("courses"):
+        parts += ["--courses", ",".join(options["courses"])]
+    if options.get("baseline"):
+        parts += ["--baseline", options["baseline"]]
+    parts += ["--out", str(out), "--resume"]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
 def run(
-    scenario: str | Path | LoadedScenario,
+    scenario: str | Path | LoadedScenario | Study | None = None,
     *,
-    draws: int = DEFAULT_DRAWS,
-    seed: int = 0,
-    chunk_size: int = DEFAULT_CHUNK,
+    draws: int | None = None,
+    seed: int | None = None,
+    chunk_size: int | None = None,
     courses: Iterable[str] | None = None,
     baseline: str | None = None,
     keep_draws: bool | None = None,
@@ -80,6 +129,9 @@ def run(
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
+    ``scenario`` is a name, a file, a loaded scenario or a :class:`~.study.Study` (whose
+    compiled model, executor, chunk size and progress are then used). Options left None
+    take the run folder's when resuming, else the defaults (:func:`settings`).
     ``baseline`` names the course paired differences are taken against (default:
     the scenario's ``baseline``, else the first course). ``executor`` runs the
     chunks (default: this process; see :func:`.executors.make_executor`).
@@ -97,44 +149,53 @@ def run(
     if estimator != "conditional" and out is not None:
         raise UsageError("a run folder stores runs of the conditional estimator; drop --out "
                          "or --estimator")
+    if resume and out is None:
+        raise UsageError("--resume needs the run folder: --out FOLDER")
+    study = scenario if isinstance(scenario, Study) else None
+    chosen = settings(scenario=None if study is not None else scenario, draws=draws, seed=seed,
+                      chunk_size=chunk_size if chunk_size is not None else
+                      (study.chunk_size if study is not None else None),
+                      courses=courses, baseline=baseline, out=out, resume=resume)
     # The same checks, and messages, as the command line's options.
-    draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
-    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
-    chunk_size = limits.whole("chunk_size", chunk_size, least=1)
-    courses = limits.course_ids(courses)
-    if resume and out is not None:
-        check_resumable(out)  # before any work: a folder with no run is not resumed
-    loaded, path, digest = _scenario_source(scenario)
-    model = build_model(loaded, courses)
+    draws = limits.whole("draws", chosen["draws"], least=1, most=limits.MAX_DRAWS)
+    seed = limits.whole("seed", chosen["seed"], least=0, most=limits.MAX_SEED)
+    chunk_size = limits.whole("chunk_size", chosen["chunk_size"], least=1)
+    courses, baseline = chosen["courses"], chosen["baseline"]
+    if study is None:
+        study = Study.open(chosen["scenario"], courses=courses)
+        model = study.model
+    elif courses is None:
+        model = study.model
+    else:
+        study.check_courses(*courses)
+        # In the study's order, as a compilation of these courses would give.
+        model = study.course_model([c for c in study.course_ids if c in courses])
+    executor = executor or study.executor
+    progress = progress or study.progress
     if baseline is not None:
         if baseline not in model.course_ids:
             raise UsageError(f"unknown baseline course '{baseline}'; valid: "
                              f"{', '.join(model.course_ids)}")
-        model.baseline = baseline
+        if baseline != model.baseline:
+            model = _with_baseline(model, baseline)
     if ablate is not None:
         if out is not None:
             raise UsageError("an ablated run is not stored in a run folder")
         model = ablate_mechanism(model, ablate)
-    if resume and out is None:
-        raise UsageError("--resume needs the run folder: --out FOLDER")
     if keep_draws and out is not None:
         raise UsageError("with a run folder the draws are stored in its Parquet files, not "
                          "kept in memory; read them with kennan.experiments.query")
-    executor = executor if executor is not None else Executor()
     keep = (out is None and draws <= KEEP_DRAWS_LIMIT) if keep_draws is None else keep_draws
     # A remote cluster's memory is its own; locally every worker holds a chunk.
     in_flight = executor.workers if getattr(executor, "local", True) else 1
     limits.check_run_size(model, draws=draws, chunk_size=chunk_size, in_flight=in_flight,
                           keep_draws=bool(keep))
-    plan = chunk_plan(draws, chunk_size)
-    if path is None and (out is not None or executor.name != "local"):
-        raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
-                         "this one was not read from a file")
-    job = Job(scenario=str(path) if path is not None else loaded.origin,
-              scenario_hash=digest or "", courses=tuple(model.course_ids),
-              baseline=model.baseline, seed=seed,
-              out=str(Path(out).resolve()) if out is not None else None, keep=keep,
-              ablate=ablate, estimator=estimator)
+    # Without a run folder the chunking is invisible (same numbers): split the draws so
+    # that every worker has a share. A run folder keeps the chunk size it records.
+    plan = chunk_plan(draws, chunk_size if out is not None else
+                      balanced_chunk(draws, chunk_size, executor.workers))
+    job = _job(study, executor, courses=model.course_ids, baseline=model.baseline, seed=seed,
+               out=out, keep=keep, ablate=ablate, estimator=estimator)
 
     store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
              if out is not None else None)
@@ -169,6 +230,51 @@ def run(
     return Results.from_run(model, summary, seed=seed, chunks=chunks)
 
 
+def run_design(study: Study, *, count: int, seed: int, extract: Extract,
+               courses: Sequence[str] | None = None, names: Sequence[str] = (),
+               sample: np.ndarray | None = None, judgment_draws: np.ndarray | None = None,
+               draws: np.ndarray | None = None, evidence: Any = None,
+               watch: tuple[str, ...] = (), watch_course: int = 0,
+               estimator: str | None = "conditional") -> Any:
+    """Simulate ``count`` design rows of ``courses`` (default: the study's, in the order
+    given) through the study's executor; returns what ``extract`` keeps of each chunk,
+    joined along the last axis in row order.
+
+    Each row's judgments are the uniforms of its row of ``sample`` for the judgments
+    ``names`` (the others held at 0.5), else the judgment streams of the draw
+    ``judgment_draws`` names, else its own draw's; its chance streams are those of the
+    global draw ``draws`` names (default: the row's number). ``evidence``, ``watch``,
+    ``watch_course`` (an index into ``courses``) and ``estimator`` are
+    :func:`~kennan.engine.simulate.simulate`'s. Progress is reported per chunk."""
+    count = limits.whole("design rows", count, least=1)
+    for name, rows in (("sample", sample), ("judgment_draws", judgment_draws),
+                       ("draws", draws)):
+        if rows is not None and len(rows) != count:
+            raise ValueError(f"{name} has {len(rows)} rows, expected {count}")
+    selected = list(courses) if courses is not None else study.course_ids
+    study.check_courses(*selected)
+    executor = study.executor
+    job = DesignJob(_job(study, executor, courses=study.course_ids,
+                         baseline=study.model.baseline, seed=seed),
+                    tuple(selected), tuple(names), extract, evidence, tuple(watch),
+                    watch_course, estimator)
+
+    def part(a: np.ndarray | None, s: int, n: int) -> np.ndarray | None:
+        return None if a is None else np.ascontiguousarray(a[s:s + n])
+
+    tasks = (DesignTask(i, s, n, part(sample, s, n), part(judgment_draws, s, n),
+                        part(draws, s, n))
+             for i, (s, n) in enumerate(chunk_plan(count, balanced_chunk(
+                 count, study.chunk_size, executor.workers))))
+    parts: dict[int, Any] = {}
+    with contextlib.closing(executor.map_unordered(job, tasks, model=study.model)) as outputs:
+        for output in outputs:
+            parts[output.index] = output.result()
+            if study.progress is not None:
+                study.progress(output.count)
+    return concatenate([parts[i] for i in sorted(parts)])
+
+
 def open_results(folder: str | Path) -> Results:
     """The results of the complete run stored in run folder ``folder`` (summary only: the
     per-draw tables are in its Parquet files, see :mod:`.query`).
@@ -192,17 +298,22 @@ def open_results(folder: str | Path) -> Results:
     return results
 
 
-def _scenario_source(scenario: str | Path | LoadedScenario
-                     ) -> tuple[LoadedScenario, Path | None, str | None]:
-    """The loaded scenario, its file (absolute) and the sha256 of the file's bytes."""
-    if isinstance(scenario, LoadedScenario):
-        path = Path(scenario.doc.file)
-        if not path.is_file():
-            return scenario, None, None
-        return scenario, path.resolve(), file_hash(path)
-    path = resolve_scenario_path(scenario)
-    loaded = load_scenario(path)
-    return loaded, path.resolve(), file_hash(path)
+def _job(study: Study, executor: Executor, *, courses: Sequence[str], baseline: str,
+         seed: int, out: str | Path | None = None, keep: bool = False,
+         ablate: str | None = None, estimator: str = "conditional") -> Job:
+    """What every chunk of a run (or of a design) of ``study`` shares."""
+    if study.path is None and (out is not None or executor.name != "local"):
+        raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
+                         "this one was not read from a file")
+    return Job(scenario=str(study.path) if study.path is not None else study.loaded.origin,
+               scenario_hash=study.digest or "", courses=tuple(courses), baseline=baseline,
+               seed=seed, out=str(Path(out).resolve()) if out is not None else None,
+               keep=keep, ablate=ablate, estimator=estimator)
+
+
+def _with_baseline(model: Model, baseline: str) -> Model:
+    """``model`` with another baseline (a copy: a study's model is shared)."""
+    return dataclasses.replace(model, baseline=baseline)
 
 
 def _spec(model: Model, job: Job, draws: int, chunk_size: int) -> RunSpec:

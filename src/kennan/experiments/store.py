@@ -32,7 +32,6 @@ from typing import Any, BinaryIO
 import pandas as pd
 import pyarrow as pa
 
-from kennan import __version__
 from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
 from kennan.experiments.chunkfiles import (
@@ -52,6 +51,7 @@ from kennan.experiments.chunkfiles import (
 from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
 from kennan.safeio import atomic_write, read_regular
+from kennan.version import __version__
 
 #: The run-folder format this version writes (the manifest's ``kennan_run``): 2 stores
 #: judgments once per draw in their own files; 1 repeated them on every course's row.

@@ -33,12 +33,12 @@ from typing import Any
 
 import numpy as np
 
+from kennan.defaults import CHUNK_SIZE, DRAWS, SEED
 from kennan.engine.evidence import Evidence, build_evidence
 from kennan.engine.model import Model, build_model
-from kennan.engine.simulate import simulate
-from kennan.engine.streams import Streams
 from kennan.errors import Location, Problem, ScenarioError, UsageError
-from kennan.experiments.runner import DEFAULT_CHUNK, chunk_plan
+from kennan.experiments.runner import run_design
+from kennan.experiments.study import Study
 from kennan.scenario.hypotheses import HYPOTHESIS_FACTOR
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.loading import load_scenario
@@ -91,52 +91,64 @@ class Histories:
         return x.reshape(*x.shape[:-1], self.draws, self.replications).sum(axis=-1)
 
 
-def simulate_histories(model: Model, evidence: Evidence, *, draws: int, replications: int,
-                       seed: int, chunk_size: int = DEFAULT_CHUNK, watch: tuple[str, ...] = (),
-                       watch_course: int = 0) -> Histories:
-    """Simulate ``draws`` judgment draws x ``replications`` histories under ``evidence``.
+def simulate_histories(model: Model | Study, evidence: Evidence | None = None, *, draws: int,
+                       replications: int, seed: int, chunk_size: int | None = None,
+                       watch: tuple[str, ...] = (), watch_course: int = 0) -> Histories:
+    """Simulate ``draws`` judgment draws x ``replications`` histories under ``evidence``
+    (None: no observation), through the experiment runner: a :class:`~.study.Study`'s
+    executor, or this process for a compiled model.
 
     History ``i`` has the judgments of draw ``i // replications`` (the same values
     ``kennan run`` gives that draw) and the chance streams of global draw ``i``, so
     results do not depend on ``chunk_size``. ``watch`` keeps the values of those state
     variables or decision options on course ``watch_course`` in every period.
     """
+    study = (Study.open(model, chunk_size=chunk_size) if isinstance(model, Study) else
+             Study(model.loaded, model, None, None, chunk_size=chunk_size or CHUNK_SIZE))
+    model = study.model
+    if evidence is None:
+        evidence = Evidence.empty(len(model.events), len(model.outcomes), model.horizon)
     _check_size(model, evidence, draws, replications, len(watch))
-    order = [jid for jid, _ in model.judgments]
-    parts: list[Any] = []
-    for first, count in chunk_plan(draws * replications, chunk_size):
-        index = np.arange(first, first + count, dtype=np.uint64) // np.uint64(replications)
-        streams = Streams(seed, index)
-        u = np.column_stack([streams(f"judgment:{jid}") for jid in order]) if order \
-            else np.zeros((count, 0))
-        parts.append(simulate(model, start=first, count=count, seed=seed,
-                              judgment_uniforms=u, evidence=evidence, watch=watch,
-                              watch_course=watch_course))
+    order = tuple(jid for jid, _ in model.judgments)
+    ids = tuple(h.id for h in model.hypotheses)
+    n = draws * replications
+    parts = run_design(study, count=n, seed=seed, evidence=evidence, watch=tuple(watch),
+                       watch_course=watch_course, estimator=None,
+                       judgment_draws=np.arange(n, dtype=np.uint64) // np.uint64(replications),
+                       extract=HistoryParts(order, bool(watch), ids))
     first_of_draw = slice(None, None, replications)
     return Histories(
         replications=replications,
-        judgments={jid: np.concatenate([p.judgments[jid] for p in parts])[first_of_draw]
-                   for jid in order},
-        log_w=np.concatenate([p.log_weights for p in parts], axis=-1),
-        outcome=np.concatenate([p.outcome for p in parts], axis=-1),
-        time=np.concatenate([p.time for p in parts], axis=-1),
-        first_fired=np.concatenate([p.first_fired for p in parts], axis=-1),
-        watched=np.concatenate([p.watched for p in parts], axis=-1) if watch else None,
-        **_hypotheses(model, parts, first_of_draw),
+        judgments={jid: parts["judgments"][k][first_of_draw] for k, jid in enumerate(order)},
+        log_w=parts["log_w"], outcome=parts["outcome"], time=parts["time"],
+        first_fired=parts["first_fired"], watched=parts.get("watched"),
+        **({"hypotheses": ids, "hypothesis_log_w": parts["hypothesis_log_w"],
+            "hypothesis_prior": parts["hypothesis_prior"][:, first_of_draw]} if ids else {}),
     )
 
 
-def _hypotheses(model: Model, parts: list[Any], first_of_draw: slice) -> dict[str, Any]:
-    if not model.hypotheses:
-        return {}
-    ids = tuple(h.id for h in model.hypotheses)
-    return {
-        "hypotheses": ids,
-        "hypothesis_log_w": np.stack([np.concatenate(
-            [p.hypotheses[h].log_weights.sum(axis=0) for p in parts], axis=-1) for h in ids]),
-        "hypothesis_prior": np.concatenate([p.weights for p in parts],
-                                           axis=-1)[:, first_of_draw],
-    }
+@dataclass(frozen=True)
+class HistoryParts:
+    """What :func:`simulate_histories` keeps of each chunk (arrays whose last axis is the
+    chunk's histories)."""
+
+    judgments: tuple[str, ...]
+    watch: bool
+    hypotheses: tuple[str, ...]
+
+    def __call__(self, chunk: Any) -> dict[str, np.ndarray]:
+        """The arrays of one chunk."""
+        out = {"judgments": (np.stack([chunk.judgments[j] for j in self.judgments])
+                             if self.judgments else np.empty((0, chunk.count))),
+               "log_w": chunk.log_weights, "outcome": chunk.outcome, "time": chunk.time,
+               "first_fired": chunk.first_fired}
+        if self.watch:
+            out["watched"] = chunk.watched
+        if self.hypotheses:
+            out["hypothesis_log_w"] = np.stack([chunk.hypotheses[h].log_weights.sum(axis=0)
+                                                for h in self.hypotheses])
+            out["hypothesis_prior"] = chunk.weights
+        return out
 
 
 def _check_size(model: Model, evidence: Evidence, draws: int, replications: int,
@@ -223,8 +235,8 @@ class Update:
 
 
 def update(scenario: str | Path | LoadedScenario, observations: str | Path | Observations, *,
-           draws: int = 10_000, replications: int = 1, seed: int = 0,
-           chunk_size: int = DEFAULT_CHUNK, courses: list[str] | None = None) -> Update:
+           draws: int = DRAWS, replications: int = 1, seed: int = SEED,
+           chunk_size: int = CHUNK_SIZE, courses: list[str] | None = None) -> Update:
     """Update ``scenario`` on an observations file; see the module docstring."""
     loaded = load_scenario(scenario)
     obs = (observations if isinstance(observations, Observations)

@@ -30,13 +30,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-import kennan
 from kennan.errors import KennanError, UsageError
 from kennan.experiments.runner import KEEP_DRAWS_LIMIT
 from kennan.explore.runs import Superseded
 from kennan.explore.session import MIN_DRAWS, Conflict, Explorer
 from kennan.explore.view import environment, judgment_controls
 from kennan.scenario.summary import describe_counts, entity_counts
+from kennan.version import __version__
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -60,7 +60,7 @@ def create_app(explorer: Explorer, *, token: str | None = None) -> Starlette:
         html = environment().get_template("explore.html.j2").render(
             token=secret, tab=secrets.token_urlsafe(12), title=e.original.model.title,
             scenario_id=e.original.id,
-            version_kennan=kennan.__version__, state=e.state, path=str(e.path),
+            version_kennan=__version__, state=e.state, path=str(e.path),
             folder=str(e.folder), judgments=judgment_controls(e.original, e.state),
             hypotheses=e.original.model.hypotheses,
             results_html=Markup(e.view.html), min_draws=MIN_DRAWS, max_draws=KEEP_DRAWS_LIMIT,

@@ -70,7 +70,7 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
     """The view of ``results``, a run of ``loaded`` (``original`` with ``state``'s edits)."""
     from kennan.report.render import _readings, headline
 
-    q = quantity_of(results, outcome=compare.main_outcome(results),
+    q = quantity_of(results.catalog, outcome=compare.main_outcome(results),
                     within=(results.question or {}).get("within"))
     d = results.per_draw()
     ranking = compare.ranking(results, quantity=q, draws=d)

@@ -1,10 +1,16 @@
 """Build the report's analysis: run the scenario, then analyse the run.
 
-The steps, each timed: a Monte Carlo run of every course (draws kept); the
-ranking of courses and their paired comparison on the chosen outcome; Sobol'
-indices of the best course's outcome with the judgments' grounds; the EVPI of
-each judgment; where the best course and the runner-up swap places (PRIM and a
-tree on a replicated Latin hypercube). :mod:`kennan.report.render` makes the page.
+The steps, each timed (``Analysis.timings``): a Monte Carlo run of every course
+(draws kept); the ranking of courses and their paired comparison on the chosen
+outcome; Sobol' indices of the best course's outcome with the judgments' grounds;
+the EVPI of each judgment; where the best course and the runner-up swap places
+(PRIM and a tree on a replicated Latin hypercube, evaluated once for both ways);
+the signposts of the best course; optionally, what each mechanism contributes.
+:mod:`kennan.report.render` makes the page.
+
+The scenario is compiled once (a :class:`~kennan.experiments.study.Study`) and every
+simulation goes through the experiment runner on the executor given, so the report
+runs on a process pool or a Dask cluster like ``kennan run``.
 """
 
 from __future__ import annotations
@@ -14,20 +20,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kennan import defaults
 from kennan.analysis import compare, discovery, sensitivity, signposts, voi
 from kennan.analysis.ablation import ablation
 from kennan.analysis.quantity import EXPECTED_VALUE, Quantity, quantity_of
+from kennan.defaults import DEFAULT_SCENARIO
 from kennan.errors import UsageError
+from kennan.experiments.executors import Executor
 from kennan.experiments.results import Results
-from kennan.experiments.runner import DEFAULT_DRAWS
 from kennan.experiments.runner import run as run_scenario
+from kennan.experiments.study import Study
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.loading import DEFAULT_SCENARIO, load_scenario
 
-DEFAULT_SOBOL_BASE = 4096
-DEFAULT_POINTS = 2000
-DEFAULT_REPLICATES = 16
-DEFAULT_SIGNPOSTS = 5
+DEFAULT_SOBOL_BASE = defaults.SOBOL_BASE
+DEFAULT_POINTS = defaults.DISCOVERY_POINTS
+DEFAULT_REPLICATES = defaults.DISCOVERY_REPLICATES
+DEFAULT_SIGNPOSTS = defaults.REPORT_SIGNPOSTS
 
 
 @dataclass
@@ -66,14 +74,18 @@ class Analysis:
         return str(self.ranking["course"].iloc[1]) if len(self.ranking) > 1 else None
 
 
-def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = DEFAULT_DRAWS,
-            seed: int = 0, outcome: str | None = None, within: int | None = None,
-            risk: str | None = None, courses: list[str] | None = None,
-            sobol_base: int = DEFAULT_SOBOL_BASE, points: int = DEFAULT_POINTS,
-            replicates: int = DEFAULT_REPLICATES, ablate_draws: int = 0,
-            status: Callable[[str], Any] | None = None) -> Analysis:
+def analyse(scenario: str | LoadedScenario | Study = DEFAULT_SCENARIO, *,
+            draws: int = defaults.DRAWS, seed: int = defaults.SEED, outcome: str | None = None,
+            within: int | None = None, risk: str | None = None,
+            courses: list[str] | None = None, sobol_base: int = DEFAULT_SOBOL_BASE,
+            points: int = DEFAULT_POINTS, replicates: int = DEFAULT_REPLICATES,
+            ablate_draws: int = 0, executor: Executor | None = None,
+            chunk_size: int | None = None, status: Callable[[str], Any] | None = None,
+            progress: Callable[[int], Any] | None = None) -> Analysis:
     """Run ``scenario`` and analyse it for the report (``sobol_base`` 0 skips Sobol';
-    ``ablate_draws`` above 0 switches off each mechanism in turn on that many draws)."""
+    ``ablate_draws`` above 0 switches off each mechanism in turn on that many draws).
+    Every simulation runs on ``executor`` (default: this process) in chunks of
+    ``chunk_size``; ``progress`` is called with the draws each chunk finished."""
     say = status or (lambda _msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -84,14 +96,18 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
         timings[name] = now - clock
         clock = now
 
-    loaded = load_scenario(scenario)
+    study = Study.open(scenario, courses=courses, executor=executor, chunk_size=chunk_size,
+                       progress=progress)
+    loaded = study.loaded
     _check_ids(loaded, outcome=outcome, risk=risk)
+    lap("compile")
     say(f"running {draws:,} draws of every course")
-    results = run_scenario(loaded, draws=draws, seed=seed, courses=courses, keep_draws=True)
+    results = run_scenario(study, draws=draws, seed=seed, keep_draws=True)
     lap("run")
     if within is None and outcome is None and results.question:
         within = results.question.get("within")
-    q = quantity_of(results, outcome=outcome or compare.main_outcome(results), within=within)
+    q = quantity_of(results.catalog, outcome=outcome or compare.main_outcome(results),
+                    within=within)
     if risk is None:
         risk = results.default_risk(q.id)
     d = results.per_draw()
@@ -101,14 +117,14 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     value_ranking = None
     if results.summary.has_value:
         value_ranking = compare.ranking(results, draws=d, quantity=quantity_of(
-            results, metric=EXPECTED_VALUE))
+            results.catalog, metric=EXPECTED_VALUE))
     shares = compare.judgment_shares(results, quantity=q, draws=d)
     lap("compare")
     best = str(ranking["course"].iloc[0])
     sob = None
     if sobol_base:
         say(f"Sobol' indices of {best} ({sobol_base} base samples)")
-        sob = sensitivity.sobol(loaded, course=best, outcome=q.id, within=within,
+        sob = sensitivity.sobol(study, course=best, outcome=q.id, within=within,
                                 base=sobol_base, seed=seed)
     lap("sobol")
     say("value of information")
@@ -118,20 +134,22 @@ def analyse(scenario: str | LoadedScenario = DEFAULT_SCENARIO, *, draws: int = D
     if len(ranking) > 1:
         runner = str(ranking["course"].iloc[1])
         say(f"where {best} and {runner} swap places")
-        for a, b in ((runner, best), (best, runner)):
-            flips.append(discovery.discover_design(loaded, better=a, than=b, outcome=q.id,
-                                                   within=within, points=points,
-                                                   replicates=replicates, seed=seed))
+        # One design, read both ways: where the runner-up beats the best, and the reverse.
+        flips = discovery.discover_both(study, better=runner, than=best, outcome=q.id,
+                                        within=within, points=points, replicates=replicates,
+                                        seed=seed)
     lap("discovery")
     say("signposts")
-    posts = signposts.find_signposts(loaded, draws=draws, seed=seed, top=DEFAULT_SIGNPOSTS,
+    # Watching the best course: the signposts need no first run to find it.
+    posts = signposts.find_signposts(study, course=best, draws=draws, seed=seed,
+                                     top=DEFAULT_SIGNPOSTS,
                                      outcome=q.id if q.kind == "outcome" else None,
                                      within=within)
     lap("signposts")
     ablated = None
     if ablate_draws:
         say(f"switching off each mechanism ({ablate_draws:,} draws each)")
-        ablated = ablation(loaded, draws=ablate_draws, seed=seed,
+        ablated = ablation(study, draws=ablate_draws, seed=seed,
                            outcome=q.id if q.kind == "outcome" else None,
                            metric=q.id if q.kind == "metric" else None, within=within)
     lap("ablation")

@@ -17,7 +17,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-import kennan
 from kennan.errors import UsageError
 from kennan.report import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
@@ -31,6 +30,7 @@ from kennan.scenario.dependence import describe_dependencies
 from kennan.scenario.distributions import fmt
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.summary import grounds_counts, judgments_by_id
+from kennan.version import __version__
 
 
 def environment() -> Environment:
@@ -100,7 +100,7 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
     return {
         "title": s.title, "scenario_id": s.id, "description": s.description,
         "question_text": s.question.text if s.question is not None else None,
-        "generated": _dt.date.today().isoformat(), "version": kennan.__version__,
+        "generated": _dt.date.today().isoformat(), "version": __version__,
         "draws": r.draws, "seed": r.seed, "elapsed": elapsed, "timings": a.timings,
         "first": r.period_labels()[0], "last": r.period_labels()[-1], "horizon": len(r.periods),
         "quantity": q.describe(), "outcome_label": q.label, "headline": headline(a, courses),

@@ -1,4 +1,5 @@
-"""Defaults shared by the commands, kept in a module with no imports so the CLI starts fast."""
+"""The built-in scenario's name, from :mod:`kennan.defaults` (the one home of defaults)."""
 
-#: The built-in scenario commands run when none is named.
-DEFAULT_SCENARIO = "korea-1952"
+from kennan.defaults import DEFAULT_SCENARIO
+
+__all__ = ["DEFAULT_SCENARIO"]

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kennan.defaults import DEFAULT_SCENARIO
 from kennan.errors import Problem, ScenarioError, UsageError, by_place
 from kennan.scenario.checks import check_scenario
-from kennan.scenario.defaults import DEFAULT_SCENARIO
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.schema import Scenario
 from kennan.scenario.schema_errors import data_path, describe_value, translate_errors
