@@ -180,3 +180,18 @@ def test_switching_a_mechanism_off_reaches_every_reading():
     assert rows["firm_reserve"]["reserve"]["high"] < 0
     # a step held only by other courses changes nothing in the course without it
     assert rows["firm_reserve"]["abrupt_escalation"]["difference"] == 0.0
+
+
+def test_the_successors_wish_is_nothing_under_kennans_reading_and_helps_under_theirs():
+    """Paragraph 19's second reading: its one override (the successors' wish for an
+    armistice, weight 0 in Kennan's reading) is switched off in that reading only."""
+    from kennan.analysis.ablation import ablation
+
+    kennan_reading = ablation(PATH.as_posix(), draws=200, seed=5, within=24,
+                              only=["successors_seek_calm"], hypothesis="kennan_reading")
+    effects = kennan_reading.rows[0]["effects"]
+    assert all(e == {"difference": 0.0, "low": 0.0, "high": 0.0} for e in effects.values())
+    theirs = ablation(PATH.as_posix(), draws=200, seed=5, within=24,
+                      only=["successors_seek_calm"], hypothesis="successors_seek_armistice")
+    changes = [e["difference"] for e in theirs.rows[0]["effects"].values()]
+    assert max(changes) <= 0 and min(changes) < 0
