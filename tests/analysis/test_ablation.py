@@ -86,7 +86,8 @@ def _per_reading(ablate: str | None) -> dict[str, np.ndarray]:
 
 
 def test_a_mechanism_is_switched_off_in_every_reading_closed_form():
-    # hazard: h + 0.2 fired(shock) + 0.1 tagged(push) + 0.4 prob(escalate); the angry
+    # hazard: h + 0.2 fired(shock) (the rule shock_hazard) + 0.1 tagged(push)
+    # + 0.4 prob(escalate); the angry
     # reading sets h = 0.05 and the weight of 'anger' to 2 (escalate with 1/(1 + e^-2))
     escalate = 1.0 / (1.0 + np.exp(-2.0))
     h = {"written": 0.1, "angry": 0.05}
@@ -99,6 +100,8 @@ def test_a_mechanism_is_switched_off_in_every_reading_closed_form():
         "anger": {r: [h[r] + 0.2 + 0.2, h[r] + 0.3 + 0.2] for r in h},
         "push_step": {r: [h[r] + 0.2 + 0.4 * p[r]] * 2 for r in h},
     }
+    # the derived rule that carries the shock's hazard, held at its neutral 0
+    expected["shock_hazard"] = expected["shock"]
     for mechanism, readings in expected.items():
         got = _per_reading(mechanism)
         for reading, hazards in readings.items():
@@ -121,14 +124,14 @@ def test_the_pooled_ablation_follows_each_draws_reading():
 
 def test_a_mechanism_in_no_reading_is_refused_in_one_line_before_any_work():
     with pytest.raises(UsageError, match=r"^unknown mechanism 'nope'; valid: anger, shock, "
-                                         r"push_step$"):
+                                         r"push_step, shock_hazard$"):
         ablation(READINGS, only=["nope"])
     with pytest.raises(UsageError, match="unknown mechanism 'nope'"):
         kennan.run(READINGS, draws=10, ablate="nope")
     bad = CliRunner().invoke(app, ["ablate", READINGS, "--mechanisms", "shock,nope"])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert bad.output.strip().splitlines() == [
-        "unknown mechanism 'nope'; valid: anger, shock, push_step"]
+        "unknown mechanism 'nope'; valid: anger, shock, push_step, shock_hazard"]
 
 
 def test_the_ablation_read_under_one_reading_is_that_readings_closed_form():
@@ -151,3 +154,16 @@ def test_the_ablation_read_under_one_reading_is_that_readings_closed_form():
                                    "angry", "--mechanisms", "anger"])
     assert out.exit_code == 0, out.output
     assert "under the reading angry" in out.output
+
+
+def test_neutral_belongs_to_derived_rules_only(tmp_path):
+    text = (HERE / "ablation_readings.yaml").read_text(encoding="utf-8").replace(
+        '  - {id: shock_hazard, value: "0.2 * fired(shock)", neutral: 0}',
+        '  - {id: shock_hazard, value: "0.2 * fired(shock)", neutral: 0}\n'
+        '  - {id: level, initial: 0, neutral: 1}')
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(app, ["validate", str(path)])
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert "only a derived variable ('value') has 'neutral'" in out.output
+    assert f"{path}:31:" in out.output

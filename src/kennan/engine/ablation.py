@@ -16,6 +16,9 @@ its neutral, the value at which it does nothing while the rest works as before:
 ``issue``
     the decisions on the issue settle at the midpoint of its scale, 50, whatever
     the positions.
+``rule``
+    a derived variable the scenario marks with ``neutral``: it holds that number
+    instead of its ``value`` expression (then its bounds).
 
 Nothing is recompiled: the model's specifications are copied with constant
 expressions in place of the mechanism's.
@@ -36,7 +39,7 @@ from kennan.compiler import Namespace, compile_expression
 from kennan.engine.model import Model, Site
 from kennan.errors import UsageError
 
-KINDS = ("consideration", "faction", "event", "step", "issue")
+KINDS = ("consideration", "faction", "event", "step", "issue", "rule")
 
 
 def mechanisms(model: Model) -> list[tuple[str, str]]:
@@ -65,6 +68,7 @@ def _own_mechanisms(model: Model) -> list[tuple[str, str]]:
                 seen.add(step.id)
                 out.append((step.id, "step"))
     out += [(i.id, "issue") for i in s.issues]
+    out += [(v.id, "rule") for v in s.state if v.neutral is not None]
     return out
 
 
@@ -122,6 +126,10 @@ def _ablate_own(model: Model, mechanism: str, kind: str) -> Model:
     elif kind == "step":
         out.courses = _steps(model, lambda st: dataclasses.replace(
             st, effects=(), on_enter=(), risks=(), tags=()) if st.id == mechanism else st)
+    elif kind == "rule":
+        neutral = next(v.neutral for v in model.scenario.state if v.id == mechanism)
+        out.derived = [dataclasses.replace(d, value=_constant(neutral, d.value))
+                       if d.id == mechanism else d for d in model.derived]
     else:  # issue
         out.decisions = [dataclasses.replace(
             d, stances=tuple((a, _constant(50.0, pos), sal) for a, pos, sal in d.stances))

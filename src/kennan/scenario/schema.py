@@ -134,6 +134,9 @@ class StateVar(Described):
     value: Expr | None = None
     bounds: list[float] | None = None
     unit: str | None = None
+    #: Marks a derived rule as a mechanism: switched off (``kennan ablate``), the
+    #: variable holds this number instead of its ``value``.
+    neutral: float | None = None
 
     @model_validator(mode="after")
     def _kind(self) -> StateVar:
@@ -141,6 +144,9 @@ class StateVar(Described):
             raise ValueError("give exactly one of 'initial' (a stock) and 'value' (derived)")
         if self.value is not None and self.update is not None:
             raise ValueError("a derived variable ('value') cannot also have 'update'")
+        if self.neutral is not None and self.value is None:
+            raise ValueError("only a derived variable ('value') has 'neutral' (the value it "
+                             "holds when its rule is switched off)")
         if self.bounds is not None and (len(self.bounds) != 2
                                         or not self.bounds[0] < self.bounds[1]):
             raise ValueError(f"bounds must be [low, high] with low < high, got {list(self.bounds)}")
