@@ -29,7 +29,7 @@ from kennan.scenario.hypotheses import check_hypotheses, variant
 from kennan.scenario.judgments import load_vocabulary
 from kennan.scenario.lint import scenario_warnings
 from kennan.scenario.loaded import CheckedScenario, LoadedScenario, Variant
-from kennan.scenario.schema import Effects, Scenario
+from kennan.scenario.schema import ENTITY_LISTS, SINGULAR, Effects, Scenario
 from kennan.scenario.sources import check_sources
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
@@ -155,17 +155,9 @@ def reserved_names() -> dict[str, str]:
 
 # -- ids and references -------------------------------------------------------------------
 
-_ENTITY_LISTS = ("sources", "judgments", "actors", "issues", "state", "considerations",
-                 "decisions", "policies", "events", "outcomes", "metrics")
-_SINGULAR = {"sources": "source", "judgments": "judgment", "actors": "actor",
-             "issues": "issue", "state": "state variable", "considerations": "consideration",
-             "decisions": "decision", "policies": "policy", "events": "event",
-             "outcomes": "outcome", "metrics": "metric", "options": "option", "steps": "step"}
-
-
 def _entities(s: Scenario) -> Iterator[tuple[PathKey, str, str]]:
     """(path, id, kind) of every entity with an id, nested ones included."""
-    for name in _ENTITY_LISTS:
+    for name in ENTITY_LISTS:
         for i, item in enumerate(getattr(s, name)):
             yield (name, i, "id"), item.id, name
     for i, d in enumerate(s.decisions):
@@ -183,12 +175,12 @@ def _check_ids(s: Scenario, at: _Reporter) -> dict[str, str]:
     for path, ident, kind in _entities(s):
         why = name_problem(ident)
         if why is not None:
-            at(path, f"invalid id for {_SINGULAR[kind]}: {why}")
+            at(path, f"invalid id for {SINGULAR[kind]}: {why}")
         elif ident in reserved:
             at(path, f"id '{ident}' is reserved: it is {reserved[ident]}; choose another id")
         elif ident in seen:
             first_path, first_kind = seen[ident]
-            at(path, f"duplicate id '{ident}': already the id of {_SINGULAR[first_kind]} "
+            at(path, f"duplicate id '{ident}': already the id of {SINGULAR[first_kind]} "
                      f"'{ident}' (line {at.line(first_path)}); ids must be unique within "
                      "a scenario")
         else:

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from kennan.errors import ScenarioError, did_you_mean
 from kennan.scenario.distributions import fmt
 from kennan.scenario.loaded import CheckedScenario, LoadedScenario
-from kennan.scenario.schema import Scenario
+from kennan.scenario.schema import SINGULAR, Scenario
 from kennan.scenario.schema_errors import translate_errors
 from kennan.scenario.yamlsource import PathKey, YamlDocument
 
@@ -34,7 +34,6 @@ HYPOTHESIS_FACTOR = "hypothesis"
 #: What a hypothesis may override: (scenario list, keys that may be overridden).
 OVERRIDABLE = {"judgments": None, "considerations": ("weight", "values"),
                "actors": ("influence", "of")}
-_SINGULAR = {"judgments": "judgment", "considerations": "consideration", "actors": "actor"}
 
 
 def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str, str],
@@ -68,8 +67,9 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
             at(("hypotheses", h, "id"), f"duplicate hypothesis id '{hyp.id}' (line "
                                         f"{at.line(('hypotheses', seen[hyp.id], 'id'))})")
         elif ids.get(hyp.id) is not None:
+            what = SINGULAR.get(ids[hyp.id], ids[hyp.id])
             at(("hypotheses", h, "id"), f"hypothesis id '{hyp.id}' is already the id of a "
-                                        f"{_kind(ids[hyp.id])}; ids must be unique")
+                                        f"{what}; ids must be unique")
         seen.setdefault(hyp.id, h)
         if hyp.weight not in judgments:
             at(("hypotheses", h, "weight"),
@@ -83,7 +83,7 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
             for k, item in enumerate(getattr(hyp, kind)):
                 path = ("hypotheses", h, kind, k, "id")
                 if item.id not in pool:
-                    at(path, f"hypothesis '{hyp.id}' overrides unknown {_SINGULAR[kind]} "
+                    at(path, f"hypothesis '{hyp.id}' overrides unknown {SINGULAR[kind]} "
                              f"'{item.id}'{did_you_mean(item.id, pool)}; expected the id of one of "
                              f"the scenario's {kind} (a new one goes in that list)")
                     ok = False
@@ -93,7 +93,7 @@ def check_hypotheses(loaded: LoadedScenario, out: CheckedScenario, ids: dict[str
                              "state it is of)")
                     ok = False
                 elif item.id in named:
-                    at(path, f"hypothesis '{hyp.id}' overrides {_SINGULAR[kind]} "
+                    at(path, f"hypothesis '{hyp.id}' overrides {SINGULAR[kind]} "
                              f"'{item.id}' twice")
                     ok = False
                 elif kind == "judgments" and item.id in weights:
@@ -194,10 +194,3 @@ def _moved(doc: YamlDocument, data: dict, moves: list[tuple[PathKey, PathKey]]
 
     return YamlDocument(doc.file, data, table(doc.positions), table(doc.key_positions),
                         table(doc.spans), doc.lines)
-
-
-def _kind(kind: str) -> str:
-    return {"judgments": "judgment", "actors": "actor", "state": "state variable",
-            "considerations": "consideration", "decisions": "decision", "policies": "policy",
-            "events": "event", "outcomes": "outcome", "metrics": "metric", "issues": "issue",
-            "sources": "source", "options": "option", "steps": "step"}.get(kind, kind)

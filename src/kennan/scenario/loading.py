@@ -18,7 +18,7 @@ from kennan.defaults import DEFAULT_SCENARIO
 from kennan.errors import Problem, ScenarioError, UsageError, by_place
 from kennan.scenario.checks import check_scenario
 from kennan.scenario.loaded import LoadedScenario
-from kennan.scenario.schema import Scenario
+from kennan.scenario.schema import ENTITY_LISTS, Scenario
 from kennan.scenario.schema_errors import data_path, describe_value, translate_errors
 from kennan.scenario.yamlsource import YamlDocument, load_yaml, read_text
 
@@ -89,8 +89,6 @@ def load_scenario_document(doc: YamlDocument, file: str) -> LoadedScenario:
 
 # -- checking the well-formed rest of a malformed scenario ---------------------------------
 
-_ENTITY_LISTS = ("sources", "judgments", "actors", "issues", "state", "considerations",
-                 "decisions", "policies", "events", "outcomes", "metrics")
 _REQUIRED = ("kennan", "id", "title", "time")
 _STAND_IN = "kennan_stand_in_policy"
 
@@ -112,7 +110,7 @@ def _check_the_rest(exc: ValidationError, doc: YamlDocument, file: str) -> list[
         head = path[0] if path else None
         if not isinstance(head, str) or head in _REQUIRED:
             return []
-        if head in _ENTITY_LISTS and len(path) >= 2 and isinstance(path[1], int):
+        if head in ENTITY_LISTS and len(path) >= 2 and isinstance(path[1], int):
             dropped_items.setdefault(head, set()).add(path[1])
         elif head == "policies":
             return []  # the courses of action themselves are missing or not a list

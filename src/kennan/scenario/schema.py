@@ -391,6 +391,16 @@ class Order(Dependency):
     """Judgments in decreasing order: in every draw each is at least the next."""
 
 
+#: The scenario's lists of entities with ids, in the order of a scenario file.
+ENTITY_LISTS = ("sources", "judgments", "actors", "issues", "state", "considerations",
+                "decisions", "policies", "events", "outcomes", "metrics")
+#: One entity of each list (nested ones too), as messages name it.
+SINGULAR = {"sources": "source", "judgments": "judgment", "actors": "actor",
+            "issues": "issue", "state": "state variable", "considerations": "consideration",
+            "decisions": "decision", "policies": "policy", "events": "event",
+            "outcomes": "outcome", "metrics": "metric", "options": "option", "steps": "step"}
+
+
 class Scenario(Node):
     """A whole scenario file."""
 
