@@ -13,16 +13,18 @@ writes the same chunks three ways, side by side:
   format 1: what the issue proposed, and why it alone gains little (a dictionary
   already stores a repeated value once);
 * ``format 2``: what ``kennan run --out`` writes now (:mod:`kennan.experiments.chunkfiles`):
-  the judgments file, float columns in BYTE_STREAM_SPLIT, ``draw`` delta coded, no
-  Arrow schema copy in the footer.
+  no judgments (drawn again from the seed and checked on first use), float columns in
+  BYTE_STREAM_SPLIT, ``draw`` delta coded, no Arrow schema copy in the footer;
+* ``+ judgments``: format 2 after a query has drawn the judgments again and kept them
+  (``judgments/chunk-N.parquet``, same encodings).
 
 For each it prints the bytes per draw of each column group (judgments, conditional
 probabilities, metrics, records, the sampled history, draw and course) and of the
 footers and metadata, then the whole, and checks that format 2 reads back the
-engine's values bit for bit. It ends with the floor of float64 storage for the
-judgments: their values are 53-bit uniforms through monotone functions, about
-6.6 bytes of information each, so no lossless layout that stores them can go
-below that. The last line is one JSON object of the figures.
+engine's values bit for bit (the judgments drawn again included). It ends with the
+floor of float64 storage for the judgments: their values are 53-bit uniforms
+through monotone functions, about 6.6 bytes of information each, so no lossless
+layout that stores them can go below that. The last line is one JSON object of the figures.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import pyarrow.parquet as pq
 
 from kennan.engine.model import build_model
 from kennan.engine.simulate import ChunkResult, simulate
-from kennan.experiments import chunkfiles
+from kennan.experiments import chunkfiles, derive
 from kennan.experiments.chunks import summarise
 from kennan.experiments.runner import DEFAULT_CHUNK
 from kennan.experiments.store import write_chunk
@@ -112,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     model = build_model(load_scenario(resolve_scenario_path(args.scenario)))
     outcomes = [o.id for o in model.outcomes]
-    layouts = {"format 1": Counter(), "own table": Counter(), "format 2": Counter()}
+    layouts = {"format 1": Counter(), "own table": Counter(), "+ judgments": Counter(),
+               "format 2": Counter()}
     exact = True
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -129,30 +132,38 @@ def main(argv: list[str] | None = None) -> None:
                     layouts["format 1"])
             measure(default_write(chunkfiles.chunk_table(chunk, outcomes), meta), model,
                     layouts["own table"])
-            measure(default_write(chunkfiles.judgments_table(chunk),
-                                  {chunkfiles.CHUNK_KEY: meta[chunkfiles.CHUNK_KEY]}), model,
-                    layouts["own table"])
+            judgments = chunkfiles.judgments_table(start, chunk.judgments)
+            measure(default_write(judgments, {chunkfiles.CHUNK_KEY: meta[chunkfiles.CHUNK_KEY]}),
+                    model, layouts["own table"])
             write_chunk(folder, index, chunk, summary, outcomes, seed=args.seed)
-            for path in (chunkfiles.chunk_path(folder, index),
-                         chunkfiles.judgments_path(folder, index)):
-                measure(path.read_bytes(), model, layouts["format 2"])
+            stored = chunkfiles.chunk_path(folder, index).read_bytes()
+            measure(stored, model, layouts["format 2"])
+            measure(stored, model, layouts["+ judgments"])
+            drawn = derive.draw_judgments(model, start=start, count=count, seed=args.seed)
+            exact &= derive.fingerprint(drawn) == json.loads(
+                pq.ParquetFile(io.BytesIO(stored)).metadata.metadata[chunkfiles.JUDGMENTS_KEY])
+            data = new_write(chunkfiles.judgments_table(start, drawn),
+                             {chunkfiles.CHUNK_KEY: meta[chunkfiles.CHUNK_KEY]})
+            chunkfiles.judgments_path(folder, index).write_bytes(data)
+            measure(data, model, layouts["+ judgments"])
             exact &= reads_back(folder, index, chunk, outcomes)
     n = args.draws
     print(f"{args.scenario}: {n:,} draws, {len(model.course_ids)} courses, "
           f"{len(model.judgments)} judgments, chunks of {args.chunk_size:,}; bytes per draw")
-    print(f"{'column group':20s}" + "".join(f"{name:>12s}" for name in layouts))
+    print(f"{'column group':20s}" + "".join(f"{name:>13s}" for name in layouts))
     for group in GROUPS:
-        print(f"{group:20s}" + "".join(f"{c[group] / n:12.1f}" for c in layouts.values()))
+        print(f"{group:20s}" + "".join(f"{c[group] / n:13.1f}" for c in layouts.values()))
     totals = {name: sum(c.values()) / n for name, c in layouts.items()}
-    print(f"{'total':20s}" + "".join(f"{t:12.1f}" for t in totals.values()))
+    print(f"{'total':20s}" + "".join(f"{t:13.1f}" for t in totals.values()))
     ratio = totals["format 1"] / totals["format 2"]
     print(f"format 1 / format 2: {ratio:.2f}x smaller; format 2 reads back the engine's "
           f"values bit for bit: {'yes' if exact else 'NO'}")
+    print(f"format 1 / (format 2 + judgments): {totals['format 1'] / totals['+ judgments']:.2f}x")
     floor = len(model.judgments) * 53 / 8
+    stored = layouts["+ judgments"]["judgments"] / n
     print(f"floor for the judgments stored as values: {len(model.judgments)} x 53 bits = "
-          f"{floor:.0f} bytes per draw (format 2: {layouts['format 2']['judgments'] / n:.0f}); "
-          f"no lossless layout that stores them gets below it, nor more than "
-          f"{totals['format 1'] / floor:.2f}x smaller than format 1")
+          f"{floor:.0f} bytes per draw (stored: {stored:.0f}); a lossless layout that stores "
+          f"them is at most {totals['format 1'] / floor:.2f}x smaller than format 1")
     print(json.dumps({"scenario": args.scenario, "draws": n, "chunk_size": args.chunk_size,
                       "bytes_per_draw": totals, "ratio": ratio, "exact": exact,
                       "groups": {name: {g: c[g] / n for g in GROUPS}
@@ -164,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def reads_back(folder: Path, index: int, chunk: ChunkResult, outcomes: list[str]) -> bool:
     """Whether chunk ``index``'s files hold the engine's arrays bit for bit."""
-    rows = pq.read_table(chunkfiles.chunk_path(folder, index))
+    rows = pq.read_table(chunkfiles.chunk_path(folder, index))  # judgments: drawn again
     judgments = pq.read_table(chunkfiles.judgments_path(folder, index))
     n_c = len(chunk.courses)
 

@@ -16,7 +16,8 @@ import pytest
 from kennan.engine.model import build_model
 from kennan.engine.simulate import simulate
 from kennan.errors import SimulationError, UsageError
-from kennan.experiments import store
+from kennan.experiments import chunkfiles, derive, store
+from kennan.experiments.query import query
 from kennan.experiments.results import draws_frame
 from kennan.experiments.runner import open_results, run
 from kennan.experiments.summary import Summary
@@ -39,9 +40,7 @@ def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference
     results = run(toy, **OPTIONS, out=out)
     assert results.summary.to_dict() == reference.summary.to_dict()
     assert _files(out) == ["draws/chunk-000000.parquet", "draws/chunk-000001.parquet",
-                           "draws/chunk-000002.parquet", "judgments/chunk-000000.parquet",
-                           "judgments/chunk-000001.parquet", "judgments/chunk-000002.parquet",
-                           "manifest.json", "summary.json"]
+                           "draws/chunk-000002.parquet", "manifest.json", "summary.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["scenario_id"] == "toy" and manifest["seed"] == 4
@@ -55,6 +54,8 @@ def test_a_run_folder_holds_manifest_chunks_and_summary(toy, tmp_path, reference
     assert not any(name.startswith("j_") for name in table.column_names)
     meta = table.schema.metadata
     assert Summary.from_json(meta[b"kennan.summary"]).draws == 1000
+    # The judgments are drawn again, checked and kept on first use.
+    assert query(out, "select count(*) as n from judgments").n[0] == 3000
     judgments = pq.read_table(out / "judgments" / "chunk-000001.parquet")
     assert judgments.column("draw").to_pylist() == list(range(1000, 2000))
     assert judgments.column_names[1:] == [f"j_{j}" for j in reference.judgment_ids]
@@ -92,22 +93,53 @@ def test_truncated_and_corrupt_chunk_files_are_redone(toy, tmp_path, reference):
     assert pq.read_table(truncated).num_rows == 3000
 
 
-def test_a_chunk_whose_judgments_file_is_unsound_is_redone(toy, tmp_path, reference):
+def test_judgments_drawn_again_are_a_cache_a_resume_checks(toy, tmp_path, reference):
     out = tmp_path / "run"
     run(toy, **OPTIONS, out=out)
+    first = query(out, "select * from judgments order by draw")
     corrupt = out / "judgments" / "chunk-000000.parquet"
     data = bytearray(corrupt.read_bytes())
     data[len(data) // 3] ^= 0xFF
     corrupt.write_bytes(bytes(data))
-    (out / "judgments" / "chunk-000002.parquet").unlink()
-    before = (out / "draws" / "chunk-000001.parquet").read_bytes()
+    before = (out / "draws" / "chunk-000000.parquet").read_bytes()
+    (out / "manifest.json").write_text(
+        (out / "manifest.json").read_text().replace('"complete"', '"interrupted"'))
     results = run(toy, **OPTIONS, out=out, resume=True)
     assert results.summary.to_dict() == reference.summary.to_dict()
     attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
-    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (1, 2)
-    assert (out / "draws" / "chunk-000001.parquet").read_bytes() == before
-    assert pq.read_table(corrupt).num_rows == 1000
-    assert pq.read_table(out / "judgments" / "chunk-000002.parquet").num_rows == 1000
+    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (3, 0)
+    assert not corrupt.exists()  # an unsound cache is dropped, its chunk kept
+    assert (out / "draws" / "chunk-000000.parquet").read_bytes() == before
+    assert query(out, "select * from judgments order by draw").equals(first)
+
+
+def test_judgments_need_the_run_s_scenario_file_unchanged(toy, tmp_path):
+    scenario = tmp_path / "toy.yaml"
+    scenario.write_text(Path(toy).read_text())
+    (tmp_path / "source.txt").write_text((Path(toy).parent / "source.txt").read_text())
+    out = tmp_path / "run"
+    run(str(scenario), **OPTIONS, out=out)
+    scenario.write_text(scenario.read_text() + "\n# a comment changes the hash\n")
+    with pytest.raises(UsageError, match="drawn again from its scenario file, which is "
+                                         "missing or changed"):
+        query(out, "select avg(j_balance) from draws")
+    assert query(out, "select count(*) as n from course_rows").n[0] == 9000
+    assert not (out / "judgments").exists() or not list((out / "judgments").iterdir())
+
+
+def test_a_fingerprint_that_differs_is_refused(toy, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    run(toy, **OPTIONS, out=out)
+    real = derive.draw_judgments
+
+    def other(model, **kwargs):
+        drawn = real(model, **kwargs)
+        return {k: v + 1e-12 for k, v in drawn.items()}
+
+    monkeypatch.setattr(derive, "draw_judgments", other)
+    with pytest.raises(UsageError, match=r"judgments drawn again by kennan .* differ from"):
+        query(out, "select * from judgments")
+    assert not list((out / "judgments").glob("*.parquet"))
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -205,7 +237,7 @@ def test_a_full_disk_leaves_nothing_half_written(toy, tmp_path, monkeypatch):
 
     def fill_disk(where, table, metadata):
         calls.append(where)
-        if len(calls) == 4:  # chunk 1's course file, after its judgments file
+        if len(calls) == 2:
             where.write(b"PAR1 half a file")
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(where, table, metadata)
@@ -216,14 +248,11 @@ def test_a_full_disk_leaves_nothing_half_written(toy, tmp_path, monkeypatch):
         run(toy, **OPTIONS, out=out)
     assert "the disk is full (No space left on device)" in str(info.value)
     assert "--resume" in str(info.value)
-    assert _files(out) == ["draws/chunk-000000.parquet", "judgments/chunk-000000.parquet",
-                           "judgments/chunk-000001.parquet", "manifest.json"]
+    assert _files(out) == ["draws/chunk-000000.parquet", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed"
     monkeypatch.setattr(store, "write_parquet", real)
     assert run(toy, **OPTIONS, out=out, resume=True).draws == 3000
-    attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
-    assert (attempt["chunks_found"], attempt["chunks_redone"]) == (1, 0)
 
 
 def test_chunk_files_hold_the_draws_frame_table_bit_for_bit(toy, tmp_path):
@@ -234,6 +263,12 @@ def test_chunk_files_hold_the_draws_frame_table_bit_for_bit(toy, tmp_path):
     (tmp_path / "draws").mkdir()
     (tmp_path / "judgments").mkdir()
     store.write_chunk(tmp_path, 7, chunk, summary, outcomes, seed=1)
+    # The judgments drawn again are the engine's, bit for bit (the fingerprint says so).
+    drawn = derive.draw_judgments(model, start=40, count=300, seed=1)
+    meta = pq.ParquetFile(tmp_path / "draws" / "chunk-000007.parquet").metadata.metadata
+    assert derive.fingerprint(drawn) == json.loads(meta[b"kennan.judgments"])
+    pq.write_table(chunkfiles.judgments_table(40, drawn),
+                   tmp_path / "judgments" / "chunk-000007.parquet")
     courses = pq.read_table(tmp_path / "draws" / "chunk-000007.parquet")
     judgments = pq.read_table(tmp_path / "judgments" / "chunk-000007.parquet")
     assert courses.num_rows == 900 and judgments.num_rows == 300
@@ -255,9 +290,15 @@ def test_chunk_files_hold_the_draws_frame_table_bit_for_bit(toy, tmp_path):
         chunk.courses), seed=1).to_dict() == summary.to_dict()
     assert store.verify_chunk(tmp_path, index=7, start=40, count=300, courses=tuple(
         chunk.courses), seed=2) is None
-    (tmp_path / "judgments" / "chunk-000007.parquet").unlink()
-    assert store.verify_chunk(tmp_path, index=7, start=40, count=300, courses=tuple(
-        chunk.courses), seed=1) is None
+
+
+@pytest.mark.parametrize("fixture", ["toy.yaml", "hypotheses.yaml"])
+def test_judgments_drawn_again_match_the_engine(fixture):
+    model = build_model(str(Path(__file__).resolve().parent.parent / "fixtures" / fixture))
+    chunk = simulate(model, start=123, count=200, seed=5)
+    drawn = derive.draw_judgments(model, start=123, count=200, seed=5)
+    assert list(drawn) == list(chunk.judgments)
+    assert derive.fingerprint(drawn) == derive.fingerprint(chunk.judgments)
 
 
 def test_open_results_of_a_run_folder(toy, tmp_path, reference):

@@ -56,6 +56,7 @@ def test_a_judgments_file_that_is_a_fifo_or_a_link_out_is_refused(run_folder, tm
     from kennan.experiments.runner import run
 
     folder = _copy(run_folder, tmp_path)
+    query(folder, "select count(*) from judgments")  # drawn again and kept
     judgments = folder / "judgments" / "chunk-000001.parquet"
     judgments.unlink()
     judgments.symlink_to(FIXTURES / "toy.yaml")
@@ -76,7 +77,9 @@ def test_a_judgments_file_that_is_a_fifo_or_a_link_out_is_refused(run_folder, tm
     # Verification looks before it opens: the FIFO is unsound, never read (no wait).
     results = run(str(FIXTURES / "toy.yaml"), draws=40, chunk_size=20, out=folder, resume=True)
     done.set()
-    assert results.draws == 40 and judgments.is_file() and not judgments.is_symlink()
+    assert results.draws == 40 and not os.path.lexists(judgments)  # a cache, dropped
+    query(folder, "select count(*) from judgments")
+    assert judgments.is_file() and not judgments.is_symlink()
 
 
 def test_a_gazetteer_scenario_with_an_alias_bomb_is_read_in_bounds(runner, tmp_path):

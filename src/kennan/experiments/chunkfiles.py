@@ -1,28 +1,28 @@
-"""The two Parquet files of one stored chunk: its course rows and its judgments.
+"""The Parquet files of one stored chunk: its course rows, and its judgments on demand.
 
 A chunk of draws ``start .. start+count-1`` is stored as
 
 ``draws/chunk-NNNNNN.parquet``
     one row per (draw, course), draw-major: ``draw``, ``course``, ``outcome``,
     ``period``, one boolean per outcome, ``p_<outcome>``, metrics and records;
-    the chunk's exact summary is in its key-value metadata.
+    the chunk's exact summary and a fingerprint of its judgments are in its
+    key-value metadata.
 ``judgments/chunk-NNNNNN.parquet``
-    one row per draw: ``draw`` and ``j_<id>`` per judgment (the values the engine
-    drew, common to every course of the draw, so stored once).
+    one row per draw: ``draw`` and ``j_<id>`` per judgment. Not written by the run:
+    the judgments are a pure function of the scenario, the seed and the draw index,
+    drawn again and checked against the fingerprint on first use (:mod:`.derive`),
+    then kept here.
 
 Why the layout is what it is (measured by ``bench/storage.py``): a judgment's value
 repeated on every course's row costs almost nothing more than storing it once, since
 Parquet's dictionary encoding keeps each distinct value once and run-length codes
-the repeats; what costs is the value itself, 8 bytes of random mantissa. Float
-columns are therefore written with BYTE_STREAM_SPLIT (the eight bytes of each value
-in eight streams, so zstd finds the sign, exponent and leading mantissa bytes, which
-vary little) instead of a dictionary that holds every value anyway; ``draw`` is delta
-coded; the Arrow schema is not repeated in the footer (its copy held the summary a
-second time). Every value is the engine's float64 or int64, read back bit for bit.
-
-The judgments file is written first and the course file (which carries the summary)
-last, so a course file under its final name means the chunk is complete; a chunk is
-sound only when both files are (:func:`verify_chunk`).
+the repeats; what costs is the value itself, 8 bytes of random mantissa, which is
+why the judgments are derived rather than stored. Float columns are written with
+BYTE_STREAM_SPLIT (the eight bytes of each value in eight streams, so zstd finds the
+sign, exponent and leading mantissa bytes, which vary little) instead of a dictionary
+that holds every value anyway; ``draw`` is delta coded; the Arrow schema is not
+repeated in the footer (its copy held the summary a second time). Every value is the
+engine's float64 or int64, read back bit for bit.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ DRAWS = "draws"
 JUDGMENTS = "judgments"
 SUMMARY_KEY = b"kennan.summary"
 CHUNK_KEY = b"kennan.chunk"
+#: A chunk file's fingerprint of its judgments (see :mod:`.derive`).
+JUDGMENTS_KEY = b"kennan.judgments"
 #: zstd level: higher levels measured no smaller on float columns (random mantissas).
 ZSTD_LEVEL = 3
 
@@ -89,11 +91,13 @@ def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
     return pa.table(columns)
 
 
-def judgments_table(chunk: ChunkResult) -> pa.Table:
-    """One chunk's judgments: a row per draw, ``draw`` and ``j_<id>`` per judgment."""
+def judgments_table(start: int, judgments: dict[str, np.ndarray]) -> pa.Table:
+    """The judgments of draws ``start, start+1, ...``: a row per draw, ``draw`` and
+    ``j_<id>`` per judgment."""
+    count = len(next(iter(judgments.values()))) if judgments else 0
     columns: dict[str, pa.Array] = {
-        "draw": pa.array(np.arange(chunk.start, chunk.start + chunk.count, dtype=np.int64))}
-    for name, values in chunk.judgments.items():
+        "draw": pa.array(np.arange(start, start + count, dtype=np.int64))}
+    for name, values in judgments.items():
         columns[f"j_{name}"] = pa.array(values)
     return pa.table(columns)
 
@@ -124,12 +128,12 @@ def chunk_info(index: int, start: int, count: int, seed: int,
 
 def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
                  courses: tuple[str, ...], seed: int) -> Summary | None:
-    """The summary stored in chunk ``index`` when both its files are sound, else None: a
-    file missing, partial, corrupt (a page checksum fails) or holding other draws."""
+    """The summary stored in chunk ``index``'s file when it is sound, else None: the file
+    missing, partial, corrupt (a page checksum fails) or holding other draws."""
     expected = chunk_info(index, start, count, seed, courses)
     try:
         meta = _verified(chunk_path(folder, index), expected, count * len(courses))
-        if meta is None or _verified(judgments_path(folder, index), expected, count) is None:
+        if meta is None:
             return None
         summary = Summary.from_json(meta[SUMMARY_KEY])
         if summary.draws != count or summary.courses != list(courses):
@@ -137,6 +141,16 @@ def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
     return summary
+
+
+def judgments_sound(folder: str | Path, *, index: int, start: int, count: int,
+                    courses: tuple[str, ...], seed: int) -> bool:
+    """Whether chunk ``index``'s judgments file is sound (see :func:`verify_chunk`)."""
+    try:
+        return _verified(judgments_path(folder, index),
+                         chunk_info(index, start, count, seed, courses), count) is not None
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return False
 
 
 def _verified(path: Path, expected: dict[str, Any], rows: int) -> dict[bytes, bytes] | None:
@@ -167,7 +181,7 @@ def read_frame(folder: str | Path, index: int, courses: list[str]) -> pd.DataFra
     order = (np.arange(n)[None, :] * n_c + np.arange(n_c)[:, None]).ravel()
     rows = rows.take(pa.array(order))
     judgments_file = judgments_path(folder, index)
-    if os.path.lexists(judgments_file):
+    if os.path.lexists(judgments_file):  # format 1 has the judgments on the rows already
         judgments = pq.read_table(judgments_file).drop(["draw"])
         judgments = judgments.take(pa.array(np.tile(np.arange(n), n_c)))
         for name in judgments.column_names:

@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kennan.errors import Location, UsageError
+from kennan.experiments.derive import materialise, missing
 from kennan.experiments.store import DRAWS, JUDGMENTS, read_manifest, stored_chunks
 
 VIEWS = ("draws", "judgments", "course_rows", "chunks", "manifest", "periods")
@@ -59,24 +60,33 @@ MAX_ROWS = 20_000_000
 _READ_ONLY = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 
 
-def connect(folder: str | Path) -> duckdb.DuckDBPyConnection:
+def connect(folder: str | Path, *, judgments: bool = True) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the views of run folder ``folder``, able to
-    read the folder's chunk files and no other file (see the module doc)."""
+    read the folder's chunk files and no other file (see the module doc).
+
+    The judgments are drawn again where not yet stored (:mod:`.derive`); with
+    ``judgments`` false they are not, and the views that need them (``draws``,
+    ``judgments``) exist only when every chunk's judgments are already stored."""
     manifest = read_manifest(folder)
     files = _chunk_files(Path(folder))
     if not files:
         raise UsageError("the run folder holds no chunk files yet", Location(str(folder)))
-    judgments = [] if manifest["kennan_run"] == 1 else _judgment_files(Path(folder), files)
+    if manifest["kennan_run"] == 1:
+        stored: list[str] = []
+    else:
+        if judgments:
+            materialise(folder, manifest, files)
+        stored = [] if missing(folder, files) else _judgment_files(Path(folder), files)
     con = duckdb.connect(database=":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         # Order matters: the allowed files are set before external access is turned off,
         # and the lock comes last so that no statement can undo any of it.
         con.execute("set temp_directory = ''")
-        con.execute("set allowed_paths = ?", [files + judgments])
+        con.execute("set allowed_paths = ?", [files + stored])
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-        _draws_views(con, manifest, files, judgments)
+        _draws_views(con, manifest, files, stored)
         size = int(manifest["chunk_size"])
         total = int(manifest["draws"])
         # Views cannot take parameters: the numbers are ints, the paths quoted as literals.
@@ -113,7 +123,7 @@ def query(folder: str | Path, sql: str, *, max_rows: int = MAX_ROWS) -> pd.DataF
         raise UsageError("no query given; expected one SELECT statement over the views "
                          f"{', '.join(VIEWS)}, e.g. \"select course, count(*) from draws "
                          "group by course\"")
-    con = connect(folder)
+    con = connect(folder, judgments=_reads_judgments(sql))
     try:
         statements = con.extract_statements(sql)
         if len(statements) != 1 or statements[0].type not in _READ_ONLY:
@@ -144,6 +154,20 @@ def query(folder: str | Path, sql: str, *, max_rows: int = MAX_ROWS) -> pd.DataF
         con.close()
 
 
+def _reads_judgments(sql: str) -> bool:
+    """Whether ``sql`` names a view that needs the judgments (``draws``, ``judgments``):
+    only then are judgments not yet stored drawn again. Unparsable SQL needs none (it
+    fails with DuckDB's message either way)."""
+    con = duckdb.connect(database=":memory:")
+    try:
+        names = {n.lower() for n in con.get_table_names(sql)}
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(names & {"draws", "judgments"})
+
+
 def _draws_views(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], files: list[str],
                  judgments: list[str]) -> None:
     """The ``draws`` and ``judgments`` views: in format 2 the course rows joined with the
@@ -158,6 +182,8 @@ def _draws_views(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], files
         con.execute(f"create view course_rows as select {listing} from draws")
         return
     con.read_parquet(files).create_view("course_rows")
+    if not judgments:
+        return
     con.read_parquet(judgments).create_view("judgments")
     con.execute("create view draws as select c.*, j.* exclude (draw) from course_rows c "
                 "join judgments j using (draw)")

@@ -38,16 +38,18 @@ from kennan.experiments.chunkfiles import (
     CHUNK_KEY,
     DRAWS,
     JUDGMENTS,
+    JUDGMENTS_KEY,
     SUMMARY_KEY,
     chunk_info,
     chunk_path,
     chunk_table,
     judgments_path,
-    judgments_table,
+    judgments_sound,
     read_frame,
     verify_chunk,
     write_parquet,
 )
+from kennan.experiments.derive import fingerprint, materialise
 from kennan.experiments.lock import LOCK, acquire_lock, release_lock
 from kennan.experiments.summary import Summary
 from kennan.safeio import atomic_write, read_regular
@@ -96,16 +98,14 @@ class RunSpec:
 
 def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Summary,
                 outcomes: list[str], *, seed: int) -> Path:
-    """Write one chunk's judgments file, then its course file with the summary, each
-    atomically (see :mod:`.chunkfiles`); the course file's path."""
+    """Write one chunk's file, atomically: its course rows, with the summary and the
+    judgments' fingerprint (the judgments are drawn again on first use, :mod:`.derive`)."""
     info = json.dumps(chunk_info(index, chunk.start, chunk.count, seed, chunk.courses)).encode()
-    judgments = judgments_table(chunk)
-    _atomic_write(judgments_path(folder, index),
-                  lambda fh: write_parquet(fh, judgments, {CHUNK_KEY: info}))
     table = chunk_table(chunk, outcomes)
     path = chunk_path(folder, index)
     _atomic_write(path, lambda fh: write_parquet(
-        fh, table, {CHUNK_KEY: info, SUMMARY_KEY: summary.to_json().encode()}))
+        fh, table, {CHUNK_KEY: info, SUMMARY_KEY: summary.to_json().encode(),
+                    JUDGMENTS_KEY: json.dumps(fingerprint(chunk.judgments)).encode()}))
     return path
 
 
@@ -172,20 +172,19 @@ class RunStore:
         redone = 0
         for index, start, count in spec.plan():
             file, judgments = chunk_path(path, index), judgments_path(path, index)
-            if not os.path.lexists(file):
-                # A judgments file alone: the run stopped between a chunk's two files.
-                if os.path.lexists(judgments):
-                    _guarded(judgments.unlink, "remove an unsound chunk file", judgments)
-                continue
-            summary = verify_chunk(path, index=index, start=start, count=count,
-                                   courses=spec.courses, seed=spec.seed)
-            if summary is None:
+            where = {"index": index, "start": start, "count": count, "courses": spec.courses,
+                     "seed": spec.seed}
+            summary = verify_chunk(path, **where) if os.path.lexists(file) else None
+            if summary is None and os.path.lexists(file):
                 redone += 1
-                for unsound in (file, judgments):
-                    if os.path.lexists(unsound):
-                        _guarded(unsound.unlink, "remove an unsound chunk file", unsound)
-            else:
+                _guarded(file.unlink, "remove an unsound chunk file", file)
+            elif summary is not None:
                 done[index] = summary
+            # Judgments drawn again on first use are a cache: kept only beside a sound
+            # chunk file, and only when sound.
+            if os.path.lexists(judgments) and (summary is None or not judgments_sound(
+                    path, **where)):
+                _guarded(judgments.unlink, "remove an unsound judgments file", judgments)
         manifest["status"] = "running"
         manifest["finished"] = None
         manifest["attempts"].append({"started": now, "finished": None, "status": "running",
@@ -311,7 +310,10 @@ def read_draws_frame(folder: str | Path, courses: list[str], draws: int) -> pd.D
                          "hold in memory; query it instead: kennan query "
                          f"{shlex.quote(str(folder))} \"select ... from draws\"",
                          Location(str(folder)))
-    size = int(read_manifest(folder)["chunk_size"])
+    manifest = read_manifest(folder)
+    size = int(manifest["chunk_size"])
+    if manifest["kennan_run"] != 1:  # judgments drawn again where not yet stored
+        materialise(folder, manifest, [str(p) for p in stored_chunks(folder)])
     try:
         frames = [read_frame(folder, index, courses)
                   for index in range(-(-draws // size))]
