@@ -10,7 +10,8 @@ Views (see ``docs/running.md`` for their columns):
     judgment (``j_<id>``, the same for every course of a draw: the course rows
     joined with ``judgments``; order rows with ORDER BY).
 ``judgments``
-    one row per draw: ``draw`` and ``j_<id>`` per judgment.
+    one row per draw: ``draw`` and ``j_<id>`` per judgment (drawn again and kept on
+    the first query that names ``draws`` or ``judgments``, see :mod:`.derive`).
 ``course_rows``
     ``draws`` without the judgments: no join, so faster on a large run.
 ``chunks``

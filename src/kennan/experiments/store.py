@@ -7,13 +7,14 @@ Layout of a folder written by ``kennan run --out DIR``::
     DIR/.lock                     while a run holds the folder: the PID and host
     DIR/draws/chunk-000000.parquet  one row per (draw, course) of chunk 0, draw-major, with
                                   the chunk's exact summary in the file's key-value metadata
-    DIR/judgments/chunk-000000.parquet  one row per draw of chunk 0: its judgments
+    DIR/judgments/chunk-000000.parquet  chunk 0's judgments, one row per draw: not written
+                                  by the run, drawn again on first use (:mod:`.derive`)
     DIR/summary.json              the whole run's exact summary, once complete
 
 Every file is written under a temporary name beginning with a dot and renamed
 into place when complete, so a final name never holds a partial file, whatever
-kills the run. Resuming verifies each existing chunk's two files (readable, checksums,
-row count, summary) and redoes the chunks that fail (see :mod:`.chunkfiles`).
+kills the run. Resuming verifies each existing chunk file (readable, checksums, row
+count, summary) and redoes the chunks that fail (see :mod:`.chunkfiles`).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ from kennan.experiments.summary import Summary
 from kennan.safeio import atomic_write, read_regular
 from kennan.version import __version__
 
-#: The run-folder format this version writes (the manifest's ``kennan_run``): 2 stores
-#: judgments once per draw in their own files; 1 repeated them on every course's row.
+#: The run-folder format this version writes (the manifest's ``kennan_run``): 2 keeps
+#: judgments apart from the course rows (drawn again on first use); 1 repeated them on
+#: every course's row.
 FORMAT = 2
 #: Formats this version can read (query, open_results); only FORMAT can be resumed.
 READABLE = (1, 2)
