@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-from kennan import __version__
 from kennan.engine.hypotheses import HYPOTHESIS_FACTOR, normalised_weights, pick
 from kennan.engine.model import Model, build_model
 from kennan.engine.streams import Streams
@@ -94,8 +93,8 @@ def materialise(folder: str | Path, manifest: dict[str, Any], chunk_files: list[
         judgments = draw_judgments(model, start=int(info["start"]), count=int(info["count"]),
                                    seed=int(info["seed"]))
         if fingerprint(judgments) != json.loads(meta[JUDGMENTS_KEY]):
-            raise UsageError(f"the judgments drawn again by kennan {__version__} differ from "
-                             f"those of the run (kennan {manifest.get('kennan_version')}); "
+            raise UsageError("the judgments drawn again by this kennan differ from those of "
+                             f"the run (made by kennan {manifest.get('kennan_version')}); "
                              "query course_rows, or use the version that made the run",
                              Location(str(file)))
         table = judgments_table(int(info["start"]), judgments)
