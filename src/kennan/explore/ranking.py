@@ -58,20 +58,18 @@ def sensitivity_html(s: Sensitivity) -> str:
 
 def flips_html(flips: list, labels: dict[str, str]) -> str:
     """Each discovery of where one course beats another, as the report shows it."""
-    from kennan.report.render import _flip
+    from kennan.report.views import flip_view
 
     return environment().get_template("flips.html.j2").render(
-        flips=[_flip(f, labels) for f in flips])
+        flips=[flip_view(f, labels) for f in flips])
 
 
 def mechanism_html(loaded: LoadedScenario) -> str:
     """The report's influence diagram of ``loaded`` and its definitions in words."""
-    from types import SimpleNamespace
-
-    from kennan.report.render import _mechanism
+    from kennan.report.views import mechanism_view
 
     return environment().get_template("mechanism.html.j2").render(
-        mechanism=_mechanism(SimpleNamespace(loaded=loaded)))
+        mechanism=mechanism_view(loaded))
 
 
 def split_html(frame: Any, labels: dict[str, str], *, draws: int, replications: int) -> str:

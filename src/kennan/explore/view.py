@@ -68,7 +68,8 @@ def environment() -> Environment:
 def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Results,
                state: State) -> View:
     """The view of ``results``, a run of ``loaded`` (``original`` with ``state``'s edits)."""
-    from kennan.report.render import _readings, headline
+    from kennan.report.render import headline
+    from kennan.report.views import readings_view
 
     q = quantity_of(results.catalog, outcome=compare.main_outcome(results),
                     within=(results.question or {}).get("within"))
@@ -98,9 +99,8 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
     ranked = sorted(courses, key=lambda r: r["rank"])
     answer = headline(SimpleNamespace(quantity=q, pairs=pairs), ranked)
     # competing hypotheses: each reading's ranking, as the report shows them
-    readings = _readings(SimpleNamespace(
-        results=results, best=ranked[0]["id"],
-        readings={h: compare.ranking(r, quantity=q) for h, r in results.hypotheses.items()}))
+    readings = readings_view(results, ranked[0]["id"], {
+        h: compare.ranking(r, quantity=q) for h, r in results.hypotheses.items()})
     context = {
         "question": original.model.question.text if original.model.question else None,
         "quantity": q.describe(), "answer": answer, "courses": ranked,

@@ -20,14 +20,12 @@ from markupsafe import Markup, escape
 from kennan.errors import UsageError
 from kennan.report import figures
 from kennan.report.build import DEFAULT_SCENARIO, Analysis, analyse
-from kennan.report.diagram import mechanism_figure
 from kennan.report.ladder import ladder_views
-from kennan.report.mechanism import definitions, mechanism_graph
 from kennan.report.plots import plot_outcomes, plot_risk_benefit, plot_trajectories
 from kennan.report.source import source_views
+from kennan.report.views import flip_view, mechanism_view, readings_view
 from kennan.safeio import check_target, write_file
 from kennan.scenario.dependence import describe_dependencies
-from kennan.scenario.distributions import fmt
 from kennan.scenario.loaded import LoadedScenario
 from kennan.scenario.summary import grounds_counts, judgments_by_id
 from kennan.version import __version__
@@ -111,16 +109,16 @@ def context(a: Analysis, elapsed: float | None = None) -> dict[str, Any]:
         "risk_label": {**r.outcome_labels, **r.metric_labels}[a.risk],
         "fig_trajectories": Markup(plot_trajectories(r).svg),
         "pairs": _pairs(a, courses),
-        "readings": _readings(a),
+        "readings": readings_view(r, a.best, a.readings, a.loaded),
         "values": _values(a),
         "chance": _chance(a),
         "ablation": _ablation(a),
         "sobol": _sobol(a, infos),
         "evpi": _evpi(a, infos),
-        "flips": [_flip(f, r.course_labels) for f in a.flips],
+        "flips": [flip_view(f, r.course_labels) for f in a.flips],
         "signposts": a.signposts,
         "ladders": ladder_views(s, r.courses),
-        "mechanism": _mechanism(a),
+        "mechanism": mechanism_view(a.loaded),
         "sources": source_views(a.loaded.checked.documents,
                                 {src.id: src.title for src in s.sources}, infos),
         "judgments": list(infos.values()),
@@ -145,75 +143,6 @@ def headline(a: Analysis, courses: list[dict[str, Any]]) -> str:
                  f"{_pct(row['share_better'].iloc[0])} of draws and worse in "
                  f"{_pct(row['share_worse'].iloc[0])}.")
     return text
-
-
-def _mechanism(a: Analysis) -> dict[str, Any]:
-    """The influence diagram and the definitions in words, grouped by kind."""
-    graph = mechanism_graph(a.loaded)
-    defs = definitions(a.loaded)
-    groups = [{"title": title, "entries": [d for d in defs if d.kind == kind]}
-              for kind, title in (("event", "Events"), ("decision", "Decisions"),
-                                  ("outcome", "Outcomes"))]
-    anchors = {j.id: f"j-{j.id}" for j in a.loaded.model.judgments}
-    anchors.update({d.id: f"def-{d.id}" for d in defs})
-    anchors.update({o.id: f"def-{d.id}" for d in a.loaded.model.decisions
-                    for o in d.options or []})
-    return {"figure": Markup(mechanism_figure(graph).svg), "nodes": len(graph.nodes),
-            "edges": len(graph.edges), "groups": [g for g in groups if g["entries"]],
-            "anchors": anchors}
-
-
-def _readings(a: Analysis) -> dict[str, Any] | None:
-    """Each competing hypothesis's weight, its ranking, and whether its best course is the
-    pooled best."""
-    if not a.readings:
-        return None
-    r = a.results
-    pooled = a.best
-    rows = []
-    for h, ranking in a.readings.items():
-        rank = ranking.set_index("course")
-        best = str(ranking["course"].iloc[0])
-        rows.append({"id": h, "label": r.hypothesis_labels[h], "weight": r.hypothesis_weights[h],
-                     "best": r.course_labels[best], "changes": best != pooled,
-                     "values": [rank.at[c, "mean"] for c in r.courses],
-                     # (the explorer passes a lighter object without the scenario)
-                     "overrides": _overrides(a, h) if hasattr(a, "loaded") else []})
-    changed = [row for row in rows if row["changes"]]
-    if changed:
-        text = (f"The recommended course changes across the readings: pooled, it is "
-                f"{r.course_labels[pooled]}; " + "; ".join(
-                    f"if \u201c{row['label']}\u201d holds, {row['best']}" for row in changed) + ".")
-    else:
-        text = (f"The recommended course, {r.course_labels[pooled]}, is the same under every "
-                "reading.")
-    return {"rows": rows, "text": text,
-            "courses": [r.course_labels[c] for c in r.courses]}
-
-
-def _overrides(a: Analysis, h: str) -> list[str]:
-    """What hypothesis ``h`` changes, one line each, judgments with their grounds."""
-    hyp = next(x for x in a.loaded.model.hypotheses if x.id == h)
-    variant = a.loaded.checked.hypotheses[h].loaded
-    out = []
-    for j in hyp.judgments:
-        grounds = (f"\u00b6{j.cite.paragraph} \u201c{j.cite.quote}\u201d" if j.cite
-                   else f"assumption: {j.assumption}")
-        out.append(f"judgment {j.id}: {variant.checked.distributions[j.id].describe()} "
-                   f"({grounds})")
-    for c in hyp.considerations:
-        parts = ([f"weight {_expr(c.weight)}"] if c.weight is not None else []) + [
-            f"{o} = {_expr(v)}" for o, v in c.values.items()]
-        out.append(f"consideration {c.id}: {', '.join(parts)}")
-    for f in hyp.actors:
-        parts = ([f"influence {_expr(f.influence)}"] if f.influence is not None else []) + (
-            [f"of {f.of}"] if f.of is not None else [])
-        out.append(f"faction {f.id}: {', '.join(parts)}")
-    return out or ["nothing: the scenario as written"]
-
-
-def _expr(value: Any) -> str:
-    return fmt(value) if isinstance(value, float) else str(value)
 
 
 def _values(a: Analysis) -> dict[str, Any] | None:
@@ -362,15 +291,6 @@ def _evpi(a: Analysis, infos: dict[str, Any]) -> dict[str, Any]:
             "bins": int(e["bins"].max()) if len(e) else 0,
             "top": None if top is None else {"judgment": top["judgment"],
                                              "value": _value(a, top["evpi_net"])}}
-
-
-def _flip(f: Any, labels: dict[str, str]) -> dict[str, Any]:
-    def box(b: Any) -> dict[str, Any]:
-        return {"rule": b.rule(), "explain": b.explain(), "coverage": b.coverage,
-                "density": b.density, "mass": b.mass, "judgments": list(b.limits)}
-    return {"better": labels[f.better], "than": labels[f.than], "source": f.source,
-            "base_rate": f.base_rate, "boxes": [box(b) for b in f.boxes],
-            "tree": [box(b) for b in f.tree[:4]], "quantity": f.quantity.describe()}
 
 
 def _pct(v: float) -> str:
