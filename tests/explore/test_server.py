@@ -98,6 +98,14 @@ def test_requests_without_the_token_or_from_another_host_are_refused(client):
     (b"[1, 2]", "application/json", "expected a JSON object"),
     (b"version=0", "application/x-www-form-urlencoded", "expected a JSON body"),
     (b'{"version": "0", "edits": {}}', "application/json", "'version' must be an integer"),
+    (b'{"version": 0, "edits": []}', "application/json", "edits must be a mapping"),
+    (b'{"version": 0, "edits": {"nope": {"mode": "pin", "value": 1}}}', "application/json",
+     "unknown judgment 'nope'"),
+    (b'{"version": 0, "edits": {"balance": {"mode": "pin", "value": "x"}}}',
+     "application/json", "malformed edit at balance > pin > value"),
+    (b'{"version": 0, "edits": {}, "tab": 7}', "application/json", "'tab' must be"),
+    (b'{"version": 0, "edits": {}, "draws": "all"}', "application/json", "draws must be"),
+    (b" " * 1_000_001, "application/json", "larger than 1,000,000 bytes"),
 ])
 def test_malformed_requests_get_a_clear_message(client, content, kind, message):
     r = client.post("/api/run", content=content,
@@ -146,6 +154,45 @@ def test_a_taken_port_is_a_clear_error():
                                           "--no-browser"])
     assert result.exit_code == 1
     assert "already in use" in result.output and "Traceback" not in result.output
+
+
+def test_a_port_out_of_range_is_a_clear_error():
+    from kennan.cli.app import app
+
+    result = CliRunner().invoke(app, ["explore", str(TOY), "--port", "70000", "--no-browser"])
+    assert result.exit_code == 1
+    assert "--port must be from 0 to 65535, got 70000" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_superseded_change_is_answered_as_such(client, explorer, monkeypatch):
+    """Two changes from one tab: the older, still running, is stopped and told so; the
+    newer is answered."""
+    import threading
+
+    import kennan.explore.session as session
+
+    real = session.run_scenario
+
+    def endless(*args, **kwargs):
+        while True:
+            real(*args, **kwargs)
+
+    monkeypatch.setattr(session, "run_scenario", endless)
+    body = {"version": 0, "draws": DRAWS, "seed": 0, "tab": "t",
+            "edits": {"balance": {"mode": "pin", "value": 0.2}}}
+    answers = {}
+    older = threading.Thread(target=lambda: answers.update(older=_post(client, "/api/run",
+                                                                       body)))
+    older.start()
+    while explorer.runs._engine is None:
+        threading.Event().wait(0.002)
+    monkeypatch.setattr(session, "run_scenario", real)
+    newer = _post(client, "/api/run", {**body, "edits": {}})
+    older.join()
+    assert answers["older"].status_code == 409 and answers["older"].json()["superseded"]
+    assert "superseded" in answers["older"].json()["errors"][0]
+    assert newer.status_code == 200 and newer.json()["version"] == 1
 
 
 def test_the_server_listens_on_this_machine_only():

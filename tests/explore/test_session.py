@@ -201,3 +201,17 @@ def test_moving_a_median_and_range_keeps_the_kind_and_is_saved_as_such(explorer)
     with pytest.raises(UsageError, match="a beta lies in"):
         explorer.update(version=1, draws=DRAWS, seed=0,
                         edits={"balance": {"mode": "range", "median": 2.0, "width": 0.2}})
+
+
+def test_saving_over_the_scenario_being_explored_is_refused(tmp_path):
+    """The file on disk is never modified in place, even when asked to overwrite it."""
+    from kennan.explore.session import Explorer
+
+    path = tmp_path / "toy.yaml"
+    path.write_bytes(TOY.read_bytes())
+    (tmp_path / "source.txt").write_bytes((TOY.parent / "source.txt").read_bytes())
+    e = Explorer(path, draws=DRAWS, folder=tmp_path)
+    e.update(version=0, edits=PIN, draws=DRAWS, seed=0)
+    with pytest.raises(UsageError, match="never modified in place"):
+        e.save(version=1, name="toy.yaml", why="test", overwrite=True)
+    assert path.read_bytes() == TOY.read_bytes()
