@@ -178,7 +178,7 @@ def test_a_newer_change_replaces_an_older_one_still_running(served, browser, exp
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser, 120, poll_frequency=0.01).until(
-        lambda d: explorer.runs._engine is not None)  # the first run is in the engine
+        lambda d: explorer.runs.running is not None)  # the first run is in the engine
     monkeypatch.setattr(session, "run_scenario", real)
     _set(browser, "#j-balance input.pin-value", "0.85")  # while the first still runs
     _wait(browser, "return window.kennanExplore.renders === 1 && "

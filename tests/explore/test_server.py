@@ -185,7 +185,7 @@ def test_a_superseded_change_is_answered_as_such(client, explorer, monkeypatch):
     older = threading.Thread(target=lambda: answers.update(older=_post(client, "/api/run",
                                                                        body)))
     older.start()
-    while explorer.runs._engine is None:
+    while explorer.runs.running is None:
         threading.Event().wait(0.002)
     monkeypatch.setattr(session, "run_scenario", real)
     newer = _post(client, "/api/run", {**body, "edits": {}})

@@ -56,6 +56,7 @@ from kennan.engine.accrual import Accrual, Outcomes
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence
 from kennan.engine.exact import fixed_rounded, rounded_sums
+from kennan.engine.interrupt import checkpoint
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
 
@@ -158,6 +159,7 @@ class Block:
 
     def step(self, t: int) -> None:
         """Run period ``t`` and record its metrics."""
+        checkpoint()  # a run made stoppable from outside stops here (engine.interrupt)
         sim, ev, evidence = self.sim, self.ev, self.options.evidence
         ev.begin_period(t)
         stages.run_period(self.model, ev, sim, self.streams, t, self.forced, evidence,

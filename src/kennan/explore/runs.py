@@ -9,20 +9,19 @@ report and the analyses asked for on demand run the whole scenario.
 
 A page sends each change at once, with its tab's id; a change supersedes the
 changes from the same tab not yet answered (:class:`Runs`). One still waiting is
-dropped when its turn comes; the one running is stopped between its stages by a
-check and inside the engine by an exception raised in its thread (CPython's
-``PyThreadState_SetAsyncExc``), delivered only while that thread is inside the
-engine, whose state is the run's own, so nothing shared is left half-changed.
+dropped when its turn comes; the one running stops at its next period
+(:mod:`kennan.engine.interrupt`) or, outside the engine, at the next check between
+the explorer's stages.
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from kennan.engine.interrupt import Stopped, stoppable
 from kennan.errors import KennanError
 from kennan.scenario.loaded import LoadedScenario
 
@@ -35,11 +34,6 @@ class Superseded(KennanError):
     def __init__(self) -> None:
         super().__init__("superseded: a newer change from this page replaced this one before "
                          "its run finished; its result is not shown")
-
-
-class _Stop(BaseException):
-    # A BaseException, as KeyboardInterrupt is, so no ``except Exception`` swallows it.
-    """Raised inside the engine's thread to stop a superseded run."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -56,12 +50,13 @@ class Ticket:
 
 
 class Runs:
-    """The changes not yet answered, and which thread is inside the engine for which."""
+    """The changes not yet answered."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: list[Ticket] = []
-        self._engine: tuple[int, Ticket] | None = None
+        #: The ticket whose run is in the engine, if any (for tests and the benchmark).
+        self.running: Ticket | None = None
 
     def begin(self, tab: str | None) -> Ticket:
         """A ticket for a new change from ``tab``, superseding that tab's open ones (a change
@@ -71,8 +66,6 @@ class Runs:
                 for older in self._open:
                     if older.tab == tab:
                         older.cancelled.set()
-                        if self._engine is not None and self._engine[1] is older:
-                            _raise_in(self._engine[0], _Stop)
             ticket = Ticket(tab)
             self._open.append(ticket)
             return ticket
@@ -83,32 +76,17 @@ class Runs:
             self._open.remove(ticket)
 
     def engine(self, ticket: Ticket, work: Callable[[], T]) -> T:
-        """``work()`` (a run of the engine for ``ticket``), stopped by a newer change from
-        the same tab: then :class:`Superseded`."""
+        """``work()`` (a run of the engine for ``ticket``), stopped at its next period by a
+        newer change from the same tab: then :class:`Superseded`."""
+        ticket.check()
+        self.running = ticket
         try:
-            return self._inside(ticket, work)
-        except _Stop:
+            with stoppable(ticket.cancelled):
+                return work()
+        except Stopped:
             raise Superseded from None
-
-    def _inside(self, ticket: Ticket, work: Callable[[], T]) -> T:
-        thread = threading.get_ident()
-        try:
-            with self._lock:
-                ticket.check()
-                self._engine = (thread, ticket)
-            return work()
         finally:
-            with self._lock:
-                self._engine = None
-                # A stop asked for as the work ended may still be pending: drop it here, so
-                # it is never raised outside the engine.
-                _raise_in(thread, None)
-
-
-def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
-    """Raise ``exc`` in ``thread`` at its next bytecode (None: forget one not yet raised)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
-                                               ctypes.py_object(exc) if exc else None)
+            self.running = None
 
 
 def outcomes_only(loaded: LoadedScenario) -> LoadedScenario:
