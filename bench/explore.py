@@ -91,7 +91,7 @@ def summary(name: str, xs: list[float], total: float | None = None) -> str:
 PARTS = [("wait for an older change", None, "waited"),
          ("read the edit", None, "edits"),
          ("validate the edited scenario", None, "validate"),
-         ("compile the model", "kennan.experiments.runner", "build_model"),
+         ("compile the model", "kennan.experiments.study", "build_model"),
          ("engine: every course", "kennan.experiments.chunks", "simulate"),
          ("summaries of the draws", "kennan.experiments.chunks", "summarise"),
          ("results (rest of the run)", None, "rest"),
