@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,10 +32,16 @@ class State:
     fired: np.ndarray  # (events, courses, draws) bool: fired at least once
     tried: np.ndarray  # (events, courses, draws) bool: a 'once' event's chance was taken
     live: Live = None  # type: ignore[assignment]  # set from alive after construction
+    #: (events, courses, draws): each event's probability this period; the rows in
+    #: ``risky`` may hold values other than 0 (the others are 0 everywhere).
+    prob: np.ndarray = None  # type: ignore[assignment]
+    risky: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.live is None:
             self.live = Live(self.alive)
+        if self.prob is None:
+            self.prob = np.zeros(self.fired.shape)
 
     @classmethod
     def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int],
@@ -96,21 +102,29 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     log probability of each forced step to ``log_w`` (see :mod:`kennan.engine.evidence`)."""
     env = ev.env
     shape = ev.shape
-    n_events = len(model.events)
-    prob = np.zeros((n_events, *shape))
+    prob, risky = sim.prob, sim.risky
     # 1-2: scheduled events, hazards and triggers.
+    written = set()
     for k, e in enumerate(model.events):
         if e.at is not None:
             if e.at == t:
                 prob[k] = _full(ev(e.probability), shape)
+                written.add(k)
         elif e.hazard is not None:
             prob[k] = _full(ev(e.hazard), shape)
+            written.add(k)
         elif e.when is not None:
             cond = _full(ev(e.when), shape).astype(bool, copy=False)
             if e.once:  # one chance: the first period the condition holds
                 cond = cond & ~sim.tried[k]
                 sim.tried[k] |= cond
             prob[k] = np.where(cond, _full(ev(e.probability), shape), 0.0)
+            written.add(k)
+    # Why a kept array: only last period's rows that nothing wrote now need zeros.
+    for k in risky - written:
+        prob[k] = 0.0
+    risky.clear()
+    risky.update(written)
     # 3: the policy of each course on its own row.
     _policy(model, ev, sim, t, prob)
     # 4: events fire against one uniform per event and period, then apply their effects.
@@ -122,6 +136,8 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
             fire = seen[k]
         elif forced is not None:
             fire = np.full(shape, forced[k] == t) & sim.alive
+        elif k not in risky:
+            continue  # a probability of 0 everywhere: it cannot fire, nor needs its uniform
         else:
             u = streams(f"event:{e.id}", t)
             fire = sim.alive & (u < prob[k])
@@ -177,30 +193,40 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
         for j, track in enumerate(course.tracks):
             if track.steps:
                 new = _climb(ev, track, row, c, t, old[j])
-                live.copy(sim.level[j, c], new)
-        # Ladder indicators first, so this period's effects see the rungs now held.
-        for tag in model.tags:
+                if new is not old[j]:
+                    live.copy(sim.level[j, c], new)
+        # Ladder indicators first, so this period's effects see the rungs now held. Only
+        # this course's tags: no step of it sets the others, which stay 0 on its row.
+        for tag in {tag for step in course.steps for tag in step.tags}:
             env[f"tagged:{tag}"][c] = 0.0
+        held = []
         for j, track in enumerate(course.tracks):
             level = sim.level[j, c]
             for k, step in enumerate(track.steps):
-                active = (level > k).astype(np.float64)
-                env[f"active:{step.id}"][c] = active
+                above = level > k
+                held.append(above)
+                active = env[f"active:{step.id}"][c]
+                np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
                 for tag in step.tags:
                     np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
+        steps = iter(held)
         for j, track in enumerate(course.tracks):
-            level = sim.level[j, c]
             for k, step in enumerate(track.steps):
-                active = (level > k) & alive
-                entered = active & (old[j] <= k)
-                if step.on_enter and entered.any():
-                    _apply(model, ev, step.on_enter, entered, row, row=c)
+                above = next(steps)
+                if not (step.on_enter or step.effects or step.risks):
+                    continue
+                active = above & alive
+                if step.on_enter:
+                    entered = active & (old[j] <= k)
+                    if entered.any():
+                        _apply(model, ev, step.on_enter, entered, row, row=c)
                 if step.effects and active.any():
                     _apply(model, ev, step.effects, active, row, row=c)
                 for event_k, hazard in step.risks:
                     h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
                                                          active.shape), 0.0)
                     prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+                    sim.risky.add(event_k)
 
 
 def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: int,
@@ -218,13 +244,16 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
                  if st.when is not None else np.full(old.shape, on_schedule)
                  for st in track.steps]
         can = (old < n_steps) & np.take_along_axis(np.stack(gates), nxt[None, :], 0)[0]
+    elif on_schedule:
+        can = old < n_steps
     else:
-        can = (old < n_steps) & on_schedule
-    if track.halt is not None and can.any():
+        can = None  # off the schedule: no draw climbs
+    if can is not None and track.halt is not None and can.any():
         can &= ~np.broadcast_to(ev(track.halt, row, course=c), old.shape).astype(bool)
-    not_before = np.array([s.not_before for s in track.steps])
-    can &= not_before[nxt] <= t
-    new = np.where(can, old + 1, old)
+    not_before = [s.not_before for s in track.steps]
+    if can is not None and max(not_before) > t:
+        can &= np.array(not_before)[nxt] <= t
+    new = old if can is None else old + can  # one rung up where it can climb
     if track.step_down is not None:
         down = np.broadcast_to(ev(track.step_down, row, course=c), old.shape).astype(bool)
         new = np.where(down, np.maximum(old - 1, 0), new)
