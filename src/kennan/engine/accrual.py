@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kennan.engine import buffers
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import FREE, Evidence, weigh_outcome, weigh_states
 from kennan.engine.masks import Live
@@ -48,7 +49,7 @@ class Outcomes:
         self.survival = np.ones(shape)
         self.sampled = np.ones(shape, dtype=bool)  # not yet absorbed in the sampled history
         #: mass[k, c, t, n]: probability that outcome k absorbs draw n of course c in period t
-        self.mass = np.zeros((n_out, shape[0], horizon, shape[1]), dtype=np.float32)
+        self.mass = buffers.zeros((n_out, shape[0], horizon, shape[1]), np.float32)
         self.outcome = np.full(shape, -1, dtype=np.int8)
         self.time = np.full(shape, -1, dtype=np.int16)
         #: Probability of reaching each outcome with a record (others are not needed).

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kennan.engine import buffers
 from kennan.engine.exact import rounded_sums
 from kennan.engine.model import Model
 from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
@@ -185,7 +186,7 @@ def _select(arrays: list[np.ndarray], chosen: np.ndarray) -> np.ndarray:
     first = np.asarray(arrays[0])
     if first.ndim > 2 and first.nbytes > _SLICE_BYTES:
         # Large arrays (outcome masses) a slice at a time: temporaries stay small.
-        out = np.empty(np.broadcast_shapes(*(a.shape for a in arrays)), first.dtype)
+        out = buffers.empty(np.broadcast_shapes(*(a.shape for a in arrays)), first.dtype)
         for i in range(len(out)):
             out[i] = _select([a[i] for a in arrays], chosen)
         return out
