@@ -51,12 +51,24 @@ def uniforms(key: np.uint64, draws: np.ndarray) -> np.ndarray:
 
 
 class Streams:
-    """The uniforms of one root seed for a block of global draw indices."""
+    """The uniforms of one root seed for a block of global draw indices.
+
+    The uniforms of the latest period asked for are kept, read-only: competing
+    hypotheses step through a period one after the other and read the same streams."""
 
     def __init__(self, seed: int, draws: np.ndarray):
         self.seed = int(seed)
         self.draws = np.asarray(draws, dtype=np.uint64)
+        self._period: int | None = None
+        self._kept: dict[str, np.ndarray] = {}
 
     def __call__(self, stream: str, period: int = 0) -> np.ndarray:
-        """Uniforms of ``stream`` at ``period`` for this block's draws."""
-        return uniforms(stream_key(self.seed, stream, period), self.draws)
+        """Uniforms of ``stream`` at ``period`` for this block's draws (read-only)."""
+        if period != self._period:
+            self._period, self._kept = period, {}
+        u = self._kept.get(stream)
+        if u is None:
+            u = uniforms(stream_key(self.seed, stream, period), self.draws)
+            u.flags.writeable = False
+            self._kept[stream] = u
+        return u
