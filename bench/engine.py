@@ -131,7 +131,8 @@ class StageClock:
                    # The modules that call the exact sums import them by name.
                    *((module, name, "exact sums")
                      for module in (simulate_module, hypotheses_module, summary_module)
-                     for name in ("fixed_sums", "exact_sums") if hasattr(module, name))]
+                     for name in ("fixed_sums", "exact_sums", "fixed_rounded", "rounded_sums",
+                                  "_pooled_sums") if hasattr(module, name))]
         with ExitStack() as stack:
             for owner, name, stage in targets:
                 original = getattr(owner, name)

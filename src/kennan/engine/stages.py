@@ -148,8 +148,8 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
             _apply(model, ev, e.effects, fire, env)
             changed.append(k)
     # Why only the events that fired: the others' 0/1 arrays are unchanged.
-    env.update({f"fired:{model.events[k].id}": sim.fired[k].astype(np.float64)
-                for k in changed})
+    for k in changed:
+        np.copyto(env[f"fired:{model.events[k].id}"], sim.fired[k])
     # 5: dynamics, simultaneous.
     nxt = {st.id: ev(st.update) for st in model.stocks if st.update is not None}
     for st in model.stocks:
@@ -165,19 +165,54 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
 
 def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: np.ndarray,
            env: Mapping[str, Any], row: int | None = None) -> None:
-    """Apply ``effects`` where ``mask`` holds (on one course's row when ``row`` is given)."""
-    bounds = {st.id: st.bounds for st in model.stocks}
+    """Apply ``effects`` where ``mask`` holds (on one course's row when ``row`` is given).
+
+    Why three ways: a masked write costs several plain passes, so a mask that holds
+    everywhere writes plainly, and one that holds for few draws writes only those
+    (gathered by index). The values are the same: each changed element is computed
+    alike, and clipping only the changed ones is clipping all, since a stock's other
+    values are within its bounds already."""
+    count = int(np.count_nonzero(mask))
+    if not count:
+        return
+    everywhere = count == mask.size
+    index = np.flatnonzero(mask) if count * _FEW < mask.size else None
     for eff in effects:
         value = ev(eff.site, env, course=row)
         target = ev.env[eff.target] if row is None else ev.env[eff.target][row]
-        if eff.kind == "add":
-            new = target + value
-        elif eff.kind == "multiply":
-            new = target * value
+        bounds = next(st.bounds for st in model.stocks if st.id == eff.target)
+        if index is not None and target.flags.c_contiguous:
+            flat = target.reshape(-1)
+            new = _combine(eff.kind, flat[index], _at(value, target.shape, index))
+            flat[index] = new if bounds is None else np.clip(new, bounds[0], bounds[1])
+            continue
+        new = _combine(eff.kind, target, value)
+        if everywhere:
+            np.copyto(target, new)
         else:
-            new = np.broadcast_to(np.asarray(value, dtype=np.float64), target.shape)
-        np.copyto(target, new, where=mask)
-        _clip(target, bounds[eff.target])
+            np.copyto(target, new, where=mask)
+        _clip(target, bounds)
+
+
+#: A mask holding for fewer than one draw in this many is applied by index.
+_FEW = 8
+
+
+def _combine(kind: str, target: np.ndarray, value: Any) -> np.ndarray:
+    """An effect's new values of ``target``: ``value`` added, multiplied or set."""
+    if kind == "add":
+        return target + value
+    if kind == "multiply":
+        return target * value
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), target.shape)
+
+
+def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
+    """``value`` (broadcast to ``shape``) at the flat ``index``; a number stays a number."""
+    if np.ndim(value) == 0:
+        return value
+    full = np.broadcast_to(value, shape)
+    return full[np.unravel_index(index, shape)]
 
 
 def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
