@@ -9,19 +9,30 @@ probability treated as a position on a 0-100 scale with the factions'
 influence as capability, and renormalised. One uniform per decision and
 period, shared by all courses, picks the option.
 
+A decision between two options is the same logit written on the difference of
+the two utilities, ``P(second) = 1 / (1 + exp(-sharpness * (U2 - U1)))``: one
+array per decider instead of one per option, and no maximum to subtract.
+
 An issue decision settles the factions' positions on the issue (salience
 default 1, influence as capability) with the named bargaining model.
 """
 
 from __future__ import annotations
 
+from functools import reduce
+
 import numpy as np
 
 from kennan.bargaining import settle
+from kennan.compiler.functions import as_number
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.model import DecisionSpec, Model, UtilityTerm
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
+
+#: Silences the warnings of overflowing sums and of exp at the extremes: the finite
+#: check below reports an overflow as an error, and exp(+-inf) gives the right limit.
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
 
 
 def _full(value, shape) -> np.ndarray:
@@ -37,22 +48,18 @@ def decide(model: Model, ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, st
         _issue(ev, dec, alive)
 
 
-def _weights(ev: Evaluator, actors: tuple[str, ...]) -> np.ndarray | None:
+def _weights(ev: Evaluator, actors: tuple[str, ...]) -> list[np.ndarray] | None:
+    """Each actor's influence, or None when one of them has none."""
     keys = [f"influence:{a}" for a in actors]
     if not all(k in ev.env for k in keys):
         return None
-    return np.stack([ev.env[k] for k in keys])
+    return [ev.env[k] for k in keys]
 
 
 def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
              weights: np.ndarray) -> np.ndarray:
-    """Settle (actors, courses, draws) positions into (courses, draws)."""
-    if model_id == "compromise":
-        w = weights * saliences
-        total = w.sum(axis=0)
-        weighted = (w * positions).sum(axis=0)
-        return np.where(total > 0, weighted / np.where(total > 0, total, 1.0),
-                        positions.mean(axis=0))
+    """Settle (actors, courses, draws) positions into (courses, draws) with a bargaining
+    model other than the compromise (see :func:`_compromise`)."""
     n_actors, *shape = positions.shape
 
     def flat(x: np.ndarray) -> np.ndarray:
@@ -63,10 +70,12 @@ def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
 
 
 def _overflow(ev: Evaluator, dec: DecisionSpec, actor: str, util: np.ndarray) -> None:
+    """Raise the error of a non-finite utility (``util``'s last two axes are courses and
+    draws); return when no element is (only a sum overflowed)."""
     index = np.argwhere(~np.isfinite(util))
     if not len(index):
         return  # the sum overflowed, not an element: the logit below is still sound
-    _, course, draw = (int(i) for i in index[0])
+    course, draw = (int(i) for i in index[0][-2:])
     date = ev.model.periods[ev.period] if ev.period >= 0 else None
     when = f", period {ev.period} ({date:%Y-%m})" if date is not None else ""
     raise SimulationError(Problem(
@@ -74,6 +83,120 @@ def _overflow(ev: Evaluator, dec: DecisionSpec, actor: str, util: np.ndarray) ->
         f"sharpness) is too large to compute (beyond about 1e308) at draw "
         f"{draw + ev.start}, course '{ev.model.courses[course].id}'{when}; scale the "
         "considerations' weights or values, or the sharpness, down", dec.sharpness.location))
+
+
+def _check_finite(ev: Evaluator, dec: DecisionSpec, actor: str, util: np.ndarray) -> None:
+    # Each term is finite (the evaluator checks), but their sum times the sharpness
+    # may not be: a logit of infinities has no meaning, so say where it happened.
+    with np.errstate(**_QUIET):
+        total = np.add.reduce(util, axis=None)
+    if not np.isfinite(total):
+        _overflow(ev, dec, actor, util)
+
+
+def _static(ev: Evaluator, term: UtilityTerm) -> bool:
+    return ev.is_static(term.weight) and all(ev.is_static(site) for _, site in term.values)
+
+
+def _add(acc, x):
+    """``acc + x``, in place in ``acc`` when it is an array of the result's shape."""
+    if acc is None:
+        return x
+    if x is None:
+        return acc
+    if isinstance(acc, np.ndarray) and acc.shape == np.broadcast_shapes(acc.shape, np.shape(x)):
+        return np.add(acc, x, out=acc)
+    return acc + x
+
+
+def _term_difference(ev: Evaluator, term: UtilityTerm):
+    """Weight times (value of the second option - value of the first): a fresh value."""
+    w = as_number(ev(term.weight))
+    values = {o: as_number(ev(site)) for o, site in term.values}
+    if len(values) == 2:
+        return w * (values[1] - values[0])
+    if 1 in values:
+        return w * values[1]
+    return np.negative(w * values[0])
+
+
+def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
+                key: str | None) -> tuple[object, object]:
+    """The utility difference of the second option over the first summed over ``terms``,
+    as (the part that reads only judgments, the rest); either may be None.
+
+    The first is the same every period: computed once per block and kept in the
+    evaluator's memo under ``(decision, key)``."""
+    memo_key = (dec.id, key)
+    if memo_key not in ev.memo:
+        static = None
+        for term in terms:
+            if _static(ev, term):
+                static = _add(static, _term_difference(ev, term))
+        ev.memo[memo_key] = static
+    dynamic = None
+    for term in terms:
+        if not _static(ev, term):
+            dynamic = _add(dynamic, _term_difference(ev, term))
+    return ev.memo[memo_key], dynamic
+
+
+def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
+    """Choice probabilities of a two-option decision, one (courses, draws) array each."""
+    shape = ev.shape
+    weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
+    compromise = weights is None or dec.combine == "compromise"
+    with np.errstate(**_QUIET):
+        shared_static, shared = _difference(ev, dec, dec.shared, None)
+    p0 = p1 = None
+    probs = []
+    for a, actor in enumerate(dec.deciders):
+        with np.errstate(**_QUIET):
+            own_static, own = _difference(ev, dec, dec.terms.get(actor, ()), actor)
+            # The parts that read only judgments are at most (draws,): summed first.
+            static = _add(None if shared_static is None else np.copy(shared_static),
+                          own_static)
+            d = np.zeros(shape)
+            for part in (shared, own, static):
+                if part is not None:
+                    d += part
+            d *= sharp
+        _check_finite(ev, dec, actor, d)
+        with np.errstate(**_QUIET):
+            # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each
+            # stays accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
+            e = np.exp(np.negative(d, out=d), out=d)
+            q1 = np.add(e, 1.0)
+            np.divide(1.0, q1, out=q1)
+            q0 = np.divide(1.0, e, out=e)
+            q0 += 1.0
+            np.divide(1.0, q0, out=q0)
+        if weights is None:
+            p0, p1 = q0, q1
+        elif compromise:
+            # Influences are normalised, so the compromise is the influence-weighted mean.
+            q0 *= weights[a]
+            q1 *= weights[a]
+            p0, p1 = _add(p0, q0), _add(p1, q1)
+        else:
+            probs.append(np.stack([q0, q1]))
+    if probs:
+        return list(_bargained(dec, probs, weights))
+    return [p0, p1]
+
+
+def _bargained(dec: DecisionSpec, probs: list[np.ndarray], weights: list[np.ndarray]
+               ) -> np.ndarray:
+    """Factions' choice probabilities ``(options, courses, draws)`` each, combined by the
+    decision's bargaining model and renormalised."""
+    stacked = np.stack(probs, axis=1) * 100.0  # (options, actors, courses, draws)
+    ones = np.ones(stacked.shape[1:])
+    w = np.stack(weights)
+    p = np.stack([_combine(dec.combine, stacked[o], ones, w)
+                  for o in range(len(dec.options))]) / 100.0
+    p = np.clip(p, 0.0, None)
+    p /= np.where(p.sum(axis=0) > 0, p.sum(axis=0), 1.0)
+    return p
 
 
 def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
@@ -84,7 +207,6 @@ def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
     once per block and kept in the evaluator's memo under ``(decision, key)``.
     """
     memo_key = (dec.id, key)
-    static = ev.memo.get(memo_key)
     if memo_key not in ev.memo:
         static = None
         for term in terms:
@@ -96,6 +218,7 @@ def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
             for o, site in term.values:
                 static[o] += w * ev(site)
         ev.memo[memo_key] = static
+    static = ev.memo[memo_key]
     util = np.zeros((len(dec.options), *ev.shape))
     if static is not None:
         util += static[:, None, :]
@@ -108,70 +231,92 @@ def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
     return util
 
 
-def _static(ev: Evaluator, term: UtilityTerm) -> bool:
-    return ev.is_static(term.weight) and all(ev.is_static(site) for _, site in term.values)
-
-
-def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
-              t: int) -> None:
-    shape = ev.shape
-    n_opt = len(dec.options)
-    sharp = ev(dec.sharpness)
+def _softmax(ev: Evaluator, dec: DecisionSpec, sharp) -> np.ndarray:
+    """Choice probabilities of a decision with other than two options,
+    ``(options, courses, draws)``."""
     weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
     p = None
     probs = []
     # The owner's own considerations count for every decider: summed once.
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(**_QUIET):
         shared = _sum_terms(ev, dec, dec.shared, None)
     for a, actor in enumerate(dec.deciders):
         own = dec.terms.get(actor, ())
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(**_QUIET):
             util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
             util *= sharp
-        # Each term is finite (the evaluator checks), but their sum times the sharpness
-        # may not be: a logit of infinities has no meaning, so say where it happened.
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.add.reduce(util, axis=None)
-        if not np.isfinite(total):
-            _overflow(ev, dec, actor, util)
+        _check_finite(ev, dec, actor, util)
         util -= util.max(axis=0)
         np.exp(util, out=util)
         util /= util.sum(axis=0)
         if weights is None:
             p = util
         elif dec.combine == "compromise":
-            # Influences are normalised, so the compromise is the influence-weighted mean.
             p = util * weights[a] if p is None else p + util * weights[a]
         else:
             probs.append(util)
     if probs:
-        stacked = np.stack(probs, axis=1) * 100.0  # (options, actors, courses, draws)
-        ones = np.ones(stacked.shape[1:])
-        p = np.stack([_combine(dec.combine, stacked[o], ones, weights)
-                      for o in range(n_opt)]) / 100.0
-        p = np.clip(p, 0.0, None)
-        p /= np.where(p.sum(axis=0) > 0, p.sum(axis=0), 1.0)
+        p = _bargained(dec, probs, weights)
+    return p
+
+
+def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
+              t: int) -> None:
+    sharp = ev(dec.sharpness)
+    probs = _binary(ev, dec, sharp) if len(dec.options) == 2 else _softmax(ev, dec, sharp)
     u = streams(f"decision:{dec.id}", t)
-    # The chosen option is the number of cumulative probabilities below the uniform.
-    choice = np.zeros(shape, dtype=np.int64)
-    running = np.zeros(shape)
-    for k in range(n_opt - 1):
-        running += p[k]
-        choice += u > running
     env = ev.env
+    # Why test once: with every draw alive (the usual case) the writes are plain copies.
+    where = None if alive.all() else alive
+    if len(dec.options) == 2:
+        # The second option is chosen when the uniform is above the first's probability.
+        second = u > probs[0]
+        np.copyto(env[dec.options[1]], second, where=True if where is None else where)
+        np.copyto(env[dec.options[0]], ~second, where=True if where is None else where)
+    else:
+        # The chosen option is the number of cumulative probabilities below the uniform.
+        choice = np.zeros(ev.shape, dtype=np.int64)
+        running = np.zeros(ev.shape)
+        for k in range(len(dec.options) - 1):
+            running += probs[k]
+            choice += u > running
+        for k, o in enumerate(dec.options):
+            np.copyto(env[o], choice == k, where=True if where is None else where)
     for k, o in enumerate(dec.options):
-        np.copyto(env[o], choice == k, where=alive)
-        np.copyto(env[f"prob:{o}"], p[k], where=alive)
+        np.copyto(env[f"prob:{o}"], probs[k], where=True if where is None else where)
 
 
 def _issue(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray) -> None:
     shape = ev.shape
     actors = tuple(a for a, _, _ in dec.stances)
-    positions = np.stack([_full(ev(pos), shape) for _, pos, _ in dec.stances])
-    saliences = np.stack([_full(1.0 if sal is None else ev(sal), shape)
-                          for _, _, sal in dec.stances])
     weights = _weights(ev, actors)
-    if weights is None:
-        weights = np.ones_like(positions)
-    value = _combine(dec.combine, positions, saliences, weights)
+    if dec.combine == "compromise":
+        value = _compromise(ev, dec, weights)
+    else:
+        positions = np.stack([_full(ev(pos), shape) for _, pos, _ in dec.stances])
+        saliences = np.stack([_full(1.0 if sal is None else ev(sal), shape)
+                              for _, _, sal in dec.stances])
+        w = np.ones_like(positions) if weights is None else np.stack(weights)
+        value = _combine(dec.combine, positions, saliences, w)
     np.copyto(ev.env[dec.id], value, where=alive)
+
+
+def _compromise(ev: Evaluator, dec: DecisionSpec, weights: list[np.ndarray] | None
+                ) -> np.ndarray:
+    """The influence- and salience-weighted mean of the positions (their plain mean where
+    every weight is 0), ``(courses, draws)``, accumulated actor by actor in file order."""
+    shape = ev.shape
+    total = weighted = None
+    for a, (_, pos, sal) in enumerate(dec.stances):
+        w = np.ones(shape) if weights is None else weights[a]
+        ws = w if sal is None else w * ev(sal)  # x * 1.0 is x: the salience 1 is skipped
+        total = np.array(ws, dtype=np.float64) if total is None else np.add(total, ws, out=total)
+        term = ws * ev(pos)
+        weighted = _full(term, shape).copy() if weighted is None else np.add(
+            weighted, term, out=weighted)
+    positive = total > 0
+    if positive.all():
+        return np.divide(weighted, total, out=weighted)
+    mean = reduce(np.add, [_full(ev(pos), shape) for _, pos, _ in dec.stances]) / len(
+        dec.stances)
+    return np.where(positive, weighted / np.where(positive, total, 1.0), mean)
