@@ -3,7 +3,10 @@
 Each node becomes one small Python function of the environment; a node whose
 children are all constant is evaluated once, here, and becomes a constant. Each node
 also knows whether its value is boolean, float, or unknown (an environment value),
-so booleans are widened to 0/1 floats exactly where arithmetic needs it.
+so booleans are widened to 0/1 floats exactly where arithmetic needs it, and whether
+it is fresh: made by this evaluation, never an environment value or a constant. An
+operation on a fresh float array writes its result into that array instead of a new
+one (the same ufunc on the same operands: the same bits, without the allocation).
 """
 
 from __future__ import annotations
@@ -48,12 +51,31 @@ _LOGICAL = MappingProxyType({"and": np.logical_and, "or": np.logical_or})
 
 @dataclass(frozen=True, slots=True)
 class Emitted:
-    """A compiled node: its closure, its folded value if constant, and its kind."""
+    """A compiled node: its closure, its folded value if constant, its kind, and whether
+    its value is fresh (owned by the evaluation, so it may be overwritten)."""
 
     fn: Fn
     kind: Kind
     is_const: bool = False
     value: Value = 0.0
+    fresh: bool = False
+
+
+def _into(x: Value, other: Value) -> bool:
+    """Whether ``x`` can hold the result of an element-wise operation of ``x`` and ``other``:
+    a float64 array that ``other`` broadcasts to (``other`` no larger: the environment's
+    arrays are ``(courses, draws)``, ``(draws,)`` or one course's ``(draws,)`` row)."""
+    return (type(x) is np.ndarray and x.dtype == np.float64
+            and getattr(other, "ndim", 0) <= x.ndim)
+
+
+def _binary(op: np.ufunc, a: Value, b: Value, a_fresh: bool, b_fresh: bool) -> Value:
+    """``op(a, b)``, written into whichever operand is fresh and can hold it."""
+    if a_fresh and _into(a, b):
+        return op(a, b, out=a)
+    if b_fresh and _into(b, a):
+        return op(a, b, out=b)
+    return op(a, b)
 
 
 def emit(node: t.Node) -> Emitted:
@@ -61,9 +83,9 @@ def emit(node: t.Node) -> Emitted:
     return _EMITTERS[type(node)](node)
 
 
-def _fold(fn: Fn, kind: Kind, children: list[Emitted]) -> Emitted:
+def _fold(fn: Fn, kind: Kind, children: list[Emitted], *, fresh: bool = True) -> Emitted:
     if not all(c.is_const for c in children):
-        return Emitted(fn, kind)
+        return Emitted(fn, kind, fresh=fresh)
     with np.errstate(all="ignore"):
         value = fn({})
     if isinstance(value, np.ndarray) and value.ndim == 0:
@@ -77,6 +99,12 @@ def _numeric(e: Emitted) -> Fn:
         return e.fn
     fn = e.fn
     return lambda env: as_number(fn(env))
+
+
+def _fresh(e: Emitted) -> bool:
+    """Whether the widened value of ``e`` is fresh (widening a value that is not fresh may
+    or may not copy it, so it is not)."""
+    return e.fresh and not e.is_const
 
 
 def _joint_kind(children: list[Emitted]) -> Kind:
@@ -106,24 +134,36 @@ def _unary(node: t.Unary) -> Emitted:
         return _fold(lambda env: np.logical_not(g(env)), "bool", [child])
     num = _numeric(child)
     if node.op == "-":
+        if _fresh(child):
+            def negate(env: Env) -> Value:
+                x = num(env)
+                return np.negative(x, out=x) if _into(x, None) else np.negative(x)
+
+            return _fold(negate, "float", [child])
         return _fold(lambda env: np.negative(num(env)), "float", [child])
-    return _fold(num, "float", [child])
+    return _fold(num, "float", [child], fresh=_fresh(child))
 
 
 def _arith(node: t.Arith) -> Emitted:
     first = emit(node.first)
     rest = [(_ARITH[op], emit(x)) for op, x in node.rest]
     a = _numeric(first)
+    a_fresh = _fresh(first)
     if len(rest) == 1:  # the common case, without the loop
         op, b_e = rest[0]
         b = _numeric(b_e)
-        return _fold(lambda env: op(a(env), b(env)), "float", [first, b_e])
-    steps = [(op, _numeric(e)) for op, e in rest]
+        b_fresh = _fresh(b_e)
+        if not (a_fresh or b_fresh):
+            return _fold(lambda env: op(a(env), b(env)), "float", [first, b_e])
+        return _fold(lambda env: _binary(op, a(env), b(env), a_fresh, b_fresh), "float",
+                     [first, b_e])
+    steps = [(op, _numeric(e), _fresh(e)) for op, e in rest]
 
     def chain(env: Env) -> Value:
-        acc = a(env)
-        for op, b in steps:
-            acc = op(acc, b(env))
+        acc, acc_fresh = a(env), a_fresh
+        for op, b, b_fresh in steps:
+            acc = _binary(op, acc, b(env), acc_fresh, b_fresh)
+            acc_fresh = True
         return acc
 
     return _fold(chain, "float", [first, *(e for _, e in rest)])
@@ -165,10 +205,16 @@ def _if_else(node: t.IfElse) -> Emitted:
     )
 
 
+#: Functions of one argument that can write their result into a fresh argument.
+_IN_PLACE = frozenset({"exp", "log", "abs", "sqrt", "logistic"})
+_EXTREMES = MappingProxyType({"max": np.maximum, "min": np.minimum})
+
+
 def _call(node: t.Call) -> Emitted:
     spec = FUNCTIONS[node.function]
     children = [emit(x) for x in node.args]
     fns = [_numeric(c) if spec.numeric else c.fn for c in children]
+    fresh = [_fresh(c) for c in children]
     impl = spec.impl
     if spec.numeric:
         kind: Kind = "float"
@@ -176,8 +222,35 @@ def _call(node: t.Call) -> Emitted:
         kind = _joint_kind(children[spec.boolean_from :])
     else:
         kind = "any"
+    if node.function in _EXTREMES:
+        op = _EXTREMES[node.function]
+
+        def extreme(env: Env) -> Value:  # op(op(a, b), c): as reduce(op, args)
+            acc, acc_fresh = fns[0](env), fresh[0]
+            for f, f_fresh in zip(fns[1:], fresh[1:], strict=True):
+                acc = _binary(op, acc, f(env), acc_fresh, f_fresh)
+                acc_fresh = True
+            return acc
+
+        return _fold(extreme, kind, children)
+    if node.function == "clip" and fresh[0]:
+        x_fn, lo_fn, hi_fn = fns
+
+        def clip(env: Env) -> Value:
+            x, lo, hi = x_fn(env), lo_fn(env), hi_fn(env)
+            if _into(x, lo) and _into(x, hi):
+                return np.clip(x, lo, hi, out=x)
+            return np.clip(x, lo, hi)
+
+        return _fold(clip, kind, children)
     if len(fns) == 1:
         f = fns[0]
+        if node.function in _IN_PLACE and fresh[0]:
+            def in_place(env: Env) -> Value:
+                x = f(env)
+                return impl(x, out=x) if _into(x, None) else impl(x)
+
+            return _fold(in_place, kind, children)
         return _fold(lambda env: impl(f(env)), kind, children)
     return _fold(lambda env: impl(*[f(env) for f in fns]), kind, children)
 

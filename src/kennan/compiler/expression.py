@@ -59,10 +59,16 @@ class Expression:
 
     def __call__(self, env: Mapping[str, np.ndarray | float]) -> np.ndarray | float:
         """Evaluate over whole arrays; ``env`` needs every name and id key read."""
+        with np.errstate(all="ignore"):
+            return self.unguarded(env)
+
+    def unguarded(self, env: Mapping[str, np.ndarray | float]) -> np.ndarray | float:
+        """As calling the expression, for a caller that has silenced NumPy's floating-point
+        warnings itself (``np.errstate(all="ignore")``): the evaluator, which checks every
+        value it gets, enters that context once per value instead of twice."""
         if self._compiled.is_const:
             return self._compiled.value  # type: ignore[return-value]
-        with np.errstate(all="ignore"):
-            value = self._compiled.fn(env)
+        value = self._compiled.fn(env)
         if type(value) is np.ndarray and value.ndim == 0:
             return value[()]  # np.where on scalars gives 0-d arrays; callers expect scalars
         return value

@@ -39,13 +39,13 @@ def _minimum(*args: Value) -> Value:
 
 
 def _clip(x: Value, lo: Value, hi: Value) -> Value:
-    # min(max(x, lo), hi): array bounds broadcast, and lo > hi gives hi, as np.clip does.
-    return np.minimum(np.maximum(x, lo), hi)
+    # min(max(x, lo), hi) in one pass: array bounds broadcast, and lo > hi gives hi.
+    return np.clip(x, lo, hi)
 
 
-def _logistic(x: Value) -> Value:
+def _logistic(x: Value, out: np.ndarray | None = None) -> Value:
     # expit is exact and never overflows: 1/(1+exp(-x)) without the warning at -1000.
-    return expit(x)
+    return expit(x, out=out)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ file:line and the draw, course and period that produced it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -53,6 +54,7 @@ class Evaluator:
         self.period = -1
         self._static = frozenset(judgments)
         self._cache: dict[int, Any] = {}
+        self._invariant: dict[int, bool] = {}  # per site: whether it reads only judgments
         #: Per-block memo for stages that cache judgment-only intermediate results.
         self.memo: dict[Any, Any] = {}
 
@@ -63,7 +65,11 @@ class Evaluator:
 
     def is_static(self, site: Site) -> bool:
         """Whether ``site`` reads only judgments (or nothing), so its value never changes."""
-        return not site.expr.id_refs and site.expr.names <= self._static
+        invariant = self._invariant.get(id(site))
+        if invariant is None:
+            invariant = self._invariant[id(site)] = (not site.expr.id_refs
+                                                     and site.expr.names <= self._static)
+        return invariant
 
     def row_env(self, c: int) -> Mapping[str, Any]:
         """The environment seen by course ``c`` alone: its row of every (courses, draws) array.
@@ -77,26 +83,27 @@ class Evaluator:
         expr = site.expr
         if expr.constant is not None:
             return expr.constant
+        key = id(site)
         invariant = self.is_static(site)
+        if invariant and key in self._cache:
+            return self._cache[key]
+        # One context for the value and its check (each costs microseconds per call).
+        with np.errstate(all="ignore"):
+            value = expr.unguarded(self.env if env is None else env)
+            # One cheap reduction first: the sum is finite whenever every element is
+            # (barring overflow, which the precise check then sorts out).
+            suspect = (type(value) is np.ndarray and value.dtype != bool
+                       and not np.isfinite(np.add.reduce(value, axis=None)))
+        if suspect or (type(value) is not np.ndarray and not math.isfinite(value)):
+            self._check(site, value, course)
         if invariant:
-            key = id(site)
-            if key in self._cache:
-                return self._cache[key]
-        value = expr(self.env if env is None else env)
-        self._check(site, value, course)
-        if invariant:
-            self._cache[id(site)] = value
+            self._cache[key] = value
         return value
 
     def _check(self, site: Site, value: Any, course: int | None) -> None:
+        """Raise the error of the first NaN or infinity in ``value``, if any."""
         if isinstance(value, np.ndarray):
             if value.dtype == bool:
-                return
-            # One cheap reduction first: the sum is finite whenever every element is
-            # (barring overflow, which the precise check below then sorts out).
-            with np.errstate(over="ignore", invalid="ignore"):
-                total = np.add.reduce(value, axis=None)  # large finite values may overflow
-            if np.isfinite(total):
                 return
             bad = ~np.isfinite(value)
             if not bad.any():
