@@ -59,6 +59,9 @@ class Emitted:
     is_const: bool = False
     value: Value = 0.0
     fresh: bool = False
+    #: For a negation ``-x`` that is not constant: ``x``, widened to float (a caller that
+    #: subtracts the value can subtract ``-x``'s operand instead and save the negation).
+    operand: Emitted | None = None
 
 
 def _into(x: Value, other: Value) -> bool:
@@ -134,13 +137,16 @@ def _unary(node: t.Unary) -> Emitted:
         return _fold(lambda env: np.logical_not(g(env)), "bool", [child])
     num = _numeric(child)
     if node.op == "-":
+        if child.is_const:
+            return _fold(lambda env: np.negative(num(env)), "float", [child])
+        operand = Emitted(num, "float", fresh=_fresh(child))
         if _fresh(child):
             def negate(env: Env) -> Value:
                 x = num(env)
                 return np.negative(x, out=x) if _into(x, None) else np.negative(x)
 
-            return _fold(negate, "float", [child])
-        return _fold(lambda env: np.negative(num(env)), "float", [child])
+            return Emitted(negate, "float", fresh=True, operand=operand)
+        return Emitted(lambda env: np.negative(num(env)), "float", fresh=True, operand=operand)
     return _fold(num, "float", [child], fresh=_fresh(child))
 
 

@@ -76,15 +76,27 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
+    @property
+    def negated_operand(self) -> Expression | None:
+        """For an expression ``-x`` (x not constant), the expression ``x`` widened to float,
+        with this one's source: its value negated is this one's. None otherwise."""
+        operand = self._compiled.operand
+        if operand is None:
+            return None
+        return Expression(self.source, self.names, self.id_refs, operand,
+                          (*self._origin[:4], True), self.literals)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Closures do not pickle; a worker process recompiles from the source instead.
         return (_recompile, self._origin)
 
 
 def _recompile(
-    source: Source, namespace: Namespace, location: Location | None, what: str
+    source: Source, namespace: Namespace, location: Location | None, what: str,
+    operand: bool = False,
 ) -> Expression:
-    return compile_expression(source, namespace, location=location, what=what)
+    compiled = compile_expression(source, namespace, location=location, what=what)
+    return compiled.negated_operand if operand else compiled  # type: ignore[return-value]
 
 
 def compile_expression(

@@ -26,7 +26,8 @@ import numpy as np
 from kennan.bargaining import settle
 from kennan.compiler.functions import as_number
 from kennan.engine.evaluator import Evaluator
-from kennan.engine.model import DecisionSpec, Model, UtilityTerm
+from kennan.engine.masks import Live
+from kennan.engine.model import DecisionSpec, Model, Site, UtilityTerm
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
 
@@ -39,13 +40,14 @@ def _full(value, shape) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
 
-def decide(model: Model, ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
+def decide(model: Model, ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams,
            t: int) -> None:
-    """Settle ``dec`` for period ``t`` and publish its result in the environment."""
+    """Settle ``dec`` for period ``t`` and publish its result in the environment (on the
+    draws ``live`` holds)."""
     if dec.options:
-        _discrete(ev, dec, alive, streams, t)
+        _discrete(ev, dec, live, streams, t)
     else:
-        _issue(ev, dec, alive)
+        _issue(ev, dec, live)
 
 
 def _weights(ev: Evaluator, actors: tuple[str, ...]) -> list[np.ndarray] | None:
@@ -98,26 +100,47 @@ def _static(ev: Evaluator, term: UtilityTerm) -> bool:
     return ev.is_static(term.weight) and all(ev.is_static(site) for _, site in term.values)
 
 
-def _add(acc, x):
-    """``acc + x``, in place in ``acc`` when it is an array of the result's shape."""
-    if acc is None:
-        return x
+def _add(acc, x, sign: int = 1):
+    """``acc + sign * x`` (``x`` fresh), in place in ``acc`` when it is an array of the
+    result's shape (else in ``x``)."""
     if x is None:
         return acc
+    op = np.add if sign > 0 else np.subtract
+    if acc is None:
+        if sign > 0:
+            return x
+        return np.negative(x, out=x) if isinstance(x, np.ndarray) else -x
     if isinstance(acc, np.ndarray) and acc.shape == np.broadcast_shapes(acc.shape, np.shape(x)):
-        return np.add(acc, x, out=acc)
-    return acc + x
+        return op(acc, x, out=acc)
+    return op(acc, x)
 
 
-def _term_difference(ev: Evaluator, term: UtilityTerm):
-    """Weight times (value of the second option - value of the first): a fresh value."""
+def _signed(ev: Evaluator, site: Site) -> tuple[int, object]:
+    """``site``'s value as (sign, magnitude): a negation ``-x`` gives (-1, x), so the
+    caller subtracts x instead of negating it first (the same bits)."""
+    operand = site.expr.negated_operand if site.expr.constant is None else None
+    if operand is None:
+        return 1, as_number(ev(site))
+    key = ("operand", id(site))
+    if key not in ev.memo:  # kept for the block: the evaluator knows sites by identity
+        ev.memo[key] = Site(operand, site.location, site.what)
+    return -1, ev(ev.memo[key])
+
+
+def _term_difference(ev: Evaluator, term: UtilityTerm) -> tuple[int, object]:
+    """Weight times (value of the second option - value of the first), as (sign, fresh
+    magnitude)."""
     w = as_number(ev(term.weight))
-    values = {o: as_number(ev(site)) for o, site in term.values}
+    values = {o: _signed(ev, site) for o, site in term.values}
     if len(values) == 2:
-        return w * (values[1] - values[0])
-    if 1 in values:
-        return w * values[1]
-    return np.negative(w * values[0])
+        (s0, v0), (s1, v1) = values[0], values[1]
+        if s0 == s1:  # s (v1 - v0)
+            return s1, w * (v1 - v0)
+        return s1, w * (v1 + v0)  # v1 + v0 = s1 (s1 v1 - s0 v0) when the signs differ
+    if not values:
+        return 1, None
+    (o, (sign, v)), = values.items()
+    return (sign if o == 1 else -sign), w * v
 
 
 def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
@@ -132,12 +155,14 @@ def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...]
         static = None
         for term in terms:
             if _static(ev, term):
-                static = _add(static, _term_difference(ev, term))
+                sign, x = _term_difference(ev, term)
+                static = _add(static, x, sign)
         ev.memo[memo_key] = static
     dynamic = None
     for term in terms:
         if not _static(ev, term):
-            dynamic = _add(dynamic, _term_difference(ev, term))
+            sign, x = _term_difference(ev, term)
+            dynamic = _add(dynamic, x, sign)
     return ev.memo[memo_key], dynamic
 
 
@@ -156,10 +181,15 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
             # The parts that read only judgments are at most (draws,): summed first.
             static = _add(None if shared_static is None else np.copy(shared_static),
                           own_static)
-            d = np.zeros(shape)
-            for part in (shared, own, static):
-                if part is not None:
-                    d += part
+            parts = [x for x in (shared, own, static) if x is not None]
+            if len(parts) > 1:
+                d = parts[0] + parts[1]  # fresh: shared serves every decider
+                for x in parts[2:]:
+                    d = _add(d, x)
+            else:
+                d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
+            if d.shape != shape:
+                d = np.array(np.broadcast_to(d, shape))
             d *= sharp
         _check_finite(ev, dec, actor, d)
         with np.errstate(**_QUIET):
@@ -260,19 +290,16 @@ def _softmax(ev: Evaluator, dec: DecisionSpec, sharp) -> np.ndarray:
     return p
 
 
-def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Streams,
-              t: int) -> None:
+def _discrete(ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams, t: int) -> None:
     sharp = ev(dec.sharpness)
     probs = _binary(ev, dec, sharp) if len(dec.options) == 2 else _softmax(ev, dec, sharp)
     u = streams(f"decision:{dec.id}", t)
     env = ev.env
-    # Why test once: with every draw alive (the usual case) the writes are plain copies.
-    where = None if alive.all() else alive
     if len(dec.options) == 2:
         # The second option is chosen when the uniform is above the first's probability.
         second = u > probs[0]
-        np.copyto(env[dec.options[1]], second, where=True if where is None else where)
-        np.copyto(env[dec.options[0]], ~second, where=True if where is None else where)
+        live.copy(env[dec.options[1]], second)
+        live.copy(env[dec.options[0]], np.logical_not(second, out=second))
     else:
         # The chosen option is the number of cumulative probabilities below the uniform.
         choice = np.zeros(ev.shape, dtype=np.int64)
@@ -281,12 +308,12 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray, streams: Stre
             running += probs[k]
             choice += u > running
         for k, o in enumerate(dec.options):
-            np.copyto(env[o], choice == k, where=True if where is None else where)
+            live.copy(env[o], choice == k)
     for k, o in enumerate(dec.options):
-        np.copyto(env[f"prob:{o}"], probs[k], where=True if where is None else where)
+        live.copy(env[f"prob:{o}"], probs[k])
 
 
-def _issue(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray) -> None:
+def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:
     shape = ev.shape
     actors = tuple(a for a, _, _ in dec.stances)
     weights = _weights(ev, actors)
@@ -298,7 +325,7 @@ def _issue(ev: Evaluator, dec: DecisionSpec, alive: np.ndarray) -> None:
                               for _, _, sal in dec.stances])
         w = np.ones_like(positions) if weights is None else np.stack(weights)
         value = _combine(dec.combine, positions, saliences, w)
-    np.copyto(ev.env[dec.id], value, where=alive)
+    live.copy(ev.env[dec.id], value)
 
 
 def _compromise(ev: Evaluator, dec: DecisionSpec, weights: list[np.ndarray] | None

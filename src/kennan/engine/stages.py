@@ -83,7 +83,7 @@ class State:
         _influence(model, ev, state.live, initial=True)
         if model.decisions:
             for dec in model.decisions:
-                decide(model, ev, dec, state.alive, streams, -1)
+                decide(model, ev, dec, state.live, streams, -1)
             _derive(model, ev, state.live)
             _influence(model, ev, state.live)
         return state
@@ -160,7 +160,7 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     _derive(model, ev, sim.live)
     _influence(model, ev, sim.live)
     for dec in model.decisions:
-        decide(model, ev, dec, sim.alive, streams, t)
+        decide(model, ev, dec, sim.live, streams, t)
 
 
 def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: np.ndarray,
