@@ -722,3 +722,34 @@ def test_random_data_never_escapes(data: object) -> None:
                            str(FIXTURES / "random.yaml"))
     except ScenarioError as exc:
         assert exc.problems
+
+
+def test_escaped_surrogate_pair_is_one_character() -> None:
+    # JSON writes a character beyond the BMP as a pair of escapes; YAML reads it back
+    # as that character, not as two lone surrogates that no encoder accepts.
+    doc = yamlsource.load_yaml('title: "a \\ud800\\udc00 b"\n', "pair.yaml")
+    assert doc.data["title"] == "a \U00010000 b"
+
+
+@pytest.mark.parametrize("text", ['title: "\\ud800"\n', '"\\udc00": 1\n'])
+def test_lone_surrogate_is_refused_at_its_place(text: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        yamlsource.load_yaml(text, "lone.yaml")
+    (problem,) = info.value.problems
+    assert "lone surrogate" in problem.message
+    assert (problem.location.file, problem.location.line) == ("lone.yaml", 1)
+
+
+@pytest.mark.parametrize("where", [("sources", 0, "path"), ("judgments", 0, "id")])
+def test_astral_character_never_escapes(where: tuple) -> None:
+    # The cases hypothesis found: a character beyond the BMP, dumped by JSON as a pair
+    # of escapes, as a source's path and as a judgment's id.
+    data = json.loads(json.dumps(TOY))
+    node = data
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = "\U00010000"
+    try:
+        load_scenario_text(_dump(data), str(FIXTURES / "astral.yaml"))
+    except ScenarioError as exc:
+        assert all(p.location.file.endswith("astral.yaml") for p in exc.problems)

@@ -368,7 +368,7 @@ class _Builder:
     def scalar(self, node: ScalarNode, tag: str) -> Any:
         kind = tag.removeprefix(_TAG)
         if kind in ("str", "timestamp"):
-            return str(node.value)  # a date stays text: the schema reads it, with a place
+            return self.text(node)  # a date stays text: the schema reads it, with a place
         if kind == "null":
             return None
         readers = {"bool": ("true or false", self.constructor.construct_yaml_bool),
@@ -382,6 +382,25 @@ class _Builder:
         except (ValueError, KeyError, TypeError, OverflowError):
             self.problems.append(Problem(
                 f"'{str(node.value)[:40]}' is tagged as {what} but does not read as one",
+                self.at(node)))
+            return None
+
+    def text(self, node: ScalarNode) -> str | None:
+        """The scalar's text; escaped UTF-16 surrogate pairs ("\\ud83d\\ude00", as JSON
+        writes characters beyond the BMP) joined into their character. A lone
+        surrogate is not a character: refused here, so no later encoding trips on it."""
+        value = str(node.value)
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            pass
+        try:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            self.problems.append(Problem(
+                "text holds a lone surrogate escape (a \\uD800-\\uDFFF code without its "
+                "pair), which is not a character; expected valid Unicode text",
                 self.at(node)))
             return None
 
@@ -440,7 +459,7 @@ class _Builder:
                                                                 _TAG + "float", _TAG + "bool",
                                                                 _TAG + "null", _TAG + "timestamp"):
             # A key is a name: "1", "true" and "2000-01-01" are read as the text written.
-            return str(node.value)
+            return self.text(node)
         what = "a list" if isinstance(node, SequenceNode) else (
             "a mapping" if isinstance(node, MappingNode) else f"a '{_short(str(node.tag))}'")
         self.problems.append(Problem(f"a key must be text, got {what}", self.at(node)))
