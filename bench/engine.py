@@ -198,7 +198,13 @@ def floor_counts(model: Model) -> tuple[int, int]:
     (share, mass, survival, mass store, reached), a record 2, a metric 3 on the path
     plus 3 per outcome (aggregate, expected, held) and 2 for the trajectory.
     Policy expressions and moves act on one course's row: they count 1/courses each.
+    A scenario with competing hypotheses runs every reading on every draw: the
+    operations are summed over the readings, the uniforms (shared by the readings,
+    one stream drawn once a period) counted once.
     """
+    if model.hypotheses:
+        counts = [floor_counts(h.model) for h in model.hypotheses]
+        return max(u for u, _ in counts), sum(o for _, o in counts)
     namespace = model.loaded.checked.namespace
     judgments = {j for j, _ in model.judgments}
     n_courses = len(model.courses)
@@ -322,7 +328,8 @@ def profile_and_floor(model: Model, draws: int, chunk_size: int, repeats: int
     engine, floor = engine_vs_floor(model, draws, chunk_size, repeats)
     rate = draws * model.horizon / engine
     print(f"engine {engine:.2f} s ({rate:,.0f} draw-periods/s) vs floor {floor:.2f} s "
-          f"({uniforms} uniforms and {ops} element-wise operations per period): "
+          f"({uniforms} uniforms and {ops} element-wise operations per period"
+          f"{f', over {len(model.hypotheses)} readings' if model.hypotheses else ''}): "
           f"ratio to floor {engine / floor:.2f}")
     return {"profile_draws": draws, "profile": {k: round(v, 4) for k, v in shares.items()},
             "bookkeeping_parts": {k: round(v, 4) for k, v in parts.items()},
