@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from kennan.arguments import whole
 from kennan.bargaining.formats.tables import NegotiationTable, read_table
 from kennan.bargaining.models.smp import smp_multi
 from kennan.bargaining.registry import resolve_models, settle
 from kennan.errors import Location, TableError, UsageError
-from kennan.experiments.limits import whole
 
 #: Actors the SMP takes: its run time grows faster than the cube of their number (about
 #: 3 seconds at 100 actors, a minute at 300, on one core).

@@ -4,6 +4,9 @@ Nothing here is specific to any scenario: the builder reads the scenario's
 lists and the expressions the checker compiled, and lays them out as small
 frozen records (indices, compiled expressions, periods) so the loop in
 :mod:`kennan.engine.simulate` does no lookups by name.
+
+Longer than 400 lines on purpose: each flat record sits beside the builder code that fills
+it, so a field's meaning and its source in the scenario are read together.
 """
 
 from __future__ import annotations

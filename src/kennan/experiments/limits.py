@@ -6,7 +6,7 @@ number of chunks; a design's rows and columns give its matrix. Work that could
 not fit in this machine's memory is refused at once with a message naming the
 limit and the way past it, instead of ending, minutes or hours later, in a
 MemoryError. The same checks serve the command line and the Python API, so both
-say the same thing (:func:`whole`, :func:`course_ids`).
+say the same thing (:func:`kennan.arguments.whole`, :func:`course_ids`).
 
 The estimates are deliberately rough (a few arrays per state variable, event,
 outcome and metric per course of a draw, measured on the built-in scenario) and
@@ -16,12 +16,12 @@ command starts is what one command may plan to use.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import psutil
 
+from kennan.arguments import show_value
 from kennan.errors import UsageError
 
 #: Seeds are 64-bit: the streams hash the seed's decimal text with a 64-bit key.
@@ -37,19 +37,6 @@ MEMORY_SHARE = 0.5
 _BYTES_PER_CELL = 8 * 4
 
 
-def whole(name: str, value: Any, *, least: int, most: int | None = None) -> int:
-    """``value`` as an int when it is a whole number in ``[least, most]``; else one
-    UsageError naming ``name`` (the option, as on the command line and in the API)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise UsageError(f"{name} must be a whole number, got {_show(value)}")
-    number = int(value)
-    if number < least:
-        raise UsageError(f"{name} must be at least {least:,}, got {_big(number)}")
-    if most is not None and number > most:
-        raise UsageError(f"{name} must be at most {most:,}, got {_big(number)}")
-    return number
-
-
 def course_ids(courses: Iterable[str] | str | None) -> list[str] | None:
     """Course ids as a list (None: every course); text, an empty list or ids that are
     not text are refused, as ``--courses`` refuses them."""
@@ -57,16 +44,17 @@ def course_ids(courses: Iterable[str] | str | None) -> list[str] | None:
         return None
     if isinstance(courses, str):
         raise UsageError(f"courses must be a list of course ids, got the text "
-                         f"{_show(courses)}; write courses=[{_show(courses)}]")
+                         f"{show_value(courses)}; write courses=[{show_value(courses)}]")
     try:
         ids = list(courses)
     except TypeError:
-        raise UsageError(f"courses must be a list of course ids, got {_show(courses)}") from None
+        raise UsageError(
+            f"courses must be a list of course ids, got {show_value(courses)}") from None
     if not ids:
         raise UsageError("courses must name at least one course (leave it out for every course)")
     bad = [c for c in ids if not isinstance(c, str)]
     if bad:
-        raise UsageError(f"courses must be course ids (text), got {_show(bad[0])}")
+        raise UsageError(f"courses must be course ids (text), got {show_value(bad[0])}")
     return ids
 
 
@@ -137,17 +125,3 @@ def check_design_size(model: Any, *, rows: int, columns: int, what: str, option:
 
 def _gb(n: int) -> str:
     return f"{n / 2**30:,.1f} GB" if n >= 2**30 / 10 else f"{n / 2**20:,.0f} MB"
-
-
-def _big(n: int) -> str:
-    if abs(n) < 10**30:
-        return f"{n:,}"
-    # Python refuses to print an int of more than 4,300 digits: say its size instead.
-    return f"a number of about {int(abs(n).bit_length() * 0.30103) + 1:,} digits"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return _big(int(value))
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

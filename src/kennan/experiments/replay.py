@@ -13,6 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from kennan.arguments import whole
 from kennan.defaults import CHUNK_SIZE, DRAWS, SEED
 from kennan.engine.model import build_model, period_index
 from kennan.engine.simulate import simulate
@@ -96,9 +97,9 @@ def replay_section(loaded: LoadedScenario) -> Any:
 def replay(scenario: str | LoadedScenario, *, draws: int = DRAWS, seed: int = SEED,
            chunk_size: int = CHUNK_SIZE) -> Replay:
     """Replay ``scenario``'s history (its ``replay`` section)."""
-    draws = limits.whole("draws", draws, least=1, most=limits.MAX_DRAWS)
-    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
-    chunk_size = limits.whole("chunk_size", chunk_size, least=1)
+    draws = whole("draws", draws, least=1, most=limits.MAX_DRAWS)
+    seed = whole("seed", seed, least=0, most=limits.MAX_SEED)
+    chunk_size = whole("chunk_size", chunk_size, least=1)
     loaded = load_scenario(scenario)
     spec = replay_section(loaded)
     model = build_model(loaded, [spec.course])

@@ -2,6 +2,9 @@
 
 :class:`Results` is what :func:`kennan.run` returns. Its tables are pandas
 DataFrames; in Jupyter it renders as the summary table.
+
+Longer than 400 lines on purpose: :class:`Results` is the public face of a run (tables,
+JSON, Jupyter rendering), kept in one class a user reads in one place.
 """
 
 from __future__ import annotations

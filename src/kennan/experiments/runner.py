@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from kennan.arguments import whole
 from kennan.defaults import CHUNK_SIZE, DEFAULT_SCENARIO, DRAWS, KEEP_DRAWS_LIMIT, SEED
 from kennan.engine.ablation import ablate as ablate_mechanism
 from kennan.engine.model import Model, build_model
@@ -157,9 +158,9 @@ def run(
                       (study.chunk_size if study is not None else None),
                       courses=courses, baseline=baseline, out=out, resume=resume)
     # The same checks, and messages, as the command line's options.
-    draws = limits.whole("draws", chosen["draws"], least=1, most=limits.MAX_DRAWS)
-    seed = limits.whole("seed", chosen["seed"], least=0, most=limits.MAX_SEED)
-    chunk_size = limits.whole("chunk_size", chosen["chunk_size"], least=1)
+    draws = whole("draws", chosen["draws"], least=1, most=limits.MAX_DRAWS)
+    seed = whole("seed", chosen["seed"], least=0, most=limits.MAX_SEED)
+    chunk_size = whole("chunk_size", chosen["chunk_size"], least=1)
     courses, baseline = chosen["courses"], chosen["baseline"]
     if study is None:
         study = Study.open(chosen["scenario"], courses=courses)
@@ -246,7 +247,7 @@ def run_design(study: Study, *, count: int, seed: int, extract: Extract,
     global draw ``draws`` names (default: the row's number). ``evidence``, ``watch``,
     ``watch_course`` (an index into ``courses``) and ``estimator`` are
     :func:`~kennan.engine.simulate.simulate`'s. Progress is reported per chunk."""
-    count = limits.whole("design rows", count, least=1)
+    count = whole("design rows", count, least=1)
     for name, rows in (("sample", sample), ("judgment_draws", judgment_draws),
                        ("draws", draws)):
         if rows is not None and len(rows) != count:

@@ -15,6 +15,9 @@ Every file is written under a temporary name beginning with a dot and renamed
 into place when complete, so a final name never holds a partial file, whatever
 kills the run. Resuming verifies each existing chunk file (readable, checksums, row
 count, summary) and redoes the chunks that fail (see :mod:`.chunkfiles`).
+
+Longer than 400 lines on purpose: a run folder's whole life (create, lock, manifest,
+resume, finish) in one place; the chunk files themselves live in :mod:`.chunkfiles`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kennan.arguments import whole
 from kennan.defaults import CHUNK_SIZE
 from kennan.engine.ablation import check_mechanism, mechanisms
 from kennan.engine.model import Model, build_model, select_courses
@@ -57,7 +58,7 @@ class Study:
         """Load and compile ``scenario`` (a name, a file, a loaded scenario), or reuse a
         study (with ``executor``, ``chunk_size`` and ``progress`` replaced when given)."""
         if chunk_size is not None:
-            chunk_size = limits.whole("chunk_size", chunk_size, least=1)
+            chunk_size = whole("chunk_size", chunk_size, least=1)
         if isinstance(scenario, Study):
             study = scenario
             if courses is not None:
