@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kennan.arguments import whole
 from kennan.cli.app import app
 from kennan.experiments import limits
 
@@ -61,4 +62,4 @@ def test_the_api_is_checked_the_same_way(small_machine, monkeypatch):
 
 def test_a_huge_number_is_named_by_its_size_not_printed(runner):
     with pytest.raises(Exception, match="a number of about 5,001 digits"):
-        limits.whole("seed", 10**5000, least=0, most=limits.MAX_SEED)
+        whole("seed", 10**5000, least=0, most=limits.MAX_SEED)

@@ -29,6 +29,7 @@ from kennan import defaults
 from kennan.analysis.prim import Box, clears, measure_box, prim_boxes
 from kennan.analysis.quantity import Quantity, quantity_of
 from kennan.analysis.voi import uncertain_judgments
+from kennan.arguments import whole
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
 from kennan.experiments.executors import Executor
@@ -140,9 +141,9 @@ def discover_both(scenario: Scenario, *, better: str, than: str, outcome: str | 
     over ``better``, from one evaluation of the design (the report shows both ways)."""
     if better == than:
         raise UsageError(f"compare '{better}' with a different course, not itself")
-    points = limits.whole("points", points, least=20)
-    replicates = limits.whole("replicates", replicates, least=1)
-    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
+    points = whole("points", points, least=20)
+    replicates = whole("replicates", replicates, least=1)
+    seed = whole("seed", seed, least=0, most=limits.MAX_SEED)
     study = Study.open(scenario, executor=executor, chunk_size=chunk_size, progress=progress)
     study.check_courses(better, than)
     q = quantity_of(study.catalog, outcome=outcome, metric=metric, within=within,

@@ -37,6 +37,7 @@ from SALib.analyze import sobol as sobol_analyze
 
 from kennan import defaults
 from kennan.analysis.quantity import Quantity, quantity_of
+from kennan.arguments import whole
 from kennan.errors import UsageError
 from kennan.experiments import designs, limits
 from kennan.experiments.executors import Executor
@@ -97,8 +98,8 @@ def sobol(scenario: Scenario, *, course: str, against: str | None = None,
     ``course`` minus ``against``), ``base`` base samples (a power of two), ranked by total
     order. Costs ``base * (judgments + 2)`` draws of one or two courses, run in chunks of
     ``chunk_size`` rows on ``executor`` (default: a study's, else this process)."""
-    base = limits.whole("base", base, least=2)
-    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
+    base = whole("base", base, least=2)
+    seed = whole("seed", seed, least=0, most=limits.MAX_SEED)
     study, q, names, rows = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                    within=within, judgments=judgments, executor=executor,
                                    chunk_size=chunk_size, progress=progress)
@@ -144,8 +145,8 @@ def morris(scenario: Scenario, *, course: str, against: str | None = None,
     effect (mu) and spread (sigma) of each judgment, ranked by mu*. Effects are per unit of
     the judgment's quantile (moving a judgment from its lowest to its highest level is 1).
     Costs ``trajectories * (judgments + 1)`` draws."""
-    trajectories = limits.whole("trajectories", trajectories, least=2)
-    seed = limits.whole("seed", seed, least=0, most=limits.MAX_SEED)
+    trajectories = whole("trajectories", trajectories, least=2)
+    seed = whole("seed", seed, least=0, most=limits.MAX_SEED)
     study, q, names, rows = _setup(scenario, course, against, outcome=outcome, metric=metric,
                                    within=within, judgments=judgments, executor=executor,
                                    chunk_size=chunk_size, progress=progress)
