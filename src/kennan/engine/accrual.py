@@ -32,12 +32,8 @@ import numpy as np
 from kennan.engine import buffers
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import FREE, Evidence, weigh_outcome, weigh_states
-from kennan.engine.masks import Live
+from kennan.engine.masks import Live, full
 from kennan.engine.model import MetricSpec, Model
-
-
-def _full(value, shape: tuple[int, int]) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
 
 class Outcomes:
@@ -70,12 +66,12 @@ class Outcomes:
             observed = evidence is not None and evidence.outcomes[k, t] != FREE
             if o.when is not None:
                 hazard = None
-                cond = _full(ev(o.when), shape).astype(bool, copy=False)
+                cond = full(ev(o.when), shape).astype(bool, copy=False)
                 if not observed and not cond.any():
                     continue  # it takes nothing and ends no sampled history
                 share = cond
             else:
-                hazard = _full(ev(o.hazard), shape)
+                hazard = full(ev(o.hazard), shape)
                 cond = streams(f"outcome:{o.id}", t) < hazard
                 share = np.clip(hazard, 0.0, 1.0) if self.conditional else cond
             if observed:
@@ -97,7 +93,7 @@ class Outcomes:
             if k in self.reached:
                 self.reached[k] += m
             for name, site in o.record:
-                self.record_sums[f"{o.id}.{name}"] += m * _full(ev(site), shape)
+                self.record_sums[f"{o.id}.{name}"] += m * full(ev(site), shape)
             accrual.absorb(model, ev, k, m, t)
         if self.conditional:
             alive &= self.survival > 0.0
@@ -139,7 +135,7 @@ class Accrual:
         self._recorded = True
         self.periods += live.mask
         for k, m in enumerate(model.metrics):
-            value = _full(ev(m.value), ev.shape)
+            value = full(ev(m.value), ev.shape)
             live.copy(self.current[k], value)
             if m.aggregate in ("sum", "mean"):
                 live.add(self.total[k], value)

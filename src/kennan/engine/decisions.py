@@ -26,7 +26,7 @@ import numpy as np
 from kennan.bargaining import settle
 from kennan.compiler.functions import as_number
 from kennan.engine.evaluator import Evaluator
-from kennan.engine.masks import Live
+from kennan.engine.masks import Live, full
 from kennan.engine.model import DecisionSpec, Model, Site, UtilityTerm
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
@@ -35,9 +35,6 @@ from kennan.errors import Problem, SimulationError
 #: check below reports an overflow as an error, and exp(+-inf) gives the right limit.
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
 
-
-def _full(value, shape) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
 
 def decide(model: Model, ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams,
@@ -320,8 +317,8 @@ def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:
     if dec.combine == "compromise":
         value = _compromise(ev, dec, weights)
     else:
-        positions = np.stack([_full(ev(pos), shape) for _, pos, _ in dec.stances])
-        saliences = np.stack([_full(1.0 if sal is None else ev(sal), shape)
+        positions = np.stack([full(ev(pos), shape) for _, pos, _ in dec.stances])
+        saliences = np.stack([full(1.0 if sal is None else ev(sal), shape)
                               for _, _, sal in dec.stances])
         w = np.ones_like(positions) if weights is None else np.stack(weights)
         value = _combine(dec.combine, positions, saliences, w)
@@ -339,11 +336,11 @@ def _compromise(ev: Evaluator, dec: DecisionSpec, weights: list[np.ndarray] | No
         ws = w if sal is None else w * ev(sal)  # x * 1.0 is x: the salience 1 is skipped
         total = np.array(ws, dtype=np.float64) if total is None else np.add(total, ws, out=total)
         term = ws * ev(pos)
-        weighted = _full(term, shape).copy() if weighted is None else np.add(
+        weighted = full(term, shape).copy() if weighted is None else np.add(
             weighted, term, out=weighted)
     positive = total > 0
     if positive.all():
         return np.divide(weighted, total, out=weighted)
-    mean = reduce(np.add, [_full(ev(pos), shape) for _, pos, _ in dec.stances]) / len(
+    mean = reduce(np.add, [full(ev(pos), shape) for _, pos, _ in dec.stances]) / len(
         dec.stances)
     return np.where(positive, weighted / np.where(positive, total, 1.0), mean)

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+
+def full(value, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` (a number or an array) as a read-only float64 view of ``shape``: no copy."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
+
 #: Above this share of dead draws, saving and restoring them costs more than a masked write.
 _DEAD_SHARE = 0.25
 

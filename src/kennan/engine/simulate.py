@@ -110,8 +110,14 @@ class ChunkResult:
     def probability(self, k: int, within: int | None = None) -> np.ndarray:
         """``(courses, draws)`` probability of outcome ``k`` by the end of period
         ``within - 1`` (default: by the horizon), given each draw's judgments and path."""
-        stop = self.mass.shape[2] if within is None else within
-        return self.mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
+        return outcome_probability(self.mass, k, within)
+
+
+def outcome_probability(mass: np.ndarray, k: int, within: int | None = None) -> np.ndarray:
+    """``(courses, draws)`` probability of outcome ``k`` by the end of period ``within - 1``
+    (default: the horizon) from per-period masses ``(outcomes, courses, periods, draws)``."""
+    stop = mass.shape[2] if within is None else within
+    return mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
 
 
 #: The estimators of outcome probabilities (see the module's notes).

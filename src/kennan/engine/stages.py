@@ -11,13 +11,9 @@ import numpy as np
 from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence, weigh_events
-from kennan.engine.masks import Live
+from kennan.engine.masks import Live, full
 from kennan.engine.model import EffectSpec, Model, TrackSpec
 from kennan.engine.streams import Streams
-
-
-def _full(value, shape: tuple[int, int]) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
 
 @dataclass
@@ -55,7 +51,7 @@ class State:
         rather than 1/N."""
         env = ev.env
         for st in model.stocks:
-            env[st.id] = _clip(np.array(_full(ev(st.initial), shape)), st.bounds)
+            env[st.id] = _clip(np.array(full(ev(st.initial), shape)), st.bounds)
         for d in model.derived:
             env[d.id] = np.zeros(shape)
         tracks = max((len(c.tracks) for c in model.courses), default=1)
@@ -108,17 +104,17 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     for k, e in enumerate(model.events):
         if e.at is not None:
             if e.at == t:
-                prob[k] = _full(ev(e.probability), shape)
+                prob[k] = full(ev(e.probability), shape)
                 written.add(k)
         elif e.hazard is not None:
-            prob[k] = _full(ev(e.hazard), shape)
+            prob[k] = full(ev(e.hazard), shape)
             written.add(k)
         elif e.when is not None:
-            cond = _full(ev(e.when), shape).astype(bool, copy=False)
+            cond = full(ev(e.when), shape).astype(bool, copy=False)
             if e.once:  # one chance: the first period the condition holds
                 cond = cond & ~sim.tried[k]
                 sim.tried[k] |= cond
-            prob[k] = np.where(cond, _full(ev(e.probability), shape), 0.0)
+            prob[k] = np.where(cond, full(ev(e.probability), shape), 0.0)
             written.add(k)
     # Why a kept array: only last period's rows that nothing wrote now need zeros.
     for k in risky - written:
@@ -204,15 +200,15 @@ def _combine(kind: str, target: np.ndarray, value: Any) -> np.ndarray:
         return target + value
     if kind == "multiply":
         return target * value
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), target.shape)
+    return full(value, target.shape)
 
 
 def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
     """``value`` (broadcast to ``shape``) at the flat ``index``; a number stays a number."""
     if np.ndim(value) == 0:
         return value
-    full = np.broadcast_to(value, shape)
-    return full[np.unravel_index(index, shape)]
+    spread = np.broadcast_to(value, shape)
+    return spread[np.unravel_index(index, shape)]
 
 
 def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
@@ -299,7 +295,7 @@ def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -
     for d in model.derived:
         value = ev(d.value)
         if initial:
-            ev.env[d.id] = np.array(_full(value, ev.shape))
+            ev.env[d.id] = np.array(full(value, ev.shape))
         else:
             live.copy(ev.env[d.id], value)
         _clip(ev.env[d.id], d.bounds)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kennan.engine.exact import to_fraction
 from kennan.engine.model import Model
-from kennan.engine.simulate import ChunkResult
+from kennan.engine.simulate import ChunkResult, outcome_probability
 from kennan.errors import UsageError
 from kennan.experiments.catalog import Catalog
 from kennan.experiments.summary import Z95, Summary
@@ -390,8 +390,7 @@ class DrawArrays:
     def probability(self, k: int, within: int | None = None) -> np.ndarray:
         """``(courses, draws)`` probability of outcome ``k`` by period ``within`` (default:
         the horizon) given each draw's judgments and path."""
-        stop = self.mass.shape[2] if within is None else within
-        return self.mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
+        return outcome_probability(self.mass, k, within)
     #: Each draw's value to the deciding side, ``(courses, draws)``, when outcomes or
     #: metrics carry a worth.
     value: np.ndarray | None = None
