@@ -20,6 +20,27 @@ def _copy(run_folder, tmp_path):
     return folder
 
 
+def _fifo_freed_if_stuck(path) -> threading.Event:
+    """A FIFO at ``path``; if nothing sets the returned event within 20 s, something is
+    blocked reading it (a regression): write to it so the test fails instead of hanging."""
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(20):
+            with open(path, "wb") as fh:
+                fh.write(b"x")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    return done
+
+
+def _mark_interrupted(folder) -> None:
+    """The run folder's manifest says the run was interrupted, so it may be resumed."""
+    manifest = folder / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"complete"', '"interrupted"'))
+
+
 def test_a_run_folder_whose_manifest_is_a_device_is_refused(runner, run_folder, tmp_path):
     folder = _copy(run_folder, tmp_path)
     (folder / "manifest.json").unlink()
@@ -35,17 +56,8 @@ def test_resuming_with_a_fifo_for_a_chunk_redoes_it_without_waiting(run_folder, 
     folder = _copy(run_folder, tmp_path)
     chunk = folder / "draws" / "chunk-000001.parquet"
     chunk.unlink()
-    os.mkfifo(chunk)
-    done = threading.Event()
-
-    def unblock() -> None:  # a regression blocks on the FIFO: free it so the test fails
-        if not done.wait(20):
-            with open(chunk, "wb") as fh:
-                fh.write(b"x")
-
-    threading.Thread(target=unblock, daemon=True).start()
-    (folder / "manifest.json").write_text(
-        (folder / "manifest.json").read_text().replace('"complete"', '"interrupted"'))
+    done = _fifo_freed_if_stuck(chunk)
+    _mark_interrupted(folder)
     results = run(str(FIXTURES / "toy.yaml"), draws=40, chunk_size=20, out=folder, resume=True)
     done.set()
     assert results.draws == 40 and chunk.is_file() and not chunk.is_symlink()
@@ -63,17 +75,8 @@ def test_a_judgments_file_that_is_a_fifo_or_a_link_out_is_refused(run_folder, tm
     with pytest.raises(KennanError, match="not a chunk file of this run"):
         query(folder, "select count(*) from draws")
     judgments.unlink()
-    os.mkfifo(judgments)
-    done = threading.Event()
-
-    def unblock() -> None:  # a regression blocks on the FIFO: free it so the test fails
-        if not done.wait(20):
-            with open(judgments, "wb") as fh:
-                fh.write(b"x")
-
-    threading.Thread(target=unblock, daemon=True).start()
-    (folder / "manifest.json").write_text(
-        (folder / "manifest.json").read_text().replace('"complete"', '"interrupted"'))
+    done = _fifo_freed_if_stuck(judgments)
+    _mark_interrupted(folder)
     # Verification looks before it opens: the FIFO is unsound, never read (no wait).
     results = run(str(FIXTURES / "toy.yaml"), draws=40, chunk_size=20, out=folder, resume=True)
     done.set()

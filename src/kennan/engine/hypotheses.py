@@ -113,6 +113,22 @@ def pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (u[None, :] >= edges).sum(axis=0).astype(np.int64)
 
 
+def pooled_judgments(model: Model, readings: list[dict[str, np.ndarray]],
+                     uniforms: dict[str, np.ndarray], start: int
+                     ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Each draw's judgments under the reading it follows, ``hypothesis`` holding that
+    reading's index; the indices themselves; the readings' weights per draw.
+    ``readings`` are every reading's judgments on the same draws (first draw ``start``),
+    ``uniforms`` the judgments' uniforms."""
+    # Weights cannot be overridden, so every reading has the same ones.
+    weights = normalised_weights(model, readings[0], start)
+    chosen = pick(weights, np.asarray(uniforms[HYPOTHESIS_FACTOR], dtype=np.float64))
+    judgments = {jid: (chosen.astype(np.float64) if jid == HYPOTHESIS_FACTOR
+                       else _select([r[jid] for r in readings], chosen))
+                 for jid, _ in model.judgments}
+    return judgments, chosen, weights
+
+
 def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Streams,
                         uniforms: dict[str, np.ndarray], options: Options) -> ChunkResult:
     """Run every hypothesis of ``model`` on one block of draws and pool them (with
@@ -125,9 +141,8 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
         judgments = sub.dependence.sample(sub.judgments, uniforms, shared)
         blocks.append(Block(sub, start=start, count=count, streams=streams,
                             judgments=judgments, options=options))
-    # Weights cannot be overridden, so every reading has the same ones.
-    weights = normalised_weights(model, blocks[0].judgments, start)
-    chosen = pick(weights, np.asarray(uniforms[HYPOTHESIS_FACTOR], dtype=np.float64))
+    judgments, chosen, weights = pooled_judgments(model, [b.judgments for b in blocks],
+                                                  uniforms, start)
     rows = []
     follows = [(chosen == h).astype(np.float64) for h in range(len(blocks))]
     for t in range(model.horizon):
@@ -135,12 +150,6 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
             b.step(t)
         rows.append(_pooled_sums([b.rounded for b in blocks], chosen, follows))
     own = [b.result() for b in blocks]
-    judgments = {}
-    for jid, _ in model.judgments:
-        if jid == HYPOTHESIS_FACTOR:
-            judgments[jid] = chosen.astype(np.float64)
-        else:
-            judgments[jid] = _select([r.judgments[jid] for r in own], chosen)
     return ChunkResult(
         start=start, count=count, courses=model.course_ids, judgments=judgments,
         outcome=_select([r.outcome for r in own], chosen),

@@ -120,6 +120,12 @@ def outcome_probability(mass: np.ndarray, k: int, within: int | None = None) -> 
     return mass[k, :, :stop, :].sum(axis=1, dtype=np.float64)
 
 
+def judgment_stream_uniforms(model: Model, streams: Streams) -> dict[str, np.ndarray]:
+    """Each judgment's uniforms on the draws of ``streams``: a pure function of the seed,
+    the judgment's id and each draw's global index (so they can be drawn again later)."""
+    return {jid: streams(f"judgment:{jid}") for jid, _ in model.judgments}
+
+
 #: The estimators of outcome probabilities (see the module's notes).
 ESTIMATORS = ("conditional", "sampled")
 
@@ -274,9 +280,8 @@ def simulate(
         if draws.shape != (count,):
             raise ValueError(f"draw_index has shape {draws.shape}, expected ({count},)")
     streams = Streams(seed, draws)
-    uniforms = {jid: (judgment_uniforms[:, j] if judgment_uniforms is not None
-                      else streams(f"judgment:{jid}"))
-                for j, (jid, _) in enumerate(model.judgments)}
+    uniforms = (judgment_stream_uniforms(model, streams) if judgment_uniforms is None else
+                {jid: judgment_uniforms[:, j] for j, (jid, _) in enumerate(model.judgments)})
     options = Options(forced_events, evidence, tuple(watch), watch_course, estimator)
     if model.hypotheses:
         from kennan.engine.hypotheses import simulate_hypotheses

@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-from kennan.engine.hypotheses import HYPOTHESIS_FACTOR, normalised_weights, pick
+from kennan.engine.hypotheses import pooled_judgments
 from kennan.engine.model import Model, build_model
+from kennan.engine.simulate import judgment_stream_uniforms
 from kennan.engine.streams import Streams
 from kennan.errors import Location, UsageError
 from kennan.experiments.chunkfiles import (
@@ -51,22 +52,12 @@ def draw_judgments(model: Model, *, start: int, count: int, seed: int
     simulate` draws them (with hypotheses: each draw's values under the reading it
     follows, and ``hypothesis``, the reading's index)."""
     streams = Streams(seed, np.arange(start, start + count, dtype=np.uint64))
-    uniforms = {jid: streams(f"judgment:{jid}") for jid, _ in model.judgments}
+    uniforms = judgment_stream_uniforms(model, streams)
     if not model.hypotheses:
         return model.dependence.sample(model.judgments, uniforms)
     readings = [h.model.dependence.sample(h.model.judgments, uniforms)
                 for h in model.hypotheses]
-    chosen = pick(normalised_weights(model, readings[0], start),
-                  np.asarray(uniforms[HYPOTHESIS_FACTOR], dtype=np.float64))
-    draws = np.arange(count)
-    out = {}
-    for jid, _ in model.judgments:
-        if jid == HYPOTHESIS_FACTOR:
-            out[jid] = chosen.astype(np.float64)
-        else:
-            stacked = np.stack([np.broadcast_to(r[jid], (count,)) for r in readings])
-            out[jid] = stacked[chosen, draws]
-    return out
+    return pooled_judgments(model, readings, uniforms, start)[0]
 
 
 def missing(folder: str | Path, chunk_files: list[str]) -> list[Path]:
