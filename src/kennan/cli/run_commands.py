@@ -85,6 +85,10 @@ def run_scenario(
     estimator: Annotated[str, typer.Option(
         "--estimator", help="conditional (hazards carried as probability) or sampled.")
     ] = "conditional",
+    precision: Annotated[str | None, typer.Option(
+        "--precision", help="How --out stores float columns: double (lossless) or single "
+                            "(float32, about 2.5x smaller, 7 significant digits) [default: "
+                            "double; with --resume the folder's].", show_default=False)] = None,
 ) -> None:
     """Simulate every course of action of a scenario and print the summary table."""
     from kennan.experiments.executors import make_executor
@@ -92,7 +96,8 @@ def run_scenario(
     from kennan.experiments.store import stored_chunks
 
     options = settings(scenario=scenario, draws=draws, seed=seed, chunk_size=chunk_size,
-                       courses=_split(courses), baseline=baseline, out=out, resume=resume)
+                       courses=_split(courses), baseline=baseline, out=out, resume=resume,
+                       precision=precision)
     show_bar = not as_json and err_console.is_terminal
     try:
         with make_executor(backend.value, workers=workers, scheduler=scheduler) as executor, \

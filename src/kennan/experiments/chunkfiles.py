@@ -22,7 +22,10 @@ BYTE_STREAM_SPLIT (the eight bytes of each value in eight streams, so zstd finds
 sign, exponent and leading mantissa bytes, which vary little) instead of a dictionary
 that holds every value anyway; ``draw`` is delta coded; the Arrow schema is not
 repeated in the footer (its copy held the summary a second time). Every value is the
-engine's float64 or int64, read back bit for bit.
+engine's float64 or int64, read back bit for bit; unless the run chose the compact
+precision (``single``, :func:`to_single`): then every float column of the course rows
+is float32, each value the engine's rounded to nearest, read back as float64 (exactly
+the rounded value).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kennan.engine.simulate import ChunkResult
+from kennan.errors import SimulationError
 from kennan.experiments.summary import Summary
 
 DRAWS = "draws"
@@ -49,6 +53,12 @@ CHUNK_KEY = b"kennan.chunk"
 JUDGMENTS_KEY = b"kennan.judgments"
 #: zstd level: higher levels measured no smaller on float columns (random mantissas).
 ZSTD_LEVEL = 3
+#: The precisions a run folder's float columns can be stored in: ``double`` (the
+#: engine's float64, lossless, the default) or ``single`` (float32, rounded to nearest).
+PRECISIONS = ("double", "single")
+DOUBLE = "double"
+#: The largest finite float32: a value beyond it (once rounded) has no single-precision form.
+SINGLE_MAX = float(np.finfo(np.float32).max)
 
 
 def chunk_path(folder: str | Path, index: int) -> Path:
@@ -61,14 +71,37 @@ def judgments_path(folder: str | Path, index: int) -> Path:
     return Path(folder) / JUDGMENTS / f"chunk-{index:06d}.parquet"
 
 
-def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
+def to_single(values: np.ndarray, column: str) -> np.ndarray:
+    """``values`` (float64) rounded to the nearest float32 (ties to even, IEEE 754), NaN
+    and infinities kept; a finite value too large for float32 is refused (it would become
+    infinite) with a SimulationError naming ``column``."""
+    with np.errstate(over="ignore"):
+        rounded = values.astype(np.float32)
+    overflow = np.isinf(rounded) & np.isfinite(values)
+    if overflow.any():
+        value = values[overflow][0]
+        raise SimulationError(
+            f"cannot store '{column}' in single precision: a draw's value {value:.6g} is "
+            f"beyond float32's range (+-{SINGLE_MAX:.4g}); run it again into an empty "
+            "folder with --precision double")
+    return rounded
+
+
+def chunk_table(chunk: ChunkResult, outcomes: list[str], precision: str = DOUBLE
+                ) -> pa.Table:
     """One chunk's course rows: the columns of :func:`~.results.draws_frame` but the
     judgments, built straight in Arrow (no pandas block copies) and draw-major, so a
-    draw's rows are together."""
+    draw's rows are together. With ``precision`` ``single`` the float columns
+    (conditional probabilities, metrics, records) are float32 (:func:`to_single`)."""
     n_c, n = chunk.outcome.shape
 
-    def flat(values: np.ndarray) -> np.ndarray:  # (courses, draws) -> draw-major rows
-        return np.ascontiguousarray(values.T).ravel()
+    def flat(values: np.ndarray, column: str | None = None) -> np.ndarray:
+        # (courses, draws) -> draw-major rows; a float column named ``column`` is rounded
+        # when the run stores single precision.
+        rows = np.ascontiguousarray(values.T).ravel()
+        if column is not None and precision != DOUBLE and rows.dtype.kind == "f":
+            return to_single(rows, column)
+        return rows
 
     outcome = flat(chunk.outcome).astype(np.int64)
     labels = pa.array([*outcomes, ""], type=pa.string())
@@ -83,11 +116,12 @@ def chunk_table(chunk: ChunkResult, outcomes: list[str]) -> pa.Table:
     for k, o in enumerate(outcomes):
         columns[o] = pa.array(outcome == k)
     for k, o in enumerate(outcomes):
-        columns[f"p_{o}"] = pa.array(flat(chunk.probability(k)))
+        columns[f"p_{o}"] = pa.array(flat(chunk.probability(k), f"p_{o}"))
     for name, values in chunk.metrics.items():
-        columns[name] = pa.array(flat(values))
+        columns[name] = pa.array(flat(values, name))
     for name, values in chunk.records.items():
-        columns[name] = pa.array(flat(values), from_pandas=True)  # NaN (not reached) -> null
+        # NaN (not reached) -> null
+        columns[name] = pa.array(flat(values, name), from_pandas=True)
     return pa.table(columns)
 
 
@@ -120,17 +154,23 @@ def write_parquet(fh: BinaryIO, table: pa.Table, metadata: dict[bytes, bytes]) -
 
 
 def chunk_info(index: int, start: int, count: int, seed: int,
-               courses: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """What the ``kennan.chunk`` metadata of chunk ``index``'s files says."""
-    return {"index": index, "start": start, "count": count, "seed": seed,
-            "courses": list(courses)}
+               courses: list[str] | tuple[str, ...], precision: str = DOUBLE
+               ) -> dict[str, Any]:
+    """What the ``kennan.chunk`` metadata of chunk ``index``'s files says (``precision``
+    only when not the default, so lossless files are as before)."""
+    info: dict[str, Any] = {"index": index, "start": start, "count": count, "seed": seed,
+                            "courses": list(courses)}
+    if precision != DOUBLE:
+        info["precision"] = precision
+    return info
 
 
 def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
-                 courses: tuple[str, ...], seed: int) -> Summary | None:
+                 courses: tuple[str, ...], seed: int, precision: str = DOUBLE
+                 ) -> Summary | None:
     """The summary stored in chunk ``index``'s file when it is sound, else None: the file
     missing, partial, corrupt (a page checksum fails) or holding other draws."""
-    expected = chunk_info(index, start, count, seed, courses)
+    expected = chunk_info(index, start, count, seed, courses, precision)
     try:
         meta = _verified(chunk_path(folder, index), expected, count * len(courses))
         if meta is None:
@@ -144,11 +184,12 @@ def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
 
 
 def judgments_sound(folder: str | Path, *, index: int, start: int, count: int,
-                    courses: tuple[str, ...], seed: int) -> bool:
+                    courses: tuple[str, ...], seed: int, precision: str = DOUBLE) -> bool:
     """Whether chunk ``index``'s judgments file is sound (see :func:`verify_chunk`)."""
     try:
         return _verified(judgments_path(folder, index),
-                         chunk_info(index, start, count, seed, courses), count) is not None
+                         chunk_info(index, start, count, seed, courses, precision),
+                         count) is not None
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return False
 
@@ -173,8 +214,9 @@ def _verified(path: Path, expected: dict[str, Any], rows: int) -> dict[bytes, by
 def read_frame(folder: str | Path, index: int, courses: list[str]) -> pd.DataFrame:
     """Chunk ``index`` of a run folder as :func:`~.results.draws_frame` makes it from the
     engine's arrays: course-major rows, the judgments on every course's row, NULL read as
-    NaN. Reads format 2 (a judgments file) and format 1 (judgments on the rows)."""
-    rows = pq.read_table(chunk_path(folder, index))
+    NaN, a float32 column (precision ``single``) as float64 (exactly its rounded values).
+    Reads format 2 (a judgments file) and format 1 (judgments on the rows)."""
+    rows = widened(pq.read_table(chunk_path(folder, index)))
     n_c = len(courses)
     n = rows.num_rows // n_c
     # Stored draw-major (row = draw * n_c + course); the engine's frames are course-major.
@@ -187,3 +229,10 @@ def read_frame(folder: str | Path, index: int, courses: list[str]) -> pd.DataFra
         for name in judgments.column_names:
             rows = rows.append_column(name, judgments[name])
     return rows.to_pandas()
+
+
+def widened(table: pa.Table) -> pa.Table:
+    """``table`` with its float32 columns as float64 (exact: every float32 is a float64)."""
+    schema = pa.schema([f.with_type(pa.float64()) if pa.types.is_float32(f.type) else f
+                        for f in table.schema], metadata=table.schema.metadata)
+    return table if schema.equals(table.schema) else table.cast(schema)

@@ -47,6 +47,7 @@ class Job:
     keep: bool = False  # send per-draw arrays back to the caller
     ablate: str | None = None  # a mechanism switched off (see kennan.engine.ablation)
     estimator: str = "conditional"  # of the outcomes (see kennan.engine.simulate)
+    precision: str = "double"  # of the run folder's float columns (see .chunkfiles)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ class ChunkRunner:
             out.summary = summarise(model, chunk)
             if job.out is not None:
                 write_chunk(job.out, task.index, chunk, out.summary,
-                            [o.id for o in model.outcomes], seed=job.seed)
+                            [o.id for o in model.outcomes], seed=job.seed,
+                            precision=job.precision)
             if job.keep:
                 out.chunk = chunk
         except KennanError as exc:

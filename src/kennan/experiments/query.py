@@ -47,12 +47,18 @@ import pyarrow.parquet as pq
 
 from kennan.errors import Location, UsageError
 from kennan.experiments.derive import materialise, missing
-from kennan.experiments.store import DRAWS, JUDGMENTS, read_manifest, stored_chunks
+from kennan.experiments.store import (
+    DRAWS,
+    JUDGMENTS,
+    precision_of,
+    read_manifest,
+    stored_chunks,
+)
 
 VIEWS = ("draws", "judgments", "course_rows", "chunks", "manifest", "periods")
 _MANIFEST_COLUMNS = ("scenario", "scenario_id", "scenario_sha256", "seed", "draws", "chunk_size",
-                     "chunks", "courses", "baseline", "outcomes", "metrics", "kennan_version",
-                     "started", "finished", "status")
+                     "chunks", "courses", "baseline", "outcomes", "metrics", "precision",
+                     "kennan_version", "started", "finished", "status")
 
 
 #: Rows a query's result may have: it is held in memory to be printed.
@@ -99,6 +105,7 @@ def connect(folder: str | Path, *, judgments: bool = True) -> duckdb.DuckDBPyCon
             "as chunk, num_rows as rows, file_name as file "
             f"from parquet_file_metadata([{listing}])) order by chunk")
         row = {k: manifest.get(k) for k in _MANIFEST_COLUMNS}
+        row["precision"] = precision_of(manifest)
         con.register("manifest_frame", pd.DataFrame([row]))
         con.execute("create view manifest as select * from manifest_frame")
         periods = pd.DataFrame({
@@ -179,10 +186,19 @@ def _draws_views(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], files
         con.execute("create view judgments as select draw, columns('^j_') from draws "
                     f"where course = {first}")
         names = [n for n in pq.read_schema(files[0]).names if not n.startswith("j_")]
-        listing = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+        listing = ", ".join(_name(n) for n in names)
         con.execute(f"create view course_rows as select {listing} from draws")
         return
-    con.read_parquet(files).create_view("course_rows")
+    # A run stored in single precision has float32 columns: the views give them as DOUBLE
+    # (exactly the stored, rounded values), the type of every other run's.
+    singles = [f.name for f in pq.read_schema(files[0]) if pa.types.is_float32(f.type)]
+    if singles:
+        listing = ", ".join(_literal(f) for f in files)
+        widen = ", ".join(f"cast({_name(n)} as double) as {_name(n)}" for n in singles)
+        con.execute(f"create view course_rows as select * replace ({widen}) "
+                    f"from read_parquet([{listing}])")
+    else:
+        con.read_parquet(files).create_view("course_rows")
     if not judgments:
         return
     con.read_parquet(judgments).create_view("judgments")
@@ -220,6 +236,11 @@ def _own_file(path: Path, inside: Path) -> str:
 def _one_line(exc: Exception, limit: int = 500) -> str:
     text = " ".join(line.strip() for line in str(exc).strip().splitlines() if line.strip())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _name(column: str) -> str:
+    """A column name quoted as an SQL identifier."""
+    return '"' + column.replace('"', '""') + '"'
 
 
 def _literal(text: str) -> str:

@@ -32,6 +32,7 @@ from kennan.engine.model import Model, build_model
 from kennan.engine.simulate import ESTIMATORS, ChunkResult
 from kennan.errors import Location, UsageError
 from kennan.experiments import limits
+from kennan.experiments.chunkfiles import DOUBLE, PRECISIONS
 from kennan.experiments.chunks import ChunkTask, Job, file_hash, summarise
 from kennan.experiments.design_chunks import DesignJob, DesignTask, Extract, concatenate
 from kennan.experiments.executors import Executor
@@ -84,18 +85,26 @@ def empty_summary(model: Model) -> Summary:
 def settings(*, scenario: str | Path | None = None, draws: int | None = None,
              seed: int | None = None, chunk_size: int | None = None,
              courses: Iterable[str] | None = None, baseline: str | None = None,
-             out: str | Path | None = None, resume: bool = False) -> dict[str, Any]:
+             out: str | Path | None = None, resume: bool = False,
+             precision: str | None = None) -> dict[str, Any]:
     """A run's options: those given, then (when resuming) those the run folder ``out``
-    records, then the defaults (:mod:`kennan.defaults`). A folder with no run to resume
-    is refused before anything else."""
+    records, then the defaults (:mod:`kennan.defaults`). A folder with no run to resume,
+    or a precision that is not one of :data:`~.chunkfiles.PRECISIONS` (or not ``double``
+    without a run folder), is refused before anything else."""
+    if precision is not None and precision not in PRECISIONS:
+        raise UsageError(f"unknown precision '{precision}'; valid: {', '.join(PRECISIONS)}")
+    if precision not in (None, DOUBLE) and out is None:
+        raise UsageError(f"--precision {precision} is how a run folder stores its floats: "
+                         "add --out FOLDER")
     given = {"scenario": scenario, "draws": draws, "seed": seed, "chunk_size": chunk_size,
              "courses": None if courses is None else limits.course_ids(courses),
-             "baseline": baseline}
+             "baseline": baseline, "precision": precision}
     if resume and out is not None:
         check_resumable(out)
     stored = resume_settings(out) if (resume and out is not None) else None
     defaults = stored or {"scenario": DEFAULT_SCENARIO, "draws": DRAWS, "seed": SEED,
-                          "chunk_size": CHUNK_SIZE, "courses": None, "baseline": None}
+                          "chunk_size": CHUNK_SIZE, "courses": None, "baseline": None,
+                          "precision": DOUBLE}
     return {k: v if v is not None else defaults[k] for k, v in given.items()}
 
 
@@ -108,6 +117,8 @@ def resume_command(options: dict[str, Any], out: str | Path) -> str:
         parts += ["--courses", ",".join(options["courses"])]
     if options.get("baseline"):
         parts += ["--baseline", options["baseline"]]
+    if options.get("precision", DOUBLE) != DOUBLE:
+        parts += ["--precision", options["precision"]]
     parts += ["--out", str(out), "--resume"]
     return " ".join(shlex.quote(p) for p in parts)
 
@@ -127,6 +138,7 @@ def run(
     resume: bool = False,
     ablate: str | None = None,
     estimator: str = "conditional",
+    precision: str | None = None,
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
@@ -144,6 +156,9 @@ def run(
     ``ablate`` switches one mechanism off (:mod:`kennan.engine.ablation`).
     ``estimator`` is ``conditional`` (hazard outcomes carried as probability) or
     ``sampled`` (see :mod:`kennan.engine.simulate`); a run folder stores conditional runs.
+    ``precision`` is how the run folder stores its float columns: ``double`` (the
+    engine's values, the default) or ``single`` (float32, rounded to nearest); the
+    summary is of the engine's values either way.
     """
     if estimator not in ESTIMATORS:
         raise UsageError(f"unknown estimator '{estimator}'; valid: {', '.join(ESTIMATORS)}")
@@ -156,12 +171,13 @@ def run(
     chosen = settings(scenario=None if study is not None else scenario, draws=draws, seed=seed,
                       chunk_size=chunk_size if chunk_size is not None else
                       (study.chunk_size if study is not None else None),
-                      courses=courses, baseline=baseline, out=out, resume=resume)
+                      courses=courses, baseline=baseline, out=out, resume=resume,
+                      precision=precision)
     # The same checks, and messages, as the command line's options.
     draws = whole("draws", chosen["draws"], least=1, most=limits.MAX_DRAWS)
     seed = whole("seed", chosen["seed"], least=0, most=limits.MAX_SEED)
     chunk_size = whole("chunk_size", chosen["chunk_size"], least=1)
-    courses, baseline = chosen["courses"], chosen["baseline"]
+    courses, baseline, precision = chosen["courses"], chosen["baseline"], chosen["precision"]
     if study is None:
         study = Study.open(chosen["scenario"], courses=courses)
         model = study.model
@@ -196,7 +212,7 @@ def run(
     plan = chunk_plan(draws, chunk_size if out is not None else
                       balanced_chunk(draws, chunk_size, executor.workers))
     job = _job(study, executor, courses=model.course_ids, baseline=model.baseline, seed=seed,
-               out=out, keep=keep, ablate=ablate, estimator=estimator)
+               out=out, keep=keep, ablate=ablate, estimator=estimator, precision=precision)
 
     store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
              if out is not None else None)
@@ -301,7 +317,8 @@ def open_results(folder: str | Path) -> Results:
 
 def _job(study: Study, executor: Executor, *, courses: Sequence[str], baseline: str,
          seed: int, out: str | Path | None = None, keep: bool = False,
-         ablate: str | None = None, estimator: str = "conditional") -> Job:
+         ablate: str | None = None, estimator: str = "conditional",
+         precision: str = DOUBLE) -> Job:
     """What every chunk of a run (or of a design) of ``study`` shares."""
     if study.path is None and (out is not None or executor.name != "local"):
         raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
@@ -309,7 +326,7 @@ def _job(study: Study, executor: Executor, *, courses: Sequence[str], baseline: 
     return Job(scenario=str(study.path) if study.path is not None else study.loaded.origin,
                scenario_hash=study.digest or "", courses=tuple(courses), baseline=baseline,
                seed=seed, out=str(Path(out).resolve()) if out is not None else None,
-               keep=keep, ablate=ablate, estimator=estimator)
+               keep=keep, ablate=ablate, estimator=estimator, precision=precision)
 
 
 def _with_baseline(model: Model, baseline: str) -> Model:
@@ -323,4 +340,4 @@ def _spec(model: Model, job: Job, draws: int, chunk_size: int) -> RunSpec:
         seed=job.seed, draws=draws, chunk_size=chunk_size, courses=job.courses,
         baseline=job.baseline, outcomes=tuple(o.id for o in model.outcomes),
         metrics=tuple(m.id for m in model.metrics),
-        periods=tuple(d.isoformat() for d in model.periods))
+        periods=tuple(d.isoformat() for d in model.periods), precision=job.precision)

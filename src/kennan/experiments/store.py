@@ -40,6 +40,7 @@ from kennan.engine.simulate import ChunkResult
 from kennan.errors import Location, SimulationError, UsageError
 from kennan.experiments.chunkfiles import (
     CHUNK_KEY,
+    DOUBLE,
     DRAWS,
     JUDGMENTS,
     JUDGMENTS_KEY,
@@ -75,6 +76,7 @@ RESUME_FIELDS = {
     "chunk_size": "the chunk size differs",
     "courses": "the courses differ",
     "baseline": "the baseline course differs",
+    "precision": "the precision of the stored floats differs",
     "kennan_version": "the kennan version differs",
 }
 
@@ -94,6 +96,8 @@ class RunSpec:
     outcomes: tuple[str, ...]
     metrics: tuple[str, ...]
     periods: tuple[str, ...]
+    #: How float columns are stored: ``double`` (lossless) or ``single`` (float32).
+    precision: str = DOUBLE
 
     def plan(self) -> list[tuple[int, int, int]]:
         """(index, start, count) of every chunk."""
@@ -102,11 +106,13 @@ class RunSpec:
 
 
 def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Summary,
-                outcomes: list[str], *, seed: int) -> Path:
-    """Write one chunk's file, atomically: its course rows, with the summary and the
-    judgments' fingerprint (the judgments are drawn again on first use, :mod:`.derive`)."""
-    info = json.dumps(chunk_info(index, chunk.start, chunk.count, seed, chunk.courses)).encode()
-    table = chunk_table(chunk, outcomes)
+                outcomes: list[str], *, seed: int, precision: str = DOUBLE) -> Path:
+    """Write one chunk's file, atomically: its course rows (float columns in
+    ``precision``), with the summary (of the engine's float64 values) and the judgments'
+    fingerprint (the judgments are drawn again on first use, :mod:`.derive`)."""
+    info = json.dumps(chunk_info(index, chunk.start, chunk.count, seed, chunk.courses,
+                                 precision)).encode()
+    table = chunk_table(chunk, outcomes, precision)
     path = chunk_path(folder, index)
     _atomic_write(path, lambda fh: write_parquet(
         fh, table, {CHUNK_KEY: info, SUMMARY_KEY: summary.to_json().encode(),
@@ -178,7 +184,7 @@ class RunStore:
         for index, start, count in spec.plan():
             file, judgments = chunk_path(path, index), judgments_path(path, index)
             where = {"index": index, "start": start, "count": count, "courses": spec.courses,
-                     "seed": spec.seed}
+                     "seed": spec.seed, "precision": spec.precision}
             summary = verify_chunk(path, **where) if os.path.lexists(file) else None
             if summary is None and os.path.lexists(file):
                 redone += 1
@@ -343,11 +349,18 @@ def _read_small(path: Path) -> bytes:
 
 
 
+def precision_of(manifest: dict[str, Any]) -> str:
+    """The precision of a run folder's float columns (folders made before there was a
+    choice recorded none: they are double)."""
+    return str(manifest.get("precision", DOUBLE))
+
+
 def _check_same_run(manifest: dict[str, Any], spec: RunSpec, path: Path) -> None:
     now = {**asdict(spec), "kennan_version": __version__}
     differences = []
     for key, name in RESUME_FIELDS.items():
-        was, is_ = manifest.get(key), now[key]
+        was = precision_of(manifest) if key == "precision" else manifest.get(key)
+        is_ = now[key]
         if isinstance(is_, tuple):
             is_ = list(is_)
         if was != is_:
@@ -422,14 +435,14 @@ def _now() -> str:
 
 def resume_settings(folder: str | Path) -> dict[str, Any] | None:
     """The run options a folder's manifest records (scenario, draws, seed, chunk size,
-    courses, baseline), or None when the folder holds no run yet."""
+    courses, baseline, precision), or None when the folder holds no run yet."""
     if not (Path(folder) / MANIFEST).exists():
         return None
     m = read_manifest(folder)
     try:
         return {"scenario": str(m["scenario"]), "draws": int(m["draws"]), "seed": int(m["seed"]),
                 "chunk_size": int(m["chunk_size"]), "courses": list(m["courses"]),
-                "baseline": str(m["baseline"])}
+                "baseline": str(m["baseline"]), "precision": precision_of(m)}
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the run's manifest lacks a setting: {exc}",
                          Location(str(Path(folder) / MANIFEST))) from None
