@@ -16,7 +16,10 @@ writes the same chunks three ways, side by side:
   no judgments (drawn again from the seed and checked on first use), float columns in
   BYTE_STREAM_SPLIT, ``draw`` delta coded, no Arrow schema copy in the footer;
 * ``+ judgments``: format 2 after a query has drawn the judgments again and kept them
-  (``judgments/chunk-N.parquet``, same encodings).
+  (``judgments/chunk-N.parquet``, same encodings);
+* ``single``: format 2 as ``kennan run --out DIR --precision single`` writes it: the
+  float columns of the course rows (conditional probabilities, metrics, records) as
+  float32, each value rounded to nearest.
 
 For each it prints the bytes per draw of each column group (judgments, conditional
 probabilities, metrics, records, the sampled history, draw and course) and of the
@@ -24,7 +27,11 @@ footers and metadata, then the whole, and checks that format 2 reads back the
 engine's values bit for bit (the judgments drawn again included). It ends with the
 floor of float64 storage for the judgments: their values are 53-bit uniforms
 through monotone functions, about 6.6 bytes of information each, so no lossless
-layout that stores them can go below that. The last line is one JSON object of the figures.
+layout that stores them can go below that. Then, for ``single``: the largest relative
+rounding error seen, and how far rounding moved the mean of each stored quantity (per
+course) in units of its Monte Carlo standard error (the noise of that mean), checking
+that the single-precision files read back as the engine's values rounded to float32.
+The last line is one JSON object of the figures.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import sys
 import tempfile
 from collections import Counter
@@ -115,12 +123,15 @@ def main(argv: list[str] | None = None) -> None:
     model = build_model(load_scenario(resolve_scenario_path(args.scenario)))
     outcomes = [o.id for o in model.outcomes]
     layouts = {"format 1": Counter(), "own table": Counter(), "+ judgments": Counter(),
-               "format 2": Counter()}
+               "format 2": Counter(), "single": Counter()}
     exact = True
+    rounding = Rounding()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / chunkfiles.DRAWS).mkdir()
-        (folder / chunkfiles.JUDGMENTS).mkdir()
+        folder = Path(tmp) / "double"
+        compact = Path(tmp) / "single"
+        for base in (folder, compact):
+            (base / chunkfiles.DRAWS).mkdir(parents=True)
+            (base / chunkfiles.JUDGMENTS).mkdir()
         for index, start in enumerate(range(0, args.draws, args.chunk_size)):
             count = min(args.chunk_size, args.draws - start)
             chunk = simulate(model, start=start, count=count, seed=args.seed)
@@ -147,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
             chunkfiles.judgments_path(folder, index).write_bytes(data)
             measure(data, model, layouts["+ judgments"])
             exact &= reads_back(folder, index, chunk, outcomes)
+            write_chunk(compact, index, chunk, summary, outcomes, seed=args.seed,
+                        precision="single")
+            measure(chunkfiles.chunk_path(compact, index).read_bytes(), model,
+                    layouts["single"])
+            exact &= rounding.add(chunk, outcomes,
+                                  pq.read_table(chunkfiles.chunk_path(compact, index)))
     n = args.draws
     print(f"{args.scenario}: {n:,} draws, {len(model.course_ids)} courses, "
           f"{len(model.judgments)} judgments, chunks of {args.chunk_size:,}; bytes per draw")
@@ -159,6 +176,21 @@ def main(argv: list[str] | None = None) -> None:
     print(f"format 1 / format 2: {ratio:.2f}x smaller; format 2 reads back the engine's "
           f"values bit for bit: {'yes' if exact else 'NO'}")
     print(f"format 1 / (format 2 + judgments): {totals['format 1'] / totals['+ judgments']:.2f}x")
+    single_ratio = totals["format 1"] / totals["single"]
+    print(f"format 1 / single: {single_ratio:.2f}x smaller (format 2 / single: "
+          f"{totals['format 2'] / totals['single']:.2f}x); single reads back the engine's "
+          f"values rounded to float32: {'yes' if exact else 'NO'}")
+    error = rounding.report()
+    print(f"single: largest relative rounding error {error['relative']:.3g} (in "
+          f"'{error['relative_column']}'; float32's bound 2^-24 = {2.0 ** -24:.3g}, "
+          f"{error['below_normal']} of {error['values']:,} values below float32's normal "
+          f"range, absolute error there at most {error['absolute_below_normal']:.3g})")
+    print(f"single: rounding moved the mean of a stored quantity by at most "
+          f"{error['mean_shift_in_se']:.3g} Monte Carlo standard errors of that mean (in "
+          f"'{error['shift_column']}', course '{error['shift_course']}'); the largest rounding "
+          f"error of a single value is at most {error['error_in_se']:.3g} standard errors of "
+          f"its column's mean; smallest standard error: {error['smallest_se']:.3g} "
+          f"(quantities constant within a course, no noise, not counted: {error['constant']})")
     floor = len(model.judgments) * 53 / 8
     stored = layouts["+ judgments"]["judgments"] / n
     print(f"floor for the judgments stored as values: {len(model.judgments)} x 53 bits = "
@@ -166,11 +198,83 @@ def main(argv: list[str] | None = None) -> None:
           f"them is at most {totals['format 1'] / floor:.2f}x smaller than format 1")
     print(json.dumps({"scenario": args.scenario, "draws": n, "chunk_size": args.chunk_size,
                       "bytes_per_draw": totals, "ratio": ratio, "exact": exact,
+                      "single_ratio": single_ratio, "single_rounding": error,
                       "groups": {name: {g: c[g] / n for g in GROUPS}
                                  for name, c in layouts.items()},
                       "judgment_floor": floor}))
     if not exact:
         sys.exit(1)
+
+
+class Rounding:
+    """What rounding to float32 did to every float column of the course rows, per course:
+    relative errors, and the shift of each column's mean against its standard error."""
+
+    def __init__(self) -> None:
+        self.relative, self.relative_column = 0.0, ""
+        self.absolute_below_normal = 0.0
+        self.below_normal = self.values = 0
+        #: (column, course) -> [count, sum, sum of squares, sum rounded, largest error]
+        self.sums: dict[tuple[str, str], list[float]] = {}
+
+    def add(self, chunk: ChunkResult, outcomes: list[str], stored: pa.Table) -> bool:
+        """Account for one chunk; whether ``stored`` (its single-precision course rows)
+        holds exactly the engine's values rounded to nearest float32."""
+        engine = {f"p_{o}": chunk.probability(k) for k, o in enumerate(outcomes)}
+        engine.update(chunk.metrics)
+        engine.update(chunk.records)
+        ok = True
+        tiny = float(np.finfo(np.float32).tiny)
+        for column, values in engine.items():
+            rows = np.ascontiguousarray(values.T).ravel()  # draw-major, as stored
+            got = stored[column].to_numpy(zero_copy_only=False).astype(np.float32)
+            want = rows.astype(np.float32)
+            ok &= stored.schema.field(column).type == pa.float32()
+            ok &= bool(np.array_equal(got, want, equal_nan=True))
+            for c, course in enumerate(chunk.courses):
+                x = values[c][~np.isnan(values[c])]
+                r = x.astype(np.float32).astype(np.float64)
+                err = np.abs(r - x)
+                normal = np.abs(x) >= tiny
+                self.values += x.size
+                self.below_normal += int(np.count_nonzero(~normal & (x != 0)))
+                if (~normal).any():
+                    self.absolute_below_normal = max(self.absolute_below_normal,
+                                                     float(err[~normal].max()))
+                if normal.any():
+                    rel = float((err[normal] / np.abs(x[normal])).max())
+                    if rel > self.relative:
+                        self.relative, self.relative_column = rel, column
+                acc = self.sums.setdefault((column, course), [0, 0.0, 0.0, 0.0, 0.0])
+                acc[0] += x.size
+                acc[1] += math.fsum(x)
+                acc[2] += math.fsum(x * x)
+                acc[3] += math.fsum(r)
+                acc[4] = max(acc[4], float(err.max()) if x.size else 0.0)
+        return ok
+
+    def report(self) -> dict:
+        """The figures: largest errors, and the largest shift of a mean in standard errors."""
+        shift, where, per_value, constant, smallest = 0.0, ("", ""), 0.0, 0, math.inf
+        for (column, course), (n, total, squares, rounded, largest) in self.sums.items():
+            if n < 2:
+                continue
+            mean = total / n
+            variance = max(squares / n - mean * mean, 0.0) * n / (n - 1)
+            se = math.sqrt(variance / n)
+            if se == 0.0 or se < 1e-12 * max(abs(mean), 1e-300):
+                constant += 1
+                continue
+            smallest = min(smallest, se)
+            moved = abs(rounded / n - mean) / se
+            if moved >= shift:
+                shift, where = moved, (column, course)
+            per_value = max(per_value, largest / se)
+        return {"relative": self.relative, "relative_column": self.relative_column,
+                "below_normal": self.below_normal, "values": self.values,
+                "absolute_below_normal": self.absolute_below_normal,
+                "mean_shift_in_se": shift, "shift_column": where[0], "shift_course": where[1],
+                "error_in_se": per_value, "smallest_se": smallest, "constant": constant}
 
 
 def reads_back(folder: Path, index: int, chunk: ChunkResult, outcomes: list[str]) -> bool:

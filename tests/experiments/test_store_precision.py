@@ -93,8 +93,9 @@ def test_json_summary_is_the_same_with_and_without_the_folder(toy, tmp_path):
     # The stored summaries are the engine's float64 sums too.
     reference = run(toy, draws=1500, seed=2).summary.to_dict()
     assert store.read_summary(tmp_path / "f").to_dict() == reference
-    parts = [Summary.from_json(pq.ParquetFile(f).metadata.metadata[b"kennan.summary"])
-             for f in store.stored_chunks(tmp_path / "f")]
+    metas = [pq.ParquetFile(f).metadata.metadata for f in store.stored_chunks(tmp_path / "f")]
+    assert all(b"kennan.summary" not in m for m in metas)  # packed: kennan.summary.zst
+    parts = [chunkfiles.stored_summary(m) for m in metas]
     assert len(parts) == 3
     assert parts[0].merge(parts[1]).merge(parts[2]).to_dict() == reference
 
@@ -109,11 +110,16 @@ def test_resume_keeps_the_folder_s_precision_and_refuses_another(toy, tmp_path, 
         info.value)
     assert len(str(info.value).splitlines()) == 1
     assert not (out / store.LOCK).exists()
-    # Without --precision a resume takes the folder's: every chunk is found sound.
+    # Without --precision a resume takes the folder's: every chunk is found sound, and
+    # so are the judgments a query drew again and kept.
+    assert query(out, "select count(*) as n from judgments").n[0] == 2500
+    judgments = sorted((out / "judgments").glob("chunk-*.parquet"))
+    assert len(judgments) == 3
     seen = []
     results = run(toy, **OPTIONS, out=out, resume=True, progress=seen.append)
     assert seen == [2500] and results.summary.to_dict() == kept.summary.to_dict()
     assert {p: p.read_bytes() for p in store.stored_chunks(out)} == before
+    assert sorted((out / "judgments").glob("chunk-*.parquet")) == judgments
     # A missing chunk is redone in single precision.
     store.stored_chunks(out)[1].unlink()
     run(out=out, resume=True)
@@ -232,3 +238,25 @@ def test_rounding_keeps_nan_infinities_and_signed_zero():
     top = float(SINGLE_MAX)
     assert chunkfiles.to_single(np.array([top, np.nextafter(top, np.inf)]), "m").tolist() == [
         top, top]
+
+
+@pytest.mark.parametrize("packed", [b"", b"12", b"x:abc", b"5:!!!!!", b"99999999999:00000",
+                                    b"10:" + __import__("base64").b85encode(b"not zstd")])
+def test_a_damaged_packed_summary_makes_the_chunk_unsound(toy, tmp_path, packed):
+    model = build_model(toy)
+    chunk = simulate(model, start=0, count=40, seed=1)
+    outcomes = [o.id for o in model.outcomes]
+    summary = Summary.of_chunk(chunk, outcomes, model.horizon, 0)
+    (tmp_path / "draws").mkdir()
+    where = {"index": 0, "start": 0, "count": 40, "courses": tuple(chunk.courses), "seed": 1,
+             "precision": "single"}
+    store.write_chunk(tmp_path, 0, chunk, summary, outcomes, seed=1, precision="single")
+    assert store.verify_chunk(tmp_path, **where).to_dict() == summary.to_dict()
+    assert store.verify_chunk(tmp_path, **{**where, "precision": "double"}) is None
+    path = chunkfiles.chunk_path(tmp_path, 0)
+    meta = dict(pq.ParquetFile(path).metadata.metadata)
+    meta[chunkfiles.PACKED_SUMMARY_KEY] = packed
+    table = pq.read_table(path)
+    with path.open("wb") as fh:
+        chunkfiles.write_parquet(fh, table, meta)
+    assert store.verify_chunk(tmp_path, **where) is None

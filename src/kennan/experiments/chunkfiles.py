@@ -30,6 +30,7 @@ the rounded value).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -48,6 +49,12 @@ from kennan.experiments.summary import Summary
 DRAWS = "draws"
 JUDGMENTS = "judgments"
 SUMMARY_KEY = b"kennan.summary"
+#: The summary of a single-precision chunk file: ``SIZE:`` then the base85 text of the
+#: zstd-compressed JSON (a compact file should not spend 10 bytes a draw on its summary;
+#: key-value metadata are strings, hence base85).
+PACKED_SUMMARY_KEY = b"kennan.summary.zst"
+#: A packed summary larger than this once unpacked is not one kennan wrote.
+MAX_SUMMARY_BYTES = 64 * 1024 * 1024
 CHUNK_KEY = b"kennan.chunk"
 #: A chunk file's fingerprint of its judgments (see :mod:`.derive`).
 JUDGMENTS_KEY = b"kennan.judgments"
@@ -165,6 +172,28 @@ def chunk_info(index: int, start: int, count: int, seed: int,
     return info
 
 
+def summary_metadata(summary: Summary, precision: str = DOUBLE) -> dict[bytes, bytes]:
+    """The key-value metadata that hold a chunk's summary: its JSON as it is (double
+    precision, as before) or packed (:data:`PACKED_SUMMARY_KEY`, single precision)."""
+    text = summary.to_json().encode()
+    if precision == DOUBLE:
+        return {SUMMARY_KEY: text}
+    packed = base64.b85encode(pa.compress(text, codec="zstd", asbytes=True))
+    return {PACKED_SUMMARY_KEY: f"{len(text)}:".encode() + packed}
+
+
+def stored_summary(meta: dict[bytes, bytes]) -> Summary:
+    """The summary a chunk file's key-value metadata hold, plain or packed (errors:
+    KeyError, ValueError, pyarrow's)."""
+    if SUMMARY_KEY in meta:
+        return Summary.from_json(meta[SUMMARY_KEY])
+    size, colon, packed = meta[PACKED_SUMMARY_KEY].partition(b":")
+    if not colon or not size.isdigit() or int(size) > MAX_SUMMARY_BYTES:
+        raise ValueError("not a packed summary")
+    return Summary.from_json(pa.decompress(base64.b85decode(packed), decompressed_size=int(size),
+                                           codec="zstd", asbytes=True))
+
+
 def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
                  courses: tuple[str, ...], seed: int, precision: str = DOUBLE
                  ) -> Summary | None:
@@ -175,7 +204,7 @@ def verify_chunk(folder: str | Path, *, index: int, start: int, count: int,
         meta = _verified(chunk_path(folder, index), expected, count * len(courses))
         if meta is None:
             return None
-        summary = Summary.from_json(meta[SUMMARY_KEY])
+        summary = stored_summary(meta)
         if summary.draws != count or summary.courses != list(courses):
             return None
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):

@@ -44,13 +44,13 @@ from kennan.experiments.chunkfiles import (
     DRAWS,
     JUDGMENTS,
     JUDGMENTS_KEY,
-    SUMMARY_KEY,
     chunk_info,
     chunk_path,
     chunk_table,
     judgments_path,
     judgments_sound,
     read_frame,
+    summary_metadata,
     verify_chunk,
     write_parquet,
 )
@@ -115,7 +115,7 @@ def write_chunk(folder: str | Path, index: int, chunk: ChunkResult, summary: Sum
     table = chunk_table(chunk, outcomes, precision)
     path = chunk_path(folder, index)
     _atomic_write(path, lambda fh: write_parquet(
-        fh, table, {CHUNK_KEY: info, SUMMARY_KEY: summary.to_json().encode(),
+        fh, table, {CHUNK_KEY: info, **summary_metadata(summary, precision),
                     JUDGMENTS_KEY: json.dumps(fingerprint(chunk.judgments)).encode()}))
     return path
 
