@@ -143,7 +143,7 @@ def test_settings_take_what_is_given_then_the_folder_then_the_defaults(tmp_path)
     fresh = settings()
     assert fresh == {"scenario": defaults.DEFAULT_SCENARIO, "draws": defaults.DRAWS,
                      "seed": defaults.SEED, "chunk_size": defaults.CHUNK_SIZE,
-                     "courses": None, "baseline": None}
+                     "courses": None, "baseline": None, "precision": "double"}
     folder = tmp_path / "run"
     run(TOY, draws=30, seed=4, chunk_size=10, out=folder)
     stored = settings(out=folder, resume=True, draws=60)

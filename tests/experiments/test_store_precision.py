@@ -21,7 +21,7 @@ from kennan.engine.simulate import simulate
 from kennan.errors import SimulationError, UsageError
 from kennan.experiments import chunkfiles, store
 from kennan.experiments.query import query
-from kennan.experiments.runner import open_results, run, settings
+from kennan.experiments.runner import open_results, resume_command, run, settings
 from kennan.experiments.summary import Summary
 
 OPTIONS = {"draws": 2500, "seed": 3, "chunk_size": 1000}
@@ -120,6 +120,8 @@ def test_resume_keeps_the_folder_s_precision_and_refuses_another(toy, tmp_path, 
     assert seen == [2500] and results.summary.to_dict() == kept.summary.to_dict()
     assert {p: p.read_bytes() for p in store.stored_chunks(out)} == before
     assert sorted((out / "judgments").glob("chunk-*.parquet")) == judgments
+    assert resume_command(settings(out=out, resume=True), out).endswith(
+        f"--precision single --out {out} --resume")
     # A missing chunk is redone in single precision.
     store.stored_chunks(out)[1].unlink()
     run(out=out, resume=True)
