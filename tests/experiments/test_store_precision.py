@@ -262,3 +262,23 @@ def test_a_damaged_packed_summary_makes_the_chunk_unsound(toy, tmp_path, packed)
     with path.open("wb") as fh:
         chunkfiles.write_parquet(fh, table, meta)
     assert store.verify_chunk(tmp_path, **where) is None
+
+
+def test_a_run_whose_metric_is_beyond_float32_stops_in_one_line(toy, tmp_path):
+    text = Path(toy).read_text()
+    line = '  - {id: hawk_influence, value: "influence(hawks)"}\n'
+    assert line in text
+    scenario = tmp_path / "toy.yaml"
+    scenario.write_text(text.replace(line, line + '  - {id: huge, value: "strain * 1e100"}\n'))
+    (tmp_path / "source.txt").write_text((Path(toy).parent / "source.txt").read_text())
+    out = tmp_path / "f"
+    result = CliRunner().invoke(app, ["run", str(scenario), "--draws", "50", "--out", str(out),
+                                      "--precision", "single"])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert result.output.startswith("cannot store 'huge' in single precision: a draw's value ")
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    assert not store.stored_chunks(out)
+    double = CliRunner().invoke(app, ["run", str(scenario), "--draws", "50", "--out",
+                                      str(tmp_path / "g")])
+    assert double.exit_code == 0, double.output

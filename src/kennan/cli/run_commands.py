@@ -87,7 +87,7 @@ def run_scenario(
     ] = "conditional",
     precision: Annotated[str | None, typer.Option(
         "--precision", help="How --out stores float columns: double (lossless) or single "
-                            "(float32, about 2.5x smaller, 7 significant digits) [default: "
+                            "(float32: about half the bytes, 7 significant digits) [default: "
                             "double; with --resume the folder's].", show_default=False)] = None,
 ) -> None:
     """Simulate every course of action of a scenario and print the summary table."""
