@@ -44,8 +44,10 @@ class Outcomes:
         self.conditional = conditional
         self.survival = np.ones(shape)
         self.sampled = np.ones(shape, dtype=bool)  # not yet absorbed in the sampled history
-        #: mass[k, c, t, n]: probability that outcome k absorbs draw n of course c in period t
-        self.mass = buffers.zeros((n_out, shape[0], horizon, shape[1]), np.float32)
+        #: mass[k, c, t, n]: probability that outcome k absorbs draw n of course c in
+        #: period t. Why not zeroed here: settle writes every (k, t) slice in period t,
+        #: zeros included, so a pass over tens of megabytes is saved per block.
+        self.mass = buffers.empty((n_out, shape[0], horizon, shape[1]), np.float32)
         self.outcome = np.full(shape, -1, dtype=np.int8)
         self.time = np.full(shape, -1, dtype=np.int16)
         #: Probability of reaching each outcome with a record (others are not needed).
@@ -68,7 +70,8 @@ class Outcomes:
                 hazard = None
                 cond = full(ev(o.when), shape).astype(bool, copy=False)
                 if not observed and not cond.any():
-                    continue  # it takes nothing and ends no sampled history
+                    self.mass[k, :, t, :] = 0.0  # it takes nothing and ends no sampled history
+                    continue
                 share = cond
             else:
                 hazard = full(ev(o.hazard), shape)
@@ -83,24 +86,52 @@ class Outcomes:
                 np.copyto(self.outcome, np.int8(k), where=new)
                 np.copyto(self.time, np.int16(t), where=new)
                 self.sampled &= ~new
-            m = self.survival * share if self.conditional else new.astype(np.float64)
+            # Where the mass can be other than 0: all of it is taken where a condition
+            # holds (or the sampled history ends), none elsewhere.
+            marks = new if not self.conditional else share if share.dtype == bool else None
+            few = Few.of(marks)
+            if few is None:
+                m = self.survival * share if self.conditional else new.astype(np.float64)
+            else:
+                # survival * True is survival, bit for bit; sampled histories take all of it.
+                m = few.take(self.survival) if self.conditional else np.ones(few.size)
             if not m.any():
+                self.mass[k, :, t, :] = 0.0
                 continue
-            # Why no floor at 0: m = survival * share with share in [0, 1] is at most
-            # survival, so the difference (correctly rounded) is never below 0.
-            self.survival -= m
-            self.mass[k, :, t, :] = m
-            if k in self.reached:
-                self.reached[k] += m
-            for name, site in o.record:
-                self.record_sums[f"{o.id}.{name}"] += m * full(ev(site), shape)
-            accrual.absorb(model, ev, k, m, t)
+            self._take(model, ev, k, o, t, m, few)
+            accrual.absorb(model, ev, k, m, t, few)
         if self.conditional:
             alive &= self.survival > 0.0
         else:
             alive &= self.sampled
         if evidence is not None and evidence.states:
             weigh_states(evidence, t, ev.env, log_w)
+
+    def _take(self, model: Model, ev: Evaluator, k: int, o, t: int, m: np.ndarray,
+              few: Few | None) -> None:
+        """Outcome ``k`` takes ``m`` of the surviving probability (at ``few`` draws only
+        when given: elsewhere it takes 0, which would change no bit of these sums)."""
+        # Why no floor at 0: m = survival * share with share in [0, 1] is at most
+        # survival, so the difference (correctly rounded) is never below 0.
+        if few is None:
+            self.survival -= m
+            self.mass[k, :, t, :] = m
+        else:
+            few.sub(self.survival, m)
+            self.mass[k, :, t, :] = 0.0
+            few.put(self.mass[k, :, t, :], m)
+        if k in self.reached:
+            if few is None:
+                self.reached[k] += m
+            else:
+                few.add(self.reached[k], m)
+        for name, site in o.record:
+            total = self.record_sums[f"{o.id}.{name}"]
+            value = full(ev(site), ev.shape)
+            if few is None:
+                total += m * value
+            else:
+                few.add(total, m * few.take(value))
 
     def records(self) -> dict[str, np.ndarray]:
         """Each record's expected value given its outcome is reached (NaN where it never is)."""
@@ -111,12 +142,63 @@ class Outcomes:
         return out
 
 
+class Few:
+    """A few draws of a ``(courses, draws)`` array, by course and draw index.
+
+    Updates restricted to them give the same bits as the dense ones where the others
+    would add or subtract 0: every array so updated is a sum from +0.0, never -0.0, so
+    adding a product of 0 and a finite number leaves it as it is."""
+
+    __slots__ = ("cols", "rows", "size")
+
+    #: Above this share of the draws, dense arrays are cheaper than indices.
+    SHARE = 0.25
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray):
+        self.rows, self.cols, self.size = rows, cols, len(rows)
+
+    @classmethod
+    def of(cls, marks: np.ndarray | None) -> Few | None:
+        """The draws ``marks`` (2-D bool) holds, or None when there are many (or no marks)."""
+        if marks is None or np.count_nonzero(marks) > cls.SHARE * marks.size:
+            return None
+        return cls(*np.nonzero(np.broadcast_to(marks, marks.shape)))
+
+    def take(self, x: np.ndarray | float) -> np.ndarray | float:
+        """``x`` (a number, or an array that broadcasts to 2-D) at the draws."""
+        if isinstance(x, float):
+            return x
+        x = np.asarray(x)
+        if x.ndim < 2:
+            x = np.broadcast_to(x, (1, *x.shape) if x.ndim else (1, 1))
+        return x[self.rows if x.shape[0] > 1 else 0, self.cols if x.shape[1] > 1 else 0]
+
+    def add(self, dst: np.ndarray, values: np.ndarray | float) -> None:
+        """``dst += values`` at the draws."""
+        dst[self.rows, self.cols] += values
+
+    def sub(self, dst: np.ndarray, values: np.ndarray | float) -> None:
+        """``dst -= values`` at the draws."""
+        dst[self.rows, self.cols] -= values
+
+    def put(self, dst: np.ndarray, values: np.ndarray | float) -> None:
+        """``dst = values`` at the draws."""
+        dst[self.rows, self.cols] = values
+
+
 class Accrual:
-    """Stage 9: every metric's running statistics on the path and its expectation per draw."""
+    """Stage 9: every metric's running statistics on the path and its expectation per draw.
+
+    Why values after a draw's absorption need no care: where a draw's path has ended
+    its survival is 0, and so is any mass it gives later, so its running statistics
+    (latest value, total, extreme, periods) are only ever multiplied by 0 and added
+    to sums that are never -0.0: they change no bit of any result. Record writes them
+    for every draw (plain passes, cheaper than writes restricted to live draws)."""
 
     def __init__(self, model: Model, shape: tuple[int, int]):
         n = len(model.metrics)
         self.horizon = model.horizon
+        self.shape = shape
         self.current = np.zeros((n, *shape))  # latest value while the path is live
         self.total = np.zeros((n, *shape))
         self.extreme = np.zeros((n, *shape))
@@ -125,73 +207,105 @@ class Accrual:
         self.expected = np.zeros((n, *shape))
         self.held = np.zeros((n, *shape))  # sum of mass x current value after absorption
         self.after = [dict(m.after_values) for m in model.metrics]
+        #: A metric's value when it is a constant: its latest value is that number for
+        #: every draw once recorded, and products with a number need no array of it.
+        self.constant = [None if m.value.expr.constant is None else float(m.value.expr.constant)
+                         for m in model.metrics]
         # This period's aggregates of metrics without an after value, by metric.
         self._period, self._aggregates = -1, {}
         self._recorded = False  # whether record() has run: the first sets the extremes
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
-        """Add this period's values on the path for the draws ``live`` holds."""
+        """Add this period's values on the path (``live`` holds the draws on it)."""
         first = not self._recorded
         self._recorded = True
         self.periods += live.mask
         for k, m in enumerate(model.metrics):
-            value = full(ev(m.value), ev.shape)
-            live.copy(self.current[k], value)
+            c = self.constant[k]
+            value = c if c is not None else full(ev(m.value), ev.shape)
+            if first or c is None:
+                np.copyto(self.current[k], value)
             if m.aggregate in ("sum", "mean"):
-                live.add(self.total[k], value)
-            elif m.aggregate in ("max", "min"):
-                pick = np.maximum if m.aggregate == "max" else np.minimum
-                best = value if first else pick(self.extreme[k], value)
-                live.copy(self.extreme[k], best)
+                np.add(self.total[k], value, out=self.total[k])
+            elif m.aggregate in ("max", "min") and (first or c is None):
+                if first:
+                    np.copyto(self.extreme[k], value)
+                else:
+                    pick = np.maximum if m.aggregate == "max" else np.minimum
+                    pick(self.extreme[k], value, out=self.extreme[k])
 
     def absorb(self, model: Model, ev: Evaluator, outcome: int, mass: np.ndarray,
-               t: int) -> None:
-        """Outcome ``outcome`` takes ``mass`` of each draw in period ``t``."""
+               t: int, few: Few | None = None) -> None:
+        """Outcome ``outcome`` takes ``mass`` of each draw in period ``t`` (with ``few``,
+        ``mass`` holds its values at those draws only, and it takes 0 elsewhere)."""
         if t != self._period:  # aggregates without an after value hold for the period
             self._period, self._aggregates = t, {}
         for k, m in enumerate(model.metrics):
             site = self.after[k].get(outcome)
             if site is None:
-                tail = self.current[k]
+                c = self.constant[k]
+                tail = self.current[k] if c is None else c
             else:
                 tail = ev(site)
                 # A constant stays a number: products with it need no array of it.
                 tail = float(tail) if np.ndim(tail) == 0 else np.asarray(tail, dtype=np.float64)
+            if few is not None:
+                tail = few.take(tail)
             # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0 of
             # products) is never -0.0, so they would change no bit.
             if not (isinstance(tail, float) and tail == 0.0):
-                self.held[k] += mass * tail
+                self._add(self.held[k], mass * tail, few)
             if m.aggregate == "final":
                 continue  # its aggregate is the tail: expected would equal held bit for bit
             if site is None:
                 if k not in self._aggregates:
+                    if few is not None:  # not worth a dense aggregate (others may need it)
+                        self._add(self.expected[k],
+                                  mass * self._aggregate(k, m, tail, t, False, few), few)
+                        continue
                     self._aggregates[k] = self._aggregate(k, m, tail, t, False)
                 aggregate = self._aggregates[k]
+                if few is not None:
+                    aggregate = few.take(aggregate)
             else:
-                aggregate = self._aggregate(k, m, tail, t, True)
-            self.expected[k] += mass * aggregate
+                aggregate = self._aggregate(k, m, tail, t, True, few)
+            self._add(self.expected[k], mass * aggregate, few)
 
-    def _aggregate(self, k: int, m: MetricSpec, tail: np.ndarray, t: int,
-                   given: bool) -> np.ndarray:
+    @staticmethod
+    def _add(dst: np.ndarray, values: np.ndarray, few: Few | None) -> None:
+        if few is None:
+            np.add(dst, values, out=dst)
+        else:
+            few.add(dst, values)
+
+    def _aggregate(self, k: int, m: MetricSpec, tail: np.ndarray | float, t: int,
+                   given: bool, few: Few | None = None) -> np.ndarray:
         """The metric's aggregate for a draw absorbed in period ``t`` with value ``tail``
-        for each remaining period (``t`` = horizon - 1 and no tail for a survivor)."""
+        for each remaining period (``t`` = horizon - 1 and no tail for a survivor); at
+        ``few`` draws only when given (``tail`` is then already taken at them)."""
         rest = self.horizon - 1 - t
+
+        def at(x: np.ndarray) -> np.ndarray:
+            return x if few is None else few.take(x)
+
         if m.aggregate == "final":
             return tail
         if m.aggregate in ("max", "min"):
             pick = np.maximum if m.aggregate == "max" else np.minimum
-            return pick(self.extreme[k], tail) if given else self.extreme[k]
+            return pick(at(self.extreme[k]), tail) if given else at(self.extreme[k])
         if m.after == "stop" and not given:
-            total, periods = self.total[k], np.maximum(self.periods, 1.0)
+            total, periods = at(self.total[k]), np.maximum(at(self.periods), 1.0)
         elif isinstance(tail, float) and tail * rest == 0.0:
-            total, periods = self.total[k], float(self.horizon)  # a total is never -0.0
+            total, periods = at(self.total[k]), float(self.horizon)  # a total is never -0.0
         else:
-            total, periods = self.total[k] + tail * rest, float(self.horizon)
+            total, periods = at(self.total[k]) + tail * rest, float(self.horizon)
         return total if m.aggregate == "sum" else total / periods
 
-    def trajectory(self, survival: np.ndarray) -> np.ndarray:
-        """Expected current value of every metric this period, ``(metrics, courses, draws)``."""
-        return self.held + survival * self.current
+    def trajectory(self, survival: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Expected current value of every metric this period, ``(metrics, courses, draws)``
+        (into ``out`` when given)."""
+        out = np.multiply(self.current, survival, out=out)
+        return np.add(out, self.held, out=out)
 
     def finish(self, model: Model, survival: np.ndarray) -> dict[str, np.ndarray]:
         """The expected aggregate of every metric per draw."""

@@ -161,6 +161,7 @@ class Block:
         #: The last period's metrics in units of 2**-24, rounded, and whether float64
         #: adds them exactly (:func:`~kennan.engine.exact.fixed_rounded`).
         self.rounded: tuple[np.ndarray, bool] | None = None
+        self._now: np.ndarray | None = None
         watch = options.watch
         self.watched = (np.zeros((len(watch), model.horizon, count), np.float32) if watch
                         else None)
@@ -185,9 +186,12 @@ class Block:
         for n, name in enumerate(self.options.watch):
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]
-        # The trajectory's rounded values stay for a pooling of hypotheses to reuse.
-        now = self.current().reshape(-1, self.count)
-        self.rounded = fixed_rounded(now, out=now)  # in place: the array is ours
+        # The trajectory's rounded values stay for a pooling of hypotheses to reuse (until
+        # the next period overwrites them: the buffer is the block's).
+        if self._now is None:
+            self._now = np.empty_like(self.acc.current)
+        now = self.acc.trajectory(self.outs.survival, out=self._now).reshape(-1, self.count)
+        self.rounded = fixed_rounded(now, out=now)
         self.rows.append(rounded_sums(*self.rounded))
 
     def current(self) -> np.ndarray:
