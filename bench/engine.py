@@ -7,9 +7,11 @@ For a scenario (default korea-1952; the toy test scenario if korea is not
 there), every course of action over every period:
 
 * draw-periods per second at each size, in this process (one core). A draw is
-  one set of judgment draws simulated under every course, so draw-periods per
-  second = draws x periods / seconds; the course-draw-periods figure multiplies
-  by the number of courses;
+  one set of judgment draws simulated under every course (and, with competing
+  hypotheses, under every reading), so draw-periods per second = draws x periods /
+  seconds; the course-draw-periods figure multiplies by the number of courses, the
+  course-reading-periods figure by courses x readings (the work per draw-period
+  grows with both: compare scenarios by this one);
 * peak resident memory of the process after each size (it must stay flat);
 * measured side by side in this process: the same compiled model evaluated one
   draw at a time in a Python loop (``simulate(model, start=i, count=1)``, the
@@ -30,13 +32,18 @@ there), every course of action over every period:
   the same count of uniforms per period (one ``(draws,)`` array per random
   stream the period reads) and the same count of element-wise operations on
   ``(courses, draws)`` float64 arrays (see :func:`floor_counts`), for the same
-  draws in the same chunks; ``ratio_to_floor`` is engine time / floor time.
+  draws in the same chunks; ``ratio_to_floor`` is engine time / floor time, and
+  both are given as draw-periods and course-reading-periods per second.
 
 The profile and the engine-vs-floor runs count this process's CPU time (user and
 system), so other processes on a shared machine do not distort their shares and
 ratios; the sizes and the worker run count wall-clock time.
 
-The last line is one JSON object of the figures.
+The last line is one JSON object of the figures: ``draw_periods_per_s`` is the
+one-core rate at the largest size (with ``--profile-only``, the engine's rate beside
+the floor); ``engine_*`` and ``floor_*`` are the side-by-side runs;
+``seconds_one_process`` and ``seconds_on_workers`` the largest size's times
+(``largest_draws``, 10^6 by default).
 """
 
 from __future__ import annotations
@@ -119,7 +126,7 @@ class StageClock:
                    (accrual.Outcomes, "settle", "outcomes"),
                    (accrual.Accrual, "record", "metrics"), (accrual.Accrual, "absorb", "metrics"),
                    (accrual.Accrual, "finish", "metrics"),
-                   (simulate_module.Block, "current", "metrics"),
+                   (accrual.Accrual, "trajectory", "metrics"),
                    (Dependence, "sample", "judgments"),
                    (simulate_module.Block, "__init__", "initial state"),
                    (stages.State, "initial", "initial state"),
@@ -326,17 +333,28 @@ def profile_and_floor(model: Model, draws: int, chunk_size: int, repeats: int
           + ", ".join(f"{part} {share:.1%}" for part, share in parts.items()))
     uniforms, ops = floor_counts(model)
     engine, floor = engine_vs_floor(model, draws, chunk_size, repeats)
-    rate = draws * model.horizon / engine
-    print(f"engine {engine:.2f} s ({rate:,.0f} draw-periods/s) vs floor {floor:.2f} s "
-          f"({uniforms} uniforms and {ops} element-wise operations per period"
-          f"{f', over {len(model.hypotheses)} readings' if model.hypotheses else ''}): "
+    rate, floor_rate = draws * model.horizon / engine, draws * model.horizon / floor
+    width = len(model.courses) * readings(model)
+    print(f"engine {engine:.2f} s ({rate:,.0f} draw-periods/s, {rate * width:,.0f} "
+          f"course-reading-periods/s) vs floor {floor:.2f} s ({floor_rate:,.0f} and "
+          f"{floor_rate * width:,.0f}; {uniforms} uniforms and {ops} element-wise operations "
+          f"per period{f', over {readings(model)} readings' if model.hypotheses else ''}): "
           f"ratio to floor {engine / floor:.2f}")
     return {"profile_draws": draws, "profile": {k: round(v, 4) for k, v in shares.items()},
             "bookkeeping_parts": {k: round(v, 4) for k, v in parts.items()},
             "floor_uniforms_per_period": uniforms, "floor_ops_per_period": ops,
             "engine_s": round(engine, 3), "floor_s": round(floor, 3),
             "ratio_to_floor": round(engine / floor, 3),
+            "engine_draw_periods_per_s": round(rate),
+            "floor_draw_periods_per_s": round(floor_rate),
+            "engine_course_reading_periods_per_s": round(rate * width),
+            "floor_course_reading_periods_per_s": round(floor_rate * width),
             "draw_periods_per_s": round(rate)}
+
+
+def readings(model: Model) -> int:
+    """Readings every draw runs under: the competing hypotheses, or the one model."""
+    return max(len(model.hypotheses), 1)
 
 
 def main() -> None:
@@ -362,8 +380,9 @@ def main() -> None:
     profile_draws = 10_000 if args.quick else args.profile_draws
 
     model = build_model(scenario)
-    n_courses, horizon = len(model.courses), model.horizon
+    n_courses, horizon, n_readings = len(model.courses), model.horizon, readings(model)
     print(f"scenario {model.scenario.id}: {n_courses} courses, {horizon} periods, "
+          f"{n_readings} reading{'s' if n_readings > 1 else ''}, "
           f"{len(model.judgments)} judgments; chunk size {args.chunk_size}; Python "
           f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
@@ -371,6 +390,7 @@ def main() -> None:
     simulate(model, start=0, count=100, seed=0)  # warm caches and imports
 
     figures: dict[str, object] = {"scenario": model.scenario.id, "courses": n_courses,
+                                  "readings": n_readings,
                                   "periods": horizon, "chunk_size": args.chunk_size,
                                   "load_average": round(os.getloadavg()[0], 1)}
     figures.update(profile_and_floor(model, profile_draws, args.chunk_size,
@@ -386,9 +406,11 @@ def main() -> None:
         rate = n * horizon / seconds
         per_size[n] = {"seconds": round(seconds, 3), "draw_periods_per_s": round(rate),
                        "course_draw_periods_per_s": round(rate * n_courses),
+                       "course_reading_periods_per_s": round(rate * n_courses * n_readings),
                        "peak_mb": round(peak_mb(), 1)}
         print(f"{n:>10,} draws: {seconds:8.2f} s  {rate:12,.0f} draw-periods/s  "
-              f"{rate * n_courses:12,.0f} course-draw-periods/s  peak RSS {peak_mb():7.1f} MB")
+              f"{rate * n_courses * n_readings:12,.0f} course-reading-periods/s  "
+              f"peak RSS {peak_mb():7.1f} MB")
     largest = max(sizes)
     vector_per_draw = per_size[largest]["seconds"] / largest
 
@@ -415,6 +437,8 @@ def main() -> None:
         "seconds_on_workers": round(workers_seconds, 2),
         "draw_periods_per_s": per_size[largest]["draw_periods_per_s"],
         "course_draw_periods_per_s": per_size[largest]["course_draw_periods_per_s"],
+        "course_reading_periods_per_s": per_size[largest]["course_reading_periods_per_s"],
+        "largest_draws": largest,
         "peak_mb": round(peak_mb(), 1),
         "loop_ms_per_draw": round(loop_per_draw * 1e3, 3),
         "ratio_vs_loop": round(ratio, 1),
