@@ -72,8 +72,9 @@ def _into(x: Value, other: Value) -> bool:
             and getattr(other, "ndim", 0) <= x.ndim)
 
 
-def _binary(op: np.ufunc, a: Value, b: Value, a_fresh: bool, b_fresh: bool) -> Value:
-    """``op(a, b)``, written into whichever operand is fresh and can hold it."""
+def fresh_binary(op: np.ufunc, a: Value, b: Value, a_fresh: bool, b_fresh: bool) -> Value:
+    """``op(a, b)``, written into whichever operand is fresh (made by the caller, held by
+    nothing else) and can hold it: the same bits as ``op(a, b)``, without a new array."""
     if a_fresh and _into(a, b):
         return op(a, b, out=a)
     if b_fresh and _into(b, a):
@@ -161,14 +162,14 @@ def _arith(node: t.Arith) -> Emitted:
         b_fresh = _fresh(b_e)
         if not (a_fresh or b_fresh):
             return _fold(lambda env: op(a(env), b(env)), "float", [first, b_e])
-        return _fold(lambda env: _binary(op, a(env), b(env), a_fresh, b_fresh), "float",
+        return _fold(lambda env: fresh_binary(op, a(env), b(env), a_fresh, b_fresh), "float",
                      [first, b_e])
     steps = [(op, _numeric(e), _fresh(e)) for op, e in rest]
 
     def chain(env: Env) -> Value:
         acc, acc_fresh = a(env), a_fresh
         for op, b, b_fresh in steps:
-            acc = _binary(op, acc, b(env), acc_fresh, b_fresh)
+            acc = fresh_binary(op, acc, b(env), acc_fresh, b_fresh)
             acc_fresh = True
         return acc
 
@@ -234,7 +235,7 @@ def _call(node: t.Call) -> Emitted:
         def extreme(env: Env) -> Value:  # op(op(a, b), c): as reduce(op, args)
             acc, acc_fresh = fns[0](env), fresh[0]
             for f, f_fresh in zip(fns[1:], fresh[1:], strict=True):
-                acc = _binary(op, acc, f(env), acc_fresh, f_fresh)
+                acc = fresh_binary(op, acc, f(env), acc_fresh, f_fresh)
                 acc_fresh = True
             return acc
 

@@ -33,8 +33,8 @@ class Expression:
     (0/0, log of 0, overflow) give NaN or inf silently; the caller checks the result.
     """
 
-    __slots__ = ("_compiled", "_origin", "constant", "id_refs", "is_boolean", "literals", "names",
-                 "source")
+    __slots__ = ("_compiled", "_origin", "constant", "fresh", "id_refs", "is_boolean",
+                 "literals", "names", "source")
 
     def __init__(
         self,
@@ -54,6 +54,9 @@ class Expression:
         self.constant: float | None = float(compiled.value) if compiled.is_const else None
         #: True when the value is known to be boolean (a comparison, not, and, or).
         self.is_boolean: bool = compiled.kind == "bool"
+        #: True when every evaluation makes a new array (or number), never an environment
+        #: value or a constant: the caller may keep it, or write into it.
+        self.fresh: bool = compiled.fresh and not compiled.is_const
         self._compiled = compiled
         self._origin = origin
 

@@ -15,6 +15,10 @@ array per decider instead of one per option, and no maximum to subtract.
 
 An issue decision settles the factions' positions on the issue (salience
 default 1, influence as capability) with the named bargaining model.
+
+A decision runs in the evaluator's strict mode when it is on (see
+:mod:`kennan.engine.evaluator`): a sum that overflows raises, and the decision is
+settled again quietly, with every value checked, which reports it as before.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from functools import reduce
 import numpy as np
 
 from kennan.bargaining import settle
+from kennan.compiler.emit import fresh_binary
 from kennan.compiler.functions import as_number
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.masks import Live, full
@@ -41,6 +46,16 @@ def decide(model: Model, ev: Evaluator, dec: DecisionSpec, live: Live, streams: 
            t: int) -> None:
     """Settle ``dec`` for period ``t`` and publish its result in the environment (on the
     draws ``live`` holds)."""
+    if ev.raising:
+        try:
+            return _decide(ev, dec, live, streams, t)
+        except FloatingPointError:  # nothing is published before the last step
+            ev.distrust()
+    with ev.quiet():
+        _decide(ev, dec, live, streams, t)
+
+
+def _decide(ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams, t: int) -> None:
     if dec.options:
         _discrete(ev, dec, live, streams, t)
     else:
@@ -55,7 +70,7 @@ def _weights(ev: Evaluator, actors: tuple[str, ...]) -> list[np.ndarray] | None:
     return [ev.env[k] for k in keys]
 
 
-def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
+def _combine(ev: Evaluator, model_id: str, positions: np.ndarray, saliences: np.ndarray,
              weights: np.ndarray) -> np.ndarray:
     """Settle (actors, courses, draws) positions into (courses, draws) with a bargaining
     model other than the compromise (see :func:`_compromise`)."""
@@ -64,8 +79,12 @@ def _combine(model_id: str, positions: np.ndarray, saliences: np.ndarray,
     def flat(x: np.ndarray) -> np.ndarray:
         return np.broadcast_to(x, positions.shape).reshape(n_actors, -1).T
 
-    result = settle(model_id, flat(positions), flat(saliences), flat(weights))
-    return np.asarray(result.outcome).reshape(shape)
+    with np.errstate(all="ignore"):  # the models' own arithmetic, as it always ran
+        result = settle(model_id, flat(positions), flat(saliences), flat(weights))
+    outcome = np.asarray(result.outcome).reshape(shape)
+    if ev.raising and not np.isfinite(outcome).all():
+        ev.distrust()  # not checked here: an expression reading it reports it
+    return outcome
 
 
 def _overflow(ev: Evaluator, dec: DecisionSpec, actor: str, util: np.ndarray) -> None:
@@ -112,32 +131,35 @@ def _add(acc, x, sign: int = 1):
     return op(acc, x)
 
 
-def _signed(ev: Evaluator, site: Site) -> tuple[int, object]:
-    """``site``'s value as (sign, magnitude): a negation ``-x`` gives (-1, x), so the
-    caller subtracts x instead of negating it first (the same bits)."""
+def _signed(ev: Evaluator, site: Site) -> tuple[int, object, bool]:
+    """``site``'s value as (sign, magnitude, whether the magnitude is fresh): a negation
+    ``-x`` gives (-1, x), so the caller subtracts x instead of negating it first (the
+    same bits)."""
     operand = site.expr.negated_operand if site.expr.constant is None else None
-    if operand is None:
-        return 1, as_number(ev(site))
-    key = ("operand", id(site))
-    if key not in ev.memo:  # kept for the block: the evaluator knows sites by identity
-        ev.memo[key] = Site(operand, site.location, site.what)
-    return -1, ev(ev.memo[key])
+    if operand is not None:
+        key = ("operand", id(site))
+        if key not in ev.memo:  # kept for the block: the evaluator knows sites by identity
+            ev.memo[key] = Site(operand, site.location, site.what)
+        site = ev.memo[key]
+    raw = ev(site)
+    value = as_number(raw)
+    return (1 if operand is None else -1), value, value is not raw or ev.fresh(site)
 
 
 def _term_difference(ev: Evaluator, term: UtilityTerm) -> tuple[int, object]:
     """Weight times (value of the second option - value of the first), as (sign, fresh
-    magnitude)."""
+    magnitude). NumPy's operations even on numbers: an overflow raises in strict mode."""
     w = as_number(ev(term.weight))
     values = {o: _signed(ev, site) for o, site in term.values}
     if len(values) == 2:
-        (s0, v0), (s1, v1) = values[0], values[1]
-        if s0 == s1:  # s (v1 - v0)
-            return s1, w * (v1 - v0)
-        return s1, w * (v1 + v0)  # v1 + v0 = s1 (s1 v1 - s0 v0) when the signs differ
+        (s0, v0, f0), (s1, v1, f1) = values[0], values[1]
+        # s (v1 - v0); or v1 + v0 = s1 (s1 v1 - s0 v0) when the signs differ.
+        diff = fresh_binary(np.subtract if s0 == s1 else np.add, v1, v0, f1, f0)
+        return s1, fresh_binary(np.multiply, w, diff, False, True)
     if not values:
         return 1, None
-    (o, (sign, v)), = values.items()
-    return (sign if o == 1 else -sign), w * v
+    (o, (sign, v, fresh)), = values.items()
+    return (sign if o == 1 else -sign), fresh_binary(np.multiply, w, v, False, fresh)
 
 
 def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
@@ -168,27 +190,26 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
     shape = ev.shape
     weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
     compromise = weights is None or dec.combine == "compromise"
-    with np.errstate(**_QUIET):
-        shared_static, shared = _difference(ev, dec, dec.shared, None)
+    shared_static, shared = _difference(ev, dec, dec.shared, None)
     p0 = p1 = None
     probs = []
     for a, actor in enumerate(dec.deciders):
-        with np.errstate(**_QUIET):
-            own_static, own = _difference(ev, dec, dec.terms.get(actor, ()), actor)
-            # The parts that read only judgments are at most (draws,): summed first.
-            static = _add(None if shared_static is None else np.copy(shared_static),
-                          own_static)
-            parts = [x for x in (shared, own, static) if x is not None]
-            if len(parts) > 1:
-                d = parts[0] + parts[1]  # fresh: shared serves every decider
-                for x in parts[2:]:
-                    d = _add(d, x)
-            else:
-                d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
-            if d.shape != shape:
-                d = np.array(np.broadcast_to(d, shape))
-            d *= sharp
-        _check_finite(ev, dec, actor, d)
+        own_static, own = _difference(ev, dec, dec.terms.get(actor, ()), actor)
+        # The parts that read only judgments are at most (draws,): summed first.
+        static = _add(None if shared_static is None else np.copy(shared_static),
+                      own_static)
+        parts = [x for x in (shared, own, static) if x is not None]
+        if len(parts) > 1:
+            d = parts[0] + parts[1]  # fresh: shared serves every decider
+            for x in parts[2:]:
+                d = _add(d, x)
+        else:
+            d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
+        if d.shape != shape:
+            d = np.array(np.broadcast_to(d, shape))
+        d *= sharp
+        if not ev.raising:  # strict mode: finite, or the overflow raised
+            _check_finite(ev, dec, actor, d)
         with np.errstate(**_QUIET):
             # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each
             # stays accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
@@ -208,18 +229,18 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
         else:
             probs.append(np.stack([q0, q1]))
     if probs:
-        return list(_bargained(dec, probs, weights))
+        return list(_bargained(ev, dec, probs, weights))
     return [p0, p1]
 
 
-def _bargained(dec: DecisionSpec, probs: list[np.ndarray], weights: list[np.ndarray]
-               ) -> np.ndarray:
+def _bargained(ev: Evaluator, dec: DecisionSpec, probs: list[np.ndarray],
+               weights: list[np.ndarray]) -> np.ndarray:
     """Factions' choice probabilities ``(options, courses, draws)`` each, combined by the
     decision's bargaining model and renormalised."""
     stacked = np.stack(probs, axis=1) * 100.0  # (options, actors, courses, draws)
     ones = np.ones(stacked.shape[1:])
     w = np.stack(weights)
-    p = np.stack([_combine(dec.combine, stacked[o], ones, w)
+    p = np.stack([_combine(ev, dec.combine, stacked[o], ones, w)
                   for o in range(len(dec.options))]) / 100.0
     p = np.clip(p, 0.0, None)
     p /= np.where(p.sum(axis=0) > 0, p.sum(axis=0), 1.0)
@@ -243,7 +264,7 @@ def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
                 static = np.zeros((len(dec.options), ev.shape[1]))
             w = ev(term.weight)
             for o, site in term.values:
-                static[o] += w * ev(site)
+                static[o] += np.multiply(w, ev(site))
         ev.memo[memo_key] = static
     static = ev.memo[memo_key]
     util = np.zeros((len(dec.options), *ev.shape))
@@ -254,7 +275,7 @@ def _sum_terms(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...],
             continue
         w = ev(term.weight)
         for o, site in term.values:
-            util[o] += w * ev(site)
+            util[o] += np.multiply(w, ev(site))
     return util
 
 
@@ -265,14 +286,13 @@ def _softmax(ev: Evaluator, dec: DecisionSpec, sharp) -> np.ndarray:
     p = None
     probs = []
     # The owner's own considerations count for every decider: summed once.
-    with np.errstate(**_QUIET):
-        shared = _sum_terms(ev, dec, dec.shared, None)
+    shared = _sum_terms(ev, dec, dec.shared, None)
     for a, actor in enumerate(dec.deciders):
         own = dec.terms.get(actor, ())
-        with np.errstate(**_QUIET):
-            util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
-            util *= sharp
-        _check_finite(ev, dec, actor, util)
+        util = shared + _sum_terms(ev, dec, own, actor) if own else shared.copy()
+        util *= sharp
+        if not ev.raising:  # strict mode: finite, or the overflow raised
+            _check_finite(ev, dec, actor, util)
         util -= util.max(axis=0)
         np.exp(util, out=util)
         util /= util.sum(axis=0)
@@ -283,7 +303,7 @@ def _softmax(ev: Evaluator, dec: DecisionSpec, sharp) -> np.ndarray:
         else:
             probs.append(util)
     if probs:
-        p = _bargained(dec, probs, weights)
+        p = _bargained(ev, dec, probs, weights)
     return p
 
 
@@ -307,7 +327,8 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams, t:
         for k, o in enumerate(dec.options):
             live.copy(env[o], choice == k)
     for k, o in enumerate(dec.options):
-        live.copy(env[f"prob:{o}"], probs[k])
+        # A probability made here is new: it may become the environment's array.
+        live.put(env, f"prob:{o}", probs[k], probs[k].shape == ev.shape)
 
 
 def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:
@@ -321,8 +342,8 @@ def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:
         saliences = np.stack([full(1.0 if sal is None else ev(sal), shape)
                               for _, _, sal in dec.stances])
         w = np.ones_like(positions) if weights is None else np.stack(weights)
-        value = _combine(dec.combine, positions, saliences, w)
-    live.copy(ev.env[dec.id], value)
+        value = _combine(ev, dec.combine, positions, saliences, w)
+    live.put(ev.env, dec.id, value, value.shape == shape and value.dtype == np.float64)
 
 
 def _compromise(ev: Evaluator, dec: DecisionSpec, weights: list[np.ndarray] | None

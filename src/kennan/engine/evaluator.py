@@ -5,6 +5,19 @@ state, options, influences ``(courses, draws)``, ``t`` a float. Expressions that
 read only judgments are evaluated once per block and cached. A result that is
 not finite is a :class:`~kennan.errors.SimulationError` naming the expression's
 file:line and the draw, course and period that produced it.
+
+Checking every value for NaN and infinity costs a pass over it. Inside
+:meth:`Evaluator.strict` NumPy raises on a floating-point fault instead (division
+by zero, overflow, an invalid operation), which costs nothing, and a value made
+without a fault from finite inputs is finite: so there a value is checked only when
+its evaluation faulted. Why that is sound: every input is finite. Judgments are
+checked once per block; state, derived values and decisions' options come from
+checked values (copied, clipped, or compared); choice probabilities and influences
+are finite by construction; and a stage whose own arithmetic may overflow (an
+effect's sum, a bargaining model's result) calls :meth:`Evaluator.distrust` when it
+did, after which every value is checked again. A site whose value faults on the way
+to a finite result (``where(x > 0, y / x, 0)``) is re-evaluated quietly, checked,
+and checked from then on.
 """
 
 from __future__ import annotations
@@ -57,6 +70,28 @@ class Evaluator:
         self._invariant: dict[int, bool] = {}  # per site: whether it reads only judgments
         #: Per-block memo for stages that cache judgment-only intermediate results.
         self.memo: dict[Any, Any] = {}
+        #: Whether NumPy raises on floating-point faults and values need no other check
+        #: (inside :meth:`strict`, while every input is known to be finite).
+        self.raising = False
+        self._trusted = all(np.isfinite(v).all() for v in judgments.values())
+        self._noisy: set[int] = set()  # sites whose evaluation faults on finite inputs
+
+    def strict(self) -> _Mode:
+        """A context in which NumPy raises on floating-point faults and the evaluator
+        trusts a value made without one (see the module's notes); as :meth:`quiet` once
+        the evaluator distrusts its inputs."""
+        return _Mode(self, self._trusted)
+
+    def quiet(self) -> _Mode:
+        """A context in which NumPy ignores floating-point faults and every value is
+        checked (as outside :meth:`strict`)."""
+        return _Mode(self, False)
+
+    def distrust(self) -> None:
+        """Take note that a stage may have written a value that is not finite: from now
+        on (in this block) every value is checked."""
+        self._trusted = False
+        self.raising = False
 
     def begin_period(self, t: int) -> None:
         """Advance the clock."""
@@ -70,6 +105,18 @@ class Evaluator:
             invariant = self._invariant[id(site)] = (not site.expr.id_refs
                                                      and site.expr.names <= self._static)
         return invariant
+
+    def fresh(self, site: Site) -> bool:
+        """Whether each value of ``site`` is new, held by nothing else (not an environment
+        value, a constant or a value kept for the block): the caller may write into it."""
+        return site.expr.fresh and not self.is_static(site)
+
+    def owned(self, site: Site, value: Any) -> bool:
+        """Whether ``value`` (just got from ``site``) is a new ``(courses, draws)`` float
+        array that nothing else holds: the caller may keep it as an environment value."""
+        return (type(value) is np.ndarray and value.dtype == np.float64
+                and value.shape == self.shape and value.flags.c_contiguous
+                and self.fresh(site))
 
     def row_env(self, c: int) -> Mapping[str, Any]:
         """The environment seen by course ``c`` alone: its row of every (courses, draws) array.
@@ -87,6 +134,17 @@ class Evaluator:
         invariant = self.is_static(site)
         if invariant and key in self._cache:
             return self._cache[key]
+        if self.raising and key not in self._noisy:
+            try:
+                value = expr.unguarded(self.env if env is None else env)
+            except FloatingPointError:
+                self._noisy.add(key)  # evaluated again below, quietly, and checked
+            else:
+                if type(value) is not np.ndarray and not math.isfinite(value):
+                    self._check(site, value, course)
+                if invariant:
+                    self._cache[key] = value
+                return value
         # One context for the value and its check (each costs microseconds per call).
         with np.errstate(all="ignore"):
             value = expr.unguarded(self.env if env is None else env)
@@ -133,3 +191,26 @@ class Evaluator:
             f"{site.what}: expression '{site.expr.source}' produced {kind} ({', '.join(where)})",
             site.location,
         ))
+
+
+class _Mode:
+    """NumPy's floating-point error state and the evaluator's trust, set for a ``with``
+    block and restored after it (:meth:`Evaluator.strict`, :meth:`Evaluator.quiet`)."""
+
+    __slots__ = ("_errstate", "_ev", "_raising", "_saved")
+
+    def __init__(self, ev: Evaluator, raising: bool):
+        self._ev, self._raising = ev, raising
+        self._errstate = (np.errstate(divide="raise", over="raise", invalid="raise",
+                                      under="ignore") if raising
+                          else np.errstate(all="ignore"))
+
+    def __enter__(self) -> None:
+        self._saved = self._ev.raising
+        self._errstate.__enter__()
+        self._ev.raising = self._raising
+
+    def __exit__(self, *exc: object) -> None:
+        self._errstate.__exit__(*exc)
+        # A distrust inside the block outlasts it.
+        self._ev.raising = self._saved and self._ev._trusted

@@ -62,6 +62,19 @@ class Live:
             np.copyto(dst, src)
             flat[dead] = saved
 
+    def put(self, env: dict, key: str, value: np.ndarray, owned: bool) -> None:
+        """``env[key] = value`` where the draws are live; an ``owned`` value (a new array
+        of the mask's shape that nothing else holds) becomes ``env[key]``, with the dead
+        draws' old values put into it, instead of being copied."""
+        dead = self._dead
+        dst = env[key]
+        if owned and dead is not None and self._flat(value) and self._flat(dst):
+            if dead.size:
+                value.reshape(-1)[dead] = dst.reshape(-1)[dead]
+            env[key] = value
+        else:
+            self.copy(dst, value)
+
     def add(self, dst: np.ndarray, src: np.ndarray | float) -> None:
         """``dst += src`` where the draws are live (``src`` broadcasts)."""
         dead = self._dead

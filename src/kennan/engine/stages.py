@@ -49,6 +49,12 @@ class State:
         of period -1), and derived values and influences are computed again, so the
         first period already sees choice probabilities that a decision has set
         rather than 1/N."""
+        with ev.strict():
+            return cls._initial(model, ev, shape, streams)
+
+    @classmethod
+    def _initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int],
+                 streams: Streams) -> State:
         env = ev.env
         for st in model.stocks:
             env[st.id] = _clip(np.array(full(ev(st.initial), shape)), st.bounds)
@@ -95,7 +101,17 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
                forced: dict[int, int | None] | None, evidence: Evidence | None = None,
                log_w: np.ndarray | None = None) -> None:
     """Stages 1-7 of period ``t``; ``evidence`` forces observed events and adds the
-    log probability of each forced step to ``log_w`` (see :mod:`kennan.engine.evidence`)."""
+    log probability of each forced step to ``log_w`` (see :mod:`kennan.engine.evidence`).
+
+    In the evaluator's strict mode (:meth:`Evaluator.strict`): arithmetic of the stages'
+    own that may fault on finite values runs quietly or distrusts the evaluator."""
+    with ev.strict():
+        _run_period(model, ev, sim, streams, t, forced, evidence, log_w)
+
+
+def _run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int,
+                forced: dict[int, int | None] | None, evidence: Evidence | None,
+                log_w: np.ndarray | None) -> None:
     env = ev.env
     shape = ev.shape
     prob, risky = sim.prob, sim.risky
@@ -124,8 +140,11 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     # 3: the policy of each course on its own row.
     _policy(model, ev, sim, t, prob)
     # 4: events fire against one uniform per event and period, then apply their effects.
-    seen = {} if evidence is None else weigh_events(
-        evidence, t, prob, sim.fired, [e.repeat for e in model.events], sim.alive, log_w)
+    seen = {}
+    if evidence is not None:
+        with np.errstate(all="ignore"):  # log weights of -inf are meant
+            seen = weigh_events(evidence, t, prob, sim.fired, [e.repeat for e in model.events],
+                                sim.alive, log_w)
     changed = []
     for k, e in enumerate(model.events):
         if k in seen:
@@ -150,7 +169,7 @@ def run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: int
     nxt = {st.id: ev(st.update) for st in model.stocks if st.update is not None}
     for st in model.stocks:
         if st.id in nxt:
-            sim.live.copy(env[st.id], nxt[st.id])
+            sim.live.put(env, st.id, nxt[st.id], ev.owned(st.update, nxt[st.id]))
             _clip(env[st.id], st.bounds)
     # 6-7: derived values, influence, decisions.
     _derive(model, ev, sim.live)
@@ -164,43 +183,58 @@ def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: n
     """Apply ``effects`` where ``mask`` holds (on one course's row when ``row`` is given).
 
     Why three ways: a masked write costs several plain passes, so a mask that holds
-    everywhere writes plainly, and one that holds for few draws writes only those
-    (gathered by index). The values are the same: each changed element is computed
-    alike, and clipping only the changed ones is clipping all, since a stock's other
-    values are within its bounds already."""
+    everywhere writes plainly, one that holds for fewer than half the draws writes only
+    those (gathered by index), and one that holds for more writes everywhere and puts
+    the other draws' old values back. The values are the same: each changed element is
+    computed alike, and clipping only the changed ones is clipping all, since a stock's
+    other values are within its bounds already."""
     count = int(np.count_nonzero(mask))
     if not count:
         return
-    everywhere = count == mask.size
-    index = np.flatnonzero(mask) if count * _FEW < mask.size else None
+    index = keep = None
+    if count * 2 < mask.size:
+        index = np.flatnonzero(mask)
+    elif count < mask.size:
+        keep = np.flatnonzero(~mask)
     for eff in effects:
         value = ev(eff.site, env, course=row)
         target = ev.env[eff.target] if row is None else ev.env[eff.target][row]
         bounds = next(st.bounds for st in model.stocks if st.id == eff.target)
-        if index is not None and target.flags.c_contiguous:
-            flat = target.reshape(-1)
-            new = _combine(eff.kind, flat[index], _at(value, target.shape, index))
+        if not target.flags.c_contiguous:  # not met in the engine's own arrays
+            new = _combine(ev, eff.kind, target, value)
+            np.copyto(target, new, where=mask)
+            _clip(target, bounds)
+            continue
+        flat = target.reshape(-1)
+        if index is not None:
+            new = _combine(ev, eff.kind, flat[index], _at(value, target.shape, index))
             flat[index] = new if bounds is None else np.clip(new, bounds[0], bounds[1])
             continue
-        new = _combine(eff.kind, target, value)
-        if everywhere:
-            np.copyto(target, new)
-        else:
-            np.copyto(target, new, where=mask)
+        saved = None if keep is None else flat[keep]
+        _combine(ev, eff.kind, target, value, out=target)
         _clip(target, bounds)
+        if saved is not None:
+            flat[keep] = saved
 
 
-#: A mask holding for fewer than one draw in this many is applied by index.
-_FEW = 8
-
-
-def _combine(kind: str, target: np.ndarray, value: Any) -> np.ndarray:
-    """An effect's new values of ``target``: ``value`` added, multiplied or set."""
-    if kind == "add":
-        return target + value
-    if kind == "multiply":
-        return target * value
-    return full(value, target.shape)
+def _combine(ev: Evaluator, kind: str, target: np.ndarray, value: Any,
+             out: np.ndarray | None = None) -> np.ndarray:
+    """An effect's new values of ``target``: ``value`` added, multiplied or set (written
+    into ``out`` when given)."""
+    if kind == "set":
+        if out is None:
+            return full(value, target.shape)
+        np.copyto(out, value)
+        return out
+    op = np.add if kind == "add" else np.multiply
+    try:
+        return op(target, value, out=out)
+    except FloatingPointError:  # overflow: the state may now hold infinity
+        ev.distrust()
+        if out is not None:  # NumPy raises once the result is written: it stands
+            return out
+        with np.errstate(all="ignore"):
+            return op(target, value)
 
 
 def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
@@ -256,7 +290,8 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
                 for event_k, hazard in step.risks:
                     h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
                                                          active.shape), 0.0)
-                    prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+                    with np.errstate(all="ignore"):  # not state: as it comes
+                        prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
                     sim.risky.add(event_k)
 
 
@@ -297,14 +332,16 @@ def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -
         if initial:
             ev.env[d.id] = np.array(full(value, ev.shape))
         else:
-            live.copy(ev.env[d.id], value)
+            live.put(ev.env, d.id, value, ev.owned(d.value, value))
         _clip(ev.env[d.id], d.bounds)
 
 
 def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -> None:
     for members in model.factions.values():
         raw = [np.maximum(ev(site), 0.0) for _, site in members]
-        total = np.broadcast_to(sum(raw), ev.shape)
+        # Each share is finite, in [0, 1] (a sum that overflows gives shares of 0).
+        with np.errstate(all="ignore"):
+            total = np.broadcast_to(sum(raw), ev.shape)
         positive = total > 0
         safe = np.where(positive, total, 1.0)
         for (fid, _), r in zip(members, raw, strict=True):
@@ -312,5 +349,5 @@ def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False
             key = f"influence:{fid}"
             if initial:
                 ev.env[key] = np.array(value)
-            else:
-                live.copy(ev.env[key], value)
+            else:  # np.where made it: a new array of the environment's shape
+                live.put(ev.env, key, value, value.shape == ev.shape)
