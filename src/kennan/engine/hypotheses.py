@@ -18,13 +18,14 @@ experiments (Sobol', Morris, Latin hypercube) vary it like any judgment.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from kennan.engine import buffers
 from kennan.engine.exact import rounded_sums
-from kennan.engine.model import Model
+from kennan.engine.model import Model, Site
 from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
@@ -130,19 +131,30 @@ def pooled_judgments(model: Model, readings: list[dict[str, np.ndarray]],
 
 
 def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Streams,
-                        uniforms: dict[str, np.ndarray], options: Options) -> ChunkResult:
+                        uniforms: dict[str, np.ndarray], options: Options,
+                        pooled_only: bool = False) -> ChunkResult:
     """Run every hypothesis of ``model`` on one block of draws and pool them (with
     ``evidence``, each reading's histories are weighed, and the pooled draws carry the
-    weights of the reading they follow)."""
-    blocks = []
+    weights of the reading they follow).
+
+    ``pooled_only`` runs each reading only on the draws that follow it
+    (:func:`own_draws`): the pooled results are the same, bit for bit, for about a
+    reading's share of the work, and ``hypotheses`` then holds each reading's results on
+    its own draws. Runs with evidence, forced events or watched variables keep the full
+    mode (every reading on every draw)."""
     shared = SharedDraws()
-    for h in model.hypotheses:
-        sub = h.model
-        judgments = sub.dependence.sample(sub.judgments, uniforms, shared)
-        blocks.append(Block(sub, start=start, count=count, streams=streams,
-                            judgments=judgments, options=options))
-    judgments, chosen, weights = pooled_judgments(model, [b.judgments for b in blocks],
-                                                  uniforms, start)
+    readings = [h.model.dependence.sample(h.model.judgments, uniforms, shared)
+                for h in model.hypotheses]
+    judgments, chosen, weights = pooled_judgments(model, readings, uniforms, start)
+    pooled = {"judgments": judgments, "hypothesis": chosen, "weights": weights}
+    if pooled_only and own_draws_apply(options):
+        try:
+            return own_draws(model, start=start, count=count, streams=streams,
+                             readings=readings, options=options, **pooled)
+        except SimulationError:
+            pass  # the full mode below fails too, and its message names the draw as usual
+    blocks = [Block(h.model, start=start, count=count, streams=streams, judgments=j,
+                    options=options) for h, j in zip(model.hypotheses, readings, strict=True)]
     rows = []
     follows = [(chosen == h).astype(np.float64) for h in range(len(blocks))]
     for t in range(model.horizon):
@@ -166,6 +178,137 @@ def simulate_hypotheses(model: Model, *, start: int, count: int, streams: Stream
         hypotheses={h.id: r for h, r in zip(model.hypotheses, own, strict=True)},
         weights=weights,
     )
+
+
+def own_draws_sample_readings(model: Model) -> bool:
+    """Whether the draws that follow a reading are a plain sample of that reading, so that
+    its results on its own draws (:func:`own_draws`) estimate what it says on every draw:
+    the weights and the ``hypothesis`` factor are read by no expression of any reading
+    and are neither correlated nor ordered with another judgment. Which reading a draw
+    follows then depends on nothing a reading computes with."""
+    pooling = {h.weight for h in model.hypotheses} | {HYPOTHESIS_FACTOR}
+    for m in (model, *(h.model for h in model.hypotheses)):
+        if pooling & _names_read(m):
+            return False
+        for group in m.dependence.groups:
+            if set(group) & pooling and not set(group) <= pooling:
+                return False
+    return True
+
+
+#: Fields of a model that hold no compiled expression of its own.
+_NOT_EXPRESSIONS = frozenset({"scenario", "loaded", "judgments", "hypotheses", "dependence"})
+
+
+def _names_read(obj: object) -> set[str]:
+    """Every name a compiled expression reachable from ``obj`` reads."""
+    if isinstance(obj, Site):
+        return set(obj.expr.names) | {name for _, name in obj.expr.id_refs}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return set().union(*(_names_read(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                             if not (isinstance(obj, Model) and f.name in _NOT_EXPRESSIONS)))
+    if isinstance(obj, dict):
+        return set().union(*(_names_read(v) for v in obj.values()))
+    if isinstance(obj, (list, tuple)):
+        return set().union(*(_names_read(v) for v in obj))
+    return set()
+
+
+def own_draws_apply(options: Options) -> bool:
+    """Whether :func:`own_draws` may stand in for the full mode under ``options``: not with
+    evidence (its per-reading likelihoods are read on every draw), forced events or
+    watched variables (kept to the full mode: not shown identical)."""
+    return (options.evidence is None and options.forced_events is None
+            and not options.watch)
+
+
+def own_draws(model: Model, *, start: int, count: int, streams: Streams,
+              readings: list[dict[str, np.ndarray]], judgments: dict[str, np.ndarray],
+              hypothesis: np.ndarray, weights: np.ndarray, options: Options) -> ChunkResult:
+    """The pooled results of one block with each reading run only on the draws that
+    follow it (``hypothesis`` indexes the reading of each draw; ``readings`` are every
+    reading's judgments on all the block's draws).
+
+    Why this is the full mode's pooling, bit for bit: every random number is keyed by
+    the draw's global index (the sub-block's streams take the global indices of its
+    rows) and every per-draw result depends on that draw's judgments and numbers alone,
+    so a reading's results on a draw are the same in a block of all the draws or of
+    some; each draw's result is then taken from the one reading it follows, as the full
+    mode's selection takes it. The trajectories' fixed sums are exact integers, so the
+    readings' sums over their own draws add up to the pooled sums exactly.
+
+    ``hypotheses`` holds each reading's results on its own draws (``draw_numbers`` names
+    them; a reading that no draw follows has a block of none)."""
+    rows_of = [np.flatnonzero(hypothesis == k) for k in range(len(model.hypotheses))]
+    blocks = {k: Block(h.model, start=start, count=int(rows.size),
+                       streams=Streams(streams.seed, streams.draws[rows]),
+                       judgments={j: _rows(v, rows, count) for j, v in reading.items()},
+                       options=options)
+              for k, (h, reading, rows) in enumerate(zip(model.hypotheses, readings, rows_of,
+                                                         strict=True)) if rows.size}
+    sums = []
+    for t in range(model.horizon):
+        for b in blocks.values():
+            b.step(t)
+        sums.append([sum(column) for column in zip(*(b.rows[t] for b in blocks.values()),
+                                                   strict=True)])
+    ran = {k: b.result() for k, b in blocks.items()}
+    some = next(iter(ran.values()))
+    own = [ran[k] if k in ran else _no_draws(some, {j: _rows(v, rows, count)
+                                                     for j, v in readings[k].items()})
+           for k, rows in enumerate(rows_of)]
+    for r, rows in zip(own, rows_of, strict=True):
+        r.draw_numbers = streams.draws[rows].astype(np.int64)
+
+    def scatter(arrays: list[np.ndarray | None]) -> np.ndarray | None:
+        return None if arrays[0] is None else _scatter(arrays, rows_of, count)  # type: ignore[arg-type]
+
+    return ChunkResult(
+        start=start, count=count, courses=model.course_ids, judgments=judgments,
+        outcome=scatter([r.outcome for r in own]), time=scatter([r.time for r in own]),
+        metrics={m: scatter([r.metrics[m] for r in own]) for m in own[0].metrics},
+        records={k: scatter([r.records[k] for r in own]) for k in own[0].records},
+        trajectories=trajectories(model, sums),
+        mass=scatter([r.mass for r in own]), value=scatter([r.value for r in own]),
+        hypothesis=hypothesis,
+        hypotheses={h.id: r for h, r in zip(model.hypotheses, own, strict=True)},
+        weights=weights,
+    )
+
+
+def _no_draws(like: ChunkResult, judgments: dict[str, np.ndarray]) -> ChunkResult:
+    """A reading's results on no draw: ``like``'s (another reading's, same model shape)
+    with no rows, and its own ``judgments`` (no rows either)."""
+
+    def none(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[..., :0].copy()
+
+    return dataclasses.replace(
+        like, count=0, judgments=judgments, outcome=none(like.outcome), time=none(like.time),
+        metrics={m: none(v) for m, v in like.metrics.items()},
+        records={k: none(v) for k, v in like.records.items()},
+        trajectories={m: [[0] * len(row) for row in rows]
+                      for m, rows in like.trajectories.items()},
+        log_weights=none(like.log_weights), first_fired=none(like.first_fired),
+        watched=none(like.watched), mass=none(like.mass), value=none(like.value))
+
+
+def _rows(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """The per-draw ``values`` (draws on the last axis) of ``rows``; others as they are."""
+    v = np.asarray(values)
+    return v[..., rows] if v.ndim and v.shape[-1] == count else v
+
+
+def _scatter(parts: list[np.ndarray], rows_of: list[np.ndarray], count: int) -> np.ndarray:
+    """One array of ``count`` draws (the last axis) from each reading's array over its own
+    rows; the dtype the full mode's selection gives."""
+    dtype = np.result_type(*parts)
+    shape = (*np.broadcast_shapes(*(p.shape[:-1] for p in parts)), count)
+    out = buffers.empty(shape, dtype)
+    for part, rows in zip(parts, rows_of, strict=True):
+        if rows.size:
+            out[..., rows] = part
+    return out
 
 
 def _pooled_sums(rounded: list[tuple[np.ndarray, bool]], chosen: np.ndarray,

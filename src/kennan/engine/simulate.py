@@ -106,6 +106,9 @@ class ChunkResult:
     #: When outcomes or metrics carry a worth: each draw's expected value to the deciding
     #: side, ``(courses, draws)`` (:func:`expected_values`).
     value: np.ndarray | None = None
+    #: The global number of each row's draw when the rows are not draws ``start ..
+    #: start+count-1`` (a reading's own draws, :func:`kennan.engine.hypotheses.own_draws`).
+    draw_numbers: np.ndarray | None = None
 
     def probability(self, k: int, within: int | None = None) -> np.ndarray:
         """``(courses, draws)`` probability of outcome ``k`` by the end of period
@@ -255,6 +258,7 @@ def simulate(
     watch_course: int = 0,
     estimator: str | None = None,
     draw_index: np.ndarray | None = None,
+    pooled_only: bool = False,
 ) -> ChunkResult:
     """Simulate draws ``start .. start+count-1`` of every compiled course.
 
@@ -272,6 +276,9 @@ def simulate(
     ``draw_index`` (``count`` global draw indices) gives each row the chance streams of
     that draw instead of draw ``start + row``: a designed experiment's rows that must
     share their chance (Saltelli's A and AB matrices) can then run in one block.
+    ``pooled_only`` runs each hypothesis only on the draws that follow it: the same
+    pooled results, bit for bit, and each reading's results on its own draws only
+    (:func:`kennan.engine.hypotheses.own_draws`).
     """
     if estimator is None:
         estimator = "sampled" if evidence is not None else "conditional"
@@ -291,7 +298,7 @@ def simulate(
         from kennan.engine.hypotheses import simulate_hypotheses
 
         return simulate_hypotheses(model, start=start, count=count, streams=streams,
-                                   uniforms=uniforms, options=options)
+                                   uniforms=uniforms, options=options, pooled_only=pooled_only)
     # Correlated and ordered judgments draw on their own draw's uniforms only.
     judgments = model.dependence.sample(model.judgments, uniforms)
     block = Block(model, start=start, count=count, streams=streams, judgments=judgments,

@@ -48,6 +48,7 @@ class Job:
     ablate: str | None = None  # a mechanism switched off (see kennan.engine.ablation)
     estimator: str = "conditional"  # of the outcomes (see kennan.engine.simulate)
     precision: str = "double"  # of the run folder's float columns (see .chunkfiles)
+    pooled_only: bool = False  # each reading on its own draws (kennan.engine.hypotheses)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class ChunkRunner:
         try:
             model = self.model(job)
             chunk = simulate(model, start=task.start, count=task.count, seed=job.seed,
-                             estimator=job.estimator)
+                             estimator=job.estimator, pooled_only=job.pooled_only)
             out.summary = summarise(model, chunk)
             if job.out is not None:
                 write_chunk(job.out, task.index, chunk, out.summary,

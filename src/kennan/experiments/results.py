@@ -402,7 +402,7 @@ class DrawArrays:
         first = chunks[0]
         return cls(
             courses=list(first.courses),
-            draw=np.concatenate([np.arange(ch.start, ch.start + ch.count) for ch in chunks]),
+            draw=np.concatenate([_draw_numbers(ch) for ch in chunks]),
             judgments={j: np.concatenate([ch.judgments[j] for ch in chunks])
                        for j in first.judgments},
             outcome=np.concatenate([ch.outcome for ch in chunks], axis=1),
@@ -423,12 +423,19 @@ class DrawArrays:
         return int(self.draw.shape[0])
 
 
+def _draw_numbers(chunk: ChunkResult) -> np.ndarray:
+    """The global number of each row's draw."""
+    if chunk.draw_numbers is not None:
+        return chunk.draw_numbers
+    return np.arange(chunk.start, chunk.start + chunk.count)
+
+
 def draws_frame(chunk: ChunkResult, outcomes: list[str]) -> pd.DataFrame:
     """Long table of one chunk: a row per (draw, course)."""
     n_c, n = chunk.outcome.shape
     labels = np.array([*outcomes, ""], dtype=object)
     data: dict[str, Any] = {
-        "draw": np.tile(np.arange(chunk.start, chunk.start + n), n_c),
+        "draw": np.tile(_draw_numbers(chunk), n_c),
         "course": np.repeat(np.array(chunk.courses, dtype=object), n),
         "outcome": labels[chunk.outcome.ravel()],
         "period": chunk.time.ravel().astype(np.int64),

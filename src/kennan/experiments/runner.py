@@ -139,6 +139,7 @@ def run(
     ablate: str | None = None,
     estimator: str = "conditional",
     precision: str | None = None,
+    pooled_only: bool = False,
 ) -> Results:
     """Simulate ``draws`` draws of every course (or ``courses``) of ``scenario``.
 
@@ -159,6 +160,9 @@ def run(
     ``precision`` is how the run folder stores its float columns: ``double`` (the
     engine's values, the default) or ``single`` (float32, rounded to nearest); the
     summary is of the engine's values either way.
+    ``pooled_only`` runs each competing hypothesis only on the draws that follow it: the
+    pooled results are the same, bit for bit, for less work, and ``hypotheses`` then hold
+    each reading's results on its own draws only (not stored in a run folder).
     """
     if estimator not in ESTIMATORS:
         raise UsageError(f"unknown estimator '{estimator}'; valid: {', '.join(ESTIMATORS)}")
@@ -167,6 +171,8 @@ def run(
                          "or --estimator")
     if resume and out is None:
         raise UsageError("--resume needs the run folder: --out FOLDER")
+    if pooled_only and out is not None:
+        raise UsageError("a run folder stores every reading on every draw; drop pooled_only")
     study = scenario if isinstance(scenario, Study) else None
     chosen = settings(scenario=None if study is not None else scenario, draws=draws, seed=seed,
                       chunk_size=chunk_size if chunk_size is not None else
@@ -212,7 +218,8 @@ def run(
     plan = chunk_plan(draws, chunk_size if out is not None else
                       balanced_chunk(draws, chunk_size, executor.workers))
     job = _job(study, executor, courses=model.course_ids, baseline=model.baseline, seed=seed,
-               out=out, keep=keep, ablate=ablate, estimator=estimator, precision=precision)
+               out=out, keep=keep, ablate=ablate, estimator=estimator, precision=precision,
+               pooled_only=bool(pooled_only))
 
     store = (RunStore.open(out, _spec(model, job, draws, chunk_size), resume=resume)
              if out is not None else None)
@@ -318,7 +325,7 @@ def open_results(folder: str | Path) -> Results:
 def _job(study: Study, executor: Executor, *, courses: Sequence[str], baseline: str,
          seed: int, out: str | Path | None = None, keep: bool = False,
          ablate: str | None = None, estimator: str = "conditional",
-         precision: str = DOUBLE) -> Job:
+         precision: str = DOUBLE, pooled_only: bool = False) -> Job:
     """What every chunk of a run (or of a design) of ``study`` shares."""
     if study.path is None and (out is not None or executor.name != "local"):
         raise UsageError("a run on workers or into a run folder needs the scenario as a file; "
@@ -326,7 +333,8 @@ def _job(study: Study, executor: Executor, *, courses: Sequence[str], baseline: 
     return Job(scenario=str(study.path) if study.path is not None else study.loaded.origin,
                scenario_hash=study.digest or "", courses=tuple(courses), baseline=baseline,
                seed=seed, out=str(Path(out).resolve()) if out is not None else None,
-               keep=keep, ablate=ablate, estimator=estimator, precision=precision)
+               keep=keep, ablate=ablate, estimator=estimator, precision=precision,
+               pooled_only=pooled_only)
 
 
 def _with_baseline(model: Model, baseline: str) -> Model:

@@ -92,6 +92,9 @@ class Summary:
         """The summary of one chunk's per-draw results."""
         metrics = list(chunk.metrics)
         records = list(chunk.records)
+        if not chunk.count:  # a reading that no draw of its chunk follows (own_draws)
+            return cls.empty(chunk.courses, outcomes, metrics, records, horizon, baseline,
+                             value=chunk.value is not None)
         s = cls.empty(chunk.courses, outcomes, metrics, records, horizon, baseline)
         s.draws = chunk.count
         nc = len(chunk.courses)

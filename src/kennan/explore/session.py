@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kennan.engine.hypotheses import own_draws_sample_readings
 from kennan.errors import KennanError, Problem, ScenarioError, UsageError
 from kennan.experiments.runner import DEFAULT_DRAWS, KEEP_DRAWS_LIMIT
 from kennan.experiments.runner import run as run_scenario
+from kennan.experiments.study import Study
 from kennan.explore import edits as ed
 from kennan.explore.files import target_path, write_new
 from kennan.explore.runs import Runs, Ticket, outcomes_only
@@ -127,12 +129,18 @@ class Explorer:
         started = time.perf_counter()
         shown = outcomes_only(loaded)
 
+        own = False
+
         def work() -> Any:
-            return run_scenario(shown, draws=state.draws, seed=state.seed, keep_draws=True)
+            nonlocal own
+            study = Study.open(shown)
+            own = own_draws_sample_readings(study.model)
+            return run_scenario(study, draws=state.draws, seed=state.seed, keep_draws=True,
+                                pooled_only=own)
 
         results = work() if ticket is None else self.runs.engine(ticket, work)
         ran = time.perf_counter()
-        view = build_view(self.original, loaded, results, state)
+        view = build_view(self.original, loaded, results, state, own_draws=own)
         view.timings.update(run=ran - started, view=time.perf_counter() - ran)
         return view
 

@@ -66,10 +66,11 @@ def environment() -> Environment:
 
 
 def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Results,
-               state: State) -> View:
-    """The view of ``results``, a run of ``loaded`` (``original`` with ``state``'s edits)."""
+               state: State, *, own_draws: bool = False) -> View:
+    """The view of ``results``, a run of ``loaded`` (``original`` with ``state``'s edits);
+    ``own_draws`` when each reading of ``results`` ran only on the draws that follow it
+    (:func:`kennan.engine.hypotheses.own_draws`)."""
     from kennan.report.render import headline
-    from kennan.report.views import readings_view
 
     q = quantity_of(results.catalog, outcome=compare.main_outcome(results),
                     within=(results.question or {}).get("within"))
@@ -98,9 +99,7 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
         courses.append(row)
     ranked = sorted(courses, key=lambda r: r["rank"])
     answer = headline(SimpleNamespace(quantity=q, pairs=pairs), ranked)
-    # competing hypotheses: each reading's ranking, as the report shows them
-    readings = readings_view(results, ranked[0]["id"], {
-        h: compare.ranking(r, quantity=q) for h, r in results.hypotheses.items()})
+    readings = readings_panel(results, ranked[0]["id"], q, own_draws)
     context = {
         "question": original.model.question.text if original.model.question else None,
         "quantity": q.describe(), "answer": answer, "courses": ranked,
@@ -113,6 +112,25 @@ def build_view(original: LoadedScenario, loaded: LoadedScenario, results: Result
     runner = ranked[1]["id"] if len(ranked) > 1 else None
     return View(state.version, results.draws, results.seed, q, ranked[0]["id"], runner, answer,
                 {r["id"]: r["mean"] for r in ranked}, html)
+
+
+def readings_panel(results: Results, best: str, q: Quantity, own_draws: bool
+                   ) -> dict[str, Any] | None:
+    """Competing hypotheses: each reading's ranking, as the report shows them; with
+    ``own_draws``, each from the draws that follow the reading (their number beside it;
+    a reading that no draw follows is named apart)."""
+    from kennan.report.views import readings_view
+
+    ran = {h: r for h, r in results.hypotheses.items() if r.draws}
+    panel = readings_view(results, best, {h: compare.ranking(r, quantity=q)
+                                          for h, r in ran.items()})
+    if panel is None:
+        return None
+    panel["own_draws"] = own_draws
+    for row in panel["rows"]:
+        row["draws"] = results.hypotheses[row["id"]].draws
+    panel["none"] = [results.hypothesis_labels[h] for h in results.hypotheses if h not in ran]
+    return panel
 
 
 def judgment_split(q: Quantity, d: Any) -> list[dict[str, float]] | None:
