@@ -121,7 +121,7 @@ def timed(module: str, name: str, into: dict[str, float]) -> None:
 def breakdown(scenario: str, draws: int, judgment: str, values: list[float],
               core: int) -> dict[str, list[float]]:
     """The same changes made in this process on ``core``, each timed by part."""
-    from kennan.explore.session import Explorer
+    from kennan.explore.session import Explorer, settle
 
     os.sched_setaffinity(0, {core})
     into: dict[str, float] = {}
@@ -129,6 +129,7 @@ def breakdown(scenario: str, draws: int, judgment: str, values: list[float],
         if module is not None:
             timed(module, name, into)
     explorer = Explorer(scenario, draws=draws)
+    settle()  # as kennan explore does once the scenario is loaded
     out: dict[str, list[float]] = {name: [] for _, _, name in PARTS}
     out["total"] = []
     for k, v in enumerate([values[0], *values]):

@@ -397,24 +397,24 @@ class DrawArrays:
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkResult]) -> DrawArrays:
-        """Concatenate chunks of the same courses, in draw order."""
+        """Concatenate chunks of the same courses, in draw order (one chunk's arrays are
+        taken as they are, not copied: the outcome masses alone are tens of megabytes)."""
         chunks = sorted(chunks, key=lambda ch: ch.start)
         first = chunks[0]
+
+        def join(arrays: list[np.ndarray], axis: int) -> np.ndarray:
+            return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=axis)
+
         return cls(
             courses=list(first.courses),
-            draw=np.concatenate([_draw_numbers(ch) for ch in chunks]),
-            judgments={j: np.concatenate([ch.judgments[j] for ch in chunks])
-                       for j in first.judgments},
-            outcome=np.concatenate([ch.outcome for ch in chunks], axis=1),
-            time=np.concatenate([ch.time for ch in chunks], axis=1),
-            metrics={m: np.concatenate([ch.metrics[m] for ch in chunks], axis=1)
-                     for m in first.metrics},
-            records={r: np.concatenate([ch.records[r] for ch in chunks], axis=1)
-                     for r in first.records},
-            mass=(np.concatenate([ch.mass for ch in chunks], axis=3)
-                  if first.mass is not None else None),
-            value=(np.concatenate([ch.value for ch in chunks], axis=1)
-                   if first.value is not None else None),
+            draw=join([_draw_numbers(ch) for ch in chunks], 0),
+            judgments={j: join([ch.judgments[j] for ch in chunks], 0) for j in first.judgments},
+            outcome=join([ch.outcome for ch in chunks], 1),
+            time=join([ch.time for ch in chunks], 1),
+            metrics={m: join([ch.metrics[m] for ch in chunks], 1) for m in first.metrics},
+            records={r: join([ch.records[r] for ch in chunks], 1) for r in first.records},
+            mass=join([ch.mass for ch in chunks], 3) if first.mass is not None else None,
+            value=join([ch.value for ch in chunks], 1) if first.value is not None else None,
         )
 
     @property

@@ -33,7 +33,7 @@ from starlette.routing import Route
 from kennan.errors import KennanError, UsageError
 from kennan.experiments.runner import KEEP_DRAWS_LIMIT
 from kennan.explore.runs import Superseded
-from kennan.explore.session import MIN_DRAWS, Conflict, Explorer
+from kennan.explore.session import MIN_DRAWS, Conflict, Explorer, settle
 from kennan.explore.view import environment, judgment_controls
 from kennan.scenario.summary import describe_counts, entity_counts
 from kennan.version import __version__
@@ -212,6 +212,7 @@ def serve(scenario: str | Path, *, port: int = DEFAULT_PORT, open_browser: bool 
     try:
         options = {"draws": draws} if draws is not None else {}
         explorer = Explorer(scenario, seed=seed, folder=folder, **options)
+        settle()  # what lives as long as the server, out of the garbage collector's way
         url = f"http://{HOST}:{sock.getsockname()[1]}/"
         config = uvicorn.Config(create_app(explorer), log_level="warning", lifespan="off",
                                 access_log=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -280,6 +281,18 @@ class Explorer:
             q = self.view.quantity
             return decompose(self.current, draws=n, replications=r, seed=self.state.seed,
                              outcome=q.id, within=q.within)
+
+
+def settle() -> None:
+    """Take every object alive now (the scenario as loaded and compiled, the modules) out
+    of the cyclic garbage collector's reach, for a process that serves one explorer.
+
+    Why: a full collection walks every tracked object, and after loading korea-1952 there
+    are about 170,000 that live as long as the process; such a collection came every few
+    changes and added up to 0.2 s to one (the 95th percentile of a change's time). Frozen,
+    they are never walked again; whatever a change makes is still collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def _check_int(value: Any, name: str, low: int, high: int) -> int:
