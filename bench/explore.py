@@ -121,23 +121,25 @@ def timed(module: str, name: str, into: dict[str, float]) -> None:
 def breakdown(scenario: str, draws: int, judgment: str, values: list[float],
               core: int) -> dict[str, list[float]]:
     """The same changes made in this process on ``core``, each timed by part."""
-    from kennan.explore.session import Explorer, settle
+    from kennan.explore import session
 
     os.sched_setaffinity(0, {core})
     into: dict[str, float] = {}
     for _, module, name in PARTS:
         if module is not None:
             timed(module, name, into)
-    explorer = Explorer(scenario, draws=draws)
-    settle()  # as kennan explore does once the scenario is loaded
+    explorer = session.Explorer(scenario, draws=draws)
+    settle = getattr(session, "settle", None)  # (absent from older versions, to compare)
+    if settle is not None:
+        settle()  # as kennan explore does once the scenario is loaded
     out: dict[str, list[float]] = {name: [] for _, _, name in PARTS}
-    out["total"] = []
+    out["total"], out["cpu"] = [], []
     for k, v in enumerate([values[0], *values]):
         into.clear()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         view = explorer.update(version=explorer.state.version, tab="bench", draws=draws,
                                seed=0, edits={judgment: {"mode": "pin", "value": float(v)}})
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
         if k == 0:
             continue  # warm-up, not counted
         t = view.timings
@@ -146,6 +148,7 @@ def breakdown(scenario: str, draws: int, judgment: str, values: list[float],
             out[name].append(into.get(name, 0.0) if module is not None else
                              t["run"] - inside if name == "rest" else t.get(name, 0.0))
         out["total"].append(total)
+        out["cpu"].append(cpu)
     return out
 
 
@@ -201,6 +204,7 @@ def main() -> None:
     print(summary("server, in this process, by part:", parts["total"]))
     for label, _, name in PARTS:
         print(summary(f"  {label}", parts[name], total))
+    print(summary("server's CPU time (robust to other load)", parts["cpu"]))
     print(summary("bare run of the whole scenario", engine))
     run_part = statistics.median([sum(parts[n][i] for n in ("build_model", "simulate",
                                                              "summarise", "rest"))
