@@ -206,7 +206,7 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
         else:
             d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
         if d.shape != shape:
-            d = np.array(np.broadcast_to(d, shape))
+            d = np.array(np.broadcast_to(d, shape), order="C")  # not the view's order
         d *= sharp
         if not ev.raising:  # strict mode: finite, or the overflow raised
             _check_finite(ev, dec, actor, d)

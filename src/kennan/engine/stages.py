@@ -57,7 +57,7 @@ class State:
                  streams: Streams) -> State:
         env = ev.env
         for st in model.stocks:
-            env[st.id] = _clip(np.array(full(ev(st.initial), shape)), st.bounds)
+            env[st.id] = _clip(_array(ev(st.initial), shape), st.bounds)
         for d in model.derived:
             env[d.id] = np.zeros(shape)
         tracks = max((len(c.tracks) for c in model.courses), default=1)
@@ -89,6 +89,17 @@ class State:
             _derive(model, ev, state.live)
             _influence(model, ev, state.live)
         return state
+
+
+def _array(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """A new C-ordered float64 array of ``shape`` holding ``value`` (broadcast).
+
+    Why not ``np.array(full(...))``: a copy of a row broadcast down the courses keeps
+    its strides' order, Fortran's, and every later operation on it then mixes orders
+    and walks a course's row with a stride."""
+    out = np.empty(shape)
+    np.copyto(out, value)
+    return out
 
 
 def _clip(x: np.ndarray, bounds: tuple[float, float] | None) -> np.ndarray:
@@ -330,7 +341,7 @@ def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -
     for d in model.derived:
         value = ev(d.value)
         if initial:
-            ev.env[d.id] = np.array(full(value, ev.shape))
+            ev.env[d.id] = _array(value, ev.shape)
         else:
             live.put(ev.env, d.id, value, ev.owned(d.value, value))
         _clip(ev.env[d.id], d.bounds)
@@ -348,6 +359,6 @@ def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False
             value = np.where(positive, r / safe, 1.0 / len(members))
             key = f"influence:{fid}"
             if initial:
-                ev.env[key] = np.array(value)
+                ev.env[key] = _array(value, ev.shape)
             else:  # np.where made it: a new array of the environment's shape
                 live.put(ev.env, key, value, value.shape == ev.shape)
