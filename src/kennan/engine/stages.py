@@ -210,7 +210,7 @@ def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: n
     for eff in effects:
         value = ev(eff.site, env, course=row)
         target = ev.env[eff.target] if row is None else ev.env[eff.target][row]
-        bounds = next(st.bounds for st in model.stocks if st.id == eff.target)
+        bounds = _bounds(ev)[eff.target]
         if not target.flags.c_contiguous:  # not met in the engine's own arrays
             new = _combine(ev, eff.kind, target, value)
             np.copyto(target, new, where=mask)
@@ -226,6 +226,14 @@ def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: n
         _clip(target, bounds)
         if saved is not None:
             flat[keep] = saved
+
+
+def _bounds(ev: Evaluator) -> dict[str, tuple[float, float] | None]:
+    """Each stock's bounds, by id (kept for the block: looked up for every effect)."""
+    bounds = ev.memo.get("stock bounds")
+    if bounds is None:
+        bounds = ev.memo["stock bounds"] = {st.id: st.bounds for st in ev.model.stocks}
+    return bounds
 
 
 def _combine(ev: Evaluator, kind: str, target: np.ndarray, value: Any,
@@ -252,6 +260,10 @@ def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
     """``value`` (broadcast to ``shape``) at the flat ``index``; a number stays a number."""
     if np.ndim(value) == 0:
         return value
+    if value.shape == shape:
+        return value.reshape(-1)[index]
+    if len(shape) == 2 and value.shape == shape[1:]:  # a judgment's (draws,) row
+        return value[index % shape[1]]
     spread = np.broadcast_to(value, shape)
     return spread[np.unravel_index(index, shape)]
 
@@ -354,11 +366,14 @@ def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False
         with np.errstate(all="ignore"):
             total = np.broadcast_to(sum(raw), ev.shape)
         positive = total > 0
-        safe = np.where(positive, total, 1.0)
-        for (fid, _), r in zip(members, raw, strict=True):
-            value = np.where(positive, r / safe, 1.0 / len(members))
+        if positive.all():  # the usual case: the shares without the fallback
+            values = [r / total for r in raw]
+        else:
+            safe = np.where(positive, total, 1.0)
+            values = [np.where(positive, r / safe, 1.0 / len(members)) for r in raw]
+        for (fid, _), value in zip(members, values, strict=True):
             key = f"influence:{fid}"
             if initial:
                 ev.env[key] = _array(value, ev.shape)
-            else:  # np.where made it: a new array of the environment's shape
+            else:  # a new array: the environment's when of its shape
                 live.put(ev.env, key, value, value.shape == ev.shape)
