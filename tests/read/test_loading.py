@@ -106,3 +106,15 @@ def test_any_bytes_read_or_refused_cleanly(tmp_path: Path, data: bytes, name: st
         return
     for n, p in enumerate(doc.paragraphs, start=1):
         assert p.n == n and p.text == p.text.strip() and p.text
+
+
+def test_a_file_read_again_is_parsed_once_until_its_bytes_change(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("1. The first paragraph.\n\n2. The second one.\n")
+    first = load_document(path)
+    assert load_document(path) is first  # the same bytes: the same (frozen) document
+    path.write_text("1. The first paragraph, changed.\n\n2. The second one.\n")
+    changed = load_document(path)
+    assert changed is not first
+    assert "changed" in changed.paragraphs[0].text
+    assert "changed" not in first.paragraphs[0].text

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 
 from kennan.errors import Location, ReadError
@@ -74,6 +76,32 @@ def load_document(
         raise ReadError(f"file too large: expected at most {max_bytes / 2**20:.0f} MB", where)
     if not data.strip():
         raise ReadError("the file is empty: expected a TEI (.xml) or text document", where)
+    # Why a memo: checking a scenario reads its sources again for each competing reading,
+    # and the explorer checks the whole scenario after every edit. A document is a pure
+    # function of these bytes and these arguments, and is frozen. (Not a whole volume.)
+    if len(data) > _KEPT_SIZE:
+        return _parse(data, p, document, encoding, where)
+    key = (str(p), document, encoding, hashlib.sha256(data).digest())
+    parsed = _parsed.get(key)
+    if parsed is None:
+        parsed = _parse(data, p, document, encoding, where)
+        with _lock:
+            _parsed[key] = parsed
+            while len(_parsed) > _KEPT:
+                _parsed.pop(next(iter(_parsed)))
+    return parsed
+
+
+#: How many documents :func:`load_document` keeps, by path, arguments and bytes, and
+#: the largest file kept.
+_KEPT, _KEPT_SIZE = 16, 1 << 20
+_parsed: dict[tuple, Document] = {}
+_lock = threading.Lock()
+
+
+def _parse(data: bytes, p: Path, document: str | None, encoding: str | None,
+           where: Location) -> Document:
+    """The document in ``data``, the bytes of file ``p`` (see :func:`load_document`)."""
     bom = next((enc for mark, enc in _BOMS if data.startswith(mark)), None)
     if bom is None and encoding is None:
         _refuse_binary(data, where)
