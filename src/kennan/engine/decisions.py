@@ -135,15 +135,16 @@ def _signed(ev: Evaluator, site: Site) -> tuple[int, object, bool]:
     """``site``'s value as (sign, magnitude, whether the magnitude is fresh): a negation
     ``-x`` gives (-1, x), so the caller subtracts x instead of negating it first (the
     same bits)."""
-    operand = site.expr.negated_operand if site.expr.constant is None else None
-    if operand is not None:
-        key = ("operand", id(site))
-        if key not in ev.memo:  # kept for the block: the evaluator knows sites by identity
-            ev.memo[key] = Site(operand, site.location, site.what)
-        site = ev.memo[key]
-    raw = ev(site)
+    key = ("operand", id(site))
+    operand = ev.memo.get(key, False)
+    if operand is False:  # kept for the block: the evaluator knows sites by identity
+        negated = site.expr.negated_operand if site.expr.constant is None else None
+        operand = ev.memo[key] = (None if negated is None
+                                  else Site(negated, site.location, site.what))
+    raw = ev(site if operand is None else operand)
     value = as_number(raw)
-    return (1 if operand is None else -1), value, value is not raw or ev.fresh(site)
+    fresh = value is not raw or ev.fresh(site if operand is None else operand)
+    return (1 if operand is None else -1), value, fresh
 
 
 def _term_difference(ev: Evaluator, term: UtilityTerm) -> tuple[int, object]:
@@ -168,7 +169,7 @@ def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...]
     as (the part that reads only judgments, the rest); either may be None.
 
     The first is the same every period: computed once per block and kept in the
-    evaluator's memo under ``(decision, key)``."""
+    evaluator's memo under ``(decision, key)``, with the terms that make the rest."""
     memo_key = (dec.id, key)
     if memo_key not in ev.memo:
         static = None
@@ -176,13 +177,13 @@ def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...]
             if _static(ev, term):
                 sign, x = _term_difference(ev, term)
                 static = _add(static, x, sign)
-        ev.memo[memo_key] = static
+        ev.memo[memo_key] = static, [term for term in terms if not _static(ev, term)]
+    static, terms_left = ev.memo[memo_key]
     dynamic = None
-    for term in terms:
-        if not _static(ev, term):
-            sign, x = _term_difference(ev, term)
-            dynamic = _add(dynamic, x, sign)
-    return ev.memo[memo_key], dynamic
+    for term in terms_left:
+        sign, x = _term_difference(ev, term)
+        dynamic = _add(dynamic, x, sign)
+    return static, dynamic
 
 
 def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:

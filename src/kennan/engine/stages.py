@@ -270,9 +270,7 @@ def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
 
 def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
     env = ev.env
-    for c, course in enumerate(model.courses):
-        if not course.steps:
-            continue
+    for c, course, tags, ladder in _plan(ev):
         row = ev.row_env(c)
         alive = sim.alive[c]
         live = sim.live.row(c)
@@ -285,37 +283,46 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
                     live.copy(sim.level[j, c], new)
         # Ladder indicators first, so this period's effects see the rungs now held. Only
         # this course's tags: no step of it sets the others, which stay 0 on its row.
-        for tag in {tag for step in course.steps for tag in step.tags}:
-            env[f"tagged:{tag}"][c] = 0.0
+        for tag in tags:
+            env[tag][c] = 0.0
         held = []
-        for j, track in enumerate(course.tracks):
-            level = sim.level[j, c]
-            for k, step in enumerate(track.steps):
-                above = level > k
-                held.append(above)
-                active = env[f"active:{step.id}"][c]
-                np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
-                for tag in step.tags:
-                    np.maximum(env[f"tagged:{tag}"][c], active, out=env[f"tagged:{tag}"][c])
-        steps = iter(held)
-        for j, track in enumerate(course.tracks):
-            for k, step in enumerate(track.steps):
-                above = next(steps)
-                if not (step.on_enter or step.effects or step.risks):
-                    continue
-                active = above & alive
-                if step.on_enter:
-                    entered = active & (old[j] <= k)
-                    if entered.any():
-                        _apply(model, ev, step.on_enter, entered, row, row=c)
-                if step.effects and active.any():
-                    _apply(model, ev, step.effects, active, row, row=c)
-                for event_k, hazard in step.risks:
-                    h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
-                                                         active.shape), 0.0)
-                    with np.errstate(all="ignore"):  # not state: as it comes
-                        prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
-                    sim.risky.add(event_k)
+        for j, k, _, active_key, step_tags in ladder:
+            above = sim.level[j, c] > k
+            held.append(above)
+            active = env[active_key][c]
+            np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
+            for tag in step_tags:
+                np.maximum(env[tag][c], active, out=env[tag][c])
+        for (j, k, step, _, _), above in zip(ladder, held, strict=True):
+            if not (step.on_enter or step.effects or step.risks):
+                continue
+            active = above & alive
+            if step.on_enter:
+                entered = active & (old[j] <= k)
+                if entered.any():
+                    _apply(model, ev, step.on_enter, entered, row, row=c)
+            if step.effects and active.any():
+                _apply(model, ev, step.effects, active, row, row=c)
+            for event_k, hazard in step.risks:
+                h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
+                                                     active.shape), 0.0)
+                with np.errstate(all="ignore"):  # not state: as it comes
+                    prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+                sim.risky.add(event_k)
+
+
+def _plan(ev: Evaluator) -> list[tuple[int, Any, tuple[str, ...], list[tuple[Any, ...]]]]:
+    """Each course with steps: its index, itself, the keys of its tags, and each step of
+    each track as (track, rung, step, key of its indicator, keys of its tags); kept for
+    the block (the same every period)."""
+    plan = ev.memo.get("policy plan")
+    if plan is None:
+        plan = ev.memo["policy plan"] = [
+            (c, course, tuple(sorted({f"tagged:{tag}" for st in course.steps for tag in st.tags})),
+             [(j, k, step, f"active:{step.id}", tuple(f"tagged:{tag}" for tag in step.tags))
+              for j, track in enumerate(course.tracks) for k, step in enumerate(track.steps)])
+            for c, course in enumerate(ev.model.courses) if course.steps]
+    return plan
 
 
 def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: int,
