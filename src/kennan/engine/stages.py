@@ -12,7 +12,7 @@ from kennan.engine.decisions import decide
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence, weigh_events
 from kennan.engine.masks import Live, full
-from kennan.engine.model import EffectSpec, Model, TrackSpec
+from kennan.engine.model import EffectSpec, Model, Site, TrackSpec
 from kennan.engine.streams import Streams
 
 
@@ -73,7 +73,8 @@ class State:
             for step in c.steps:
                 env[f"active:{step.id}"] = np.zeros(shape)
         for step_id in model.loaded.checked.namespace.id_functions["active"]:
-            env.setdefault(f"active:{step_id}", np.zeros(shape))
+            if f"active:{step_id}" not in env:
+                env[f"active:{step_id}"] = np.zeros(shape)
         for dec in model.decisions:
             if dec.options:
                 for o in dec.options:
@@ -86,8 +87,13 @@ class State:
         if model.decisions:
             for dec in model.decisions:
                 decide(model, ev, dec, state.live, streams, -1)
-            _derive(model, ev, state.live)
-            _influence(model, ev, state.live)
+            # Again only what reads a decision, at first or second hand: the rest would
+            # come out the same.
+            changed = {key for dec in model.decisions
+                       for key in ((*dec.options, *(f"prob:{o}" for o in dec.options))
+                                   if dec.options else (dec.id,))}
+            _derive(model, ev, state.live, changed=changed)
+            _influence(model, ev, state.live, changed=changed)
         return state
 
 
@@ -356,8 +362,20 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
     return new
 
 
-def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -> None:
+def _reads(site: Site) -> set[str]:
+    """The environment keys ``site``'s expression reads."""
+    return {*site.expr.names, *(f"{f}:{x}" for f, x in site.expr.id_refs)}
+
+
+def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False,
+            changed: set[str] | None = None) -> None:
+    """Derived values in dependency order (only those that read a key in ``changed``, at
+    first or second hand, when it is given; it gains their ids)."""
     for d in model.derived:
+        if changed is not None:
+            if not _reads(d.value) & changed:
+                continue
+            changed.add(d.id)
         value = ev(d.value)
         if initial:
             ev.env[d.id] = _array(value, ev.shape)
@@ -366,8 +384,13 @@ def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -
         _clip(ev.env[d.id], d.bounds)
 
 
-def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False) -> None:
+def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False,
+               changed: set[str] | None = None) -> None:
+    """Factions' normalised influences (only of the states whose factions' influence reads
+    a key in ``changed``, when it is given)."""
     for members in model.factions.values():
+        if changed is not None and not any(_reads(site) & changed for _, site in members):
+            continue
         raw = [np.maximum(ev(site), 0.0) for _, site in members]
         # Each share is finite, in [0, 1] (a sum that overflows gives shares of 0).
         with np.errstate(all="ignore"):
