@@ -137,17 +137,17 @@ def _run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: in
     for k, e in enumerate(model.events):
         if e.at is not None:
             if e.at == t:
-                prob[k] = full(ev(e.probability), shape)
+                prob[k] = ev(e.probability)  # the assignment broadcasts
                 written.add(k)
         elif e.hazard is not None:
-            prob[k] = full(ev(e.hazard), shape)
+            prob[k] = ev(e.hazard)
             written.add(k)
         elif e.when is not None:
-            cond = full(ev(e.when), shape).astype(bool, copy=False)
+            cond = np.asarray(ev(e.when)).astype(bool, copy=False)
             if e.once:  # one chance: the first period the condition holds
                 cond = cond & ~sim.tried[k]
                 sim.tried[k] |= cond
-            prob[k] = np.where(cond, full(ev(e.probability), shape), 0.0)
+            prob[k] = np.where(cond, ev(e.probability), 0.0)
             written.add(k)
     # Why a kept array: only last period's rows that nothing wrote now need zeros.
     for k in risky - written:
@@ -310,8 +310,7 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
             if step.effects and active.any():
                 _apply(model, ev, step.effects, active, row, row=c)
             for event_k, hazard in step.risks:
-                h = np.where(active, np.broadcast_to(ev(hazard, row, course=c),
-                                                     active.shape), 0.0)
+                h = np.where(active, ev(hazard, row, course=c), 0.0)
                 with np.errstate(all="ignore"):  # not state: as it comes
                     prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
                 sim.risky.add(event_k)
@@ -351,13 +350,13 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
     else:
         can = None  # off the schedule: no draw climbs
     if can is not None and track.halt is not None and can.any():
-        can &= ~np.broadcast_to(ev(track.halt, row, course=c), old.shape).astype(bool)
+        can &= ~np.asarray(ev(track.halt, row, course=c)).astype(bool, copy=False)
     not_before = [s.not_before for s in track.steps]
     if can is not None and max(not_before) > t:
         can &= np.array(not_before)[nxt] <= t
     new = old if can is None else old + can  # one rung up where it can climb
     if track.step_down is not None:
-        down = np.broadcast_to(ev(track.step_down, row, course=c), old.shape).astype(bool)
+        down = np.asarray(ev(track.step_down, row, course=c)).astype(bool, copy=False)
         new = np.where(down, np.maximum(old - 1, 0), new)
     return new
 
@@ -394,7 +393,7 @@ def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False
         raw = [np.maximum(ev(site), 0.0) for _, site in members]
         # Each share is finite, in [0, 1] (a sum that overflows gives shares of 0).
         with np.errstate(all="ignore"):
-            total = np.broadcast_to(sum(raw), ev.shape)
+            total = sum(raw)
         positive = total > 0
         if positive.all():  # the usual case: the shares without the fallback
             values = [r / total for r in raw]
