@@ -64,6 +64,7 @@ class Outcomes:
         ``alive`` (the path goes on) is updated in place. With ``evidence`` an observed
         outcome is forced or held off (and the draw weighed), then takes all or none."""
         shape = ev.shape
+        taken: list[Taken] = []
         for k, o in enumerate(model.outcomes):
             observed = evidence is not None and evidence.outcomes[k, t] != FREE
             if o.when is not None:
@@ -99,7 +100,8 @@ class Outcomes:
                 self.mass[k, :, t, :] = 0.0
                 continue
             self._take(model, ev, k, o, t, m, few)
-            accrual.absorb(model, ev, k, m, t, few)
+            taken.append((k, m, few))
+        accrual.absorb(model, ev, taken, t)
         if self.conditional:
             alive &= self.survival > 0.0
         else:
@@ -186,6 +188,10 @@ class Few:
         dst[self.rows, self.cols] = values
 
 
+#: An outcome's index, the mass it takes, and the few draws that mass is held at (None: all).
+Taken = tuple[int, np.ndarray, "Few | None"]
+
+
 class Accrual:
     """Stage 9: every metric's running statistics on the path and its expectation per draw.
 
@@ -211,8 +217,6 @@ class Accrual:
         #: every draw once recorded, and products with a number need no array of it.
         self.constant = [None if m.value.expr.constant is None else float(m.value.expr.constant)
                          for m in model.metrics]
-        # This period's aggregates of metrics without an after value, by metric.
-        self._period, self._aggregates = -1, {}
         self._recorded = False  # whether record() has run: the first sets the extremes
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
@@ -234,42 +238,76 @@ class Accrual:
                     pick = np.maximum if m.aggregate == "max" else np.minimum
                     pick(self.extreme[k], value, out=self.extreme[k])
 
-    def absorb(self, model: Model, ev: Evaluator, outcome: int, mass: np.ndarray,
-               t: int, few: Few | None = None) -> None:
-        """Outcome ``outcome`` takes ``mass`` of each draw in period ``t`` (with ``few``,
-        ``mass`` holds its values at those draws only, and it takes 0 elsewhere)."""
-        if t != self._period:  # aggregates without an after value hold for the period
-            self._period, self._aggregates = t, {}
+    def absorb(self, model: Model, ev: Evaluator, taken: list[Taken], t: int) -> None:
+        """The outcomes ``taken`` (index, mass, and the few draws the mass is held at, or
+        None for all) absorb their masses of each draw in period ``t``.
+
+        Per metric, outcomes whose tail is the same (its latest value, or the same
+        number) add their masses first, in file order, and accrue once: a pass per
+        metric and group instead of one per outcome."""
+        groups: dict[tuple[int, ...], tuple[np.ndarray, Few | None]] = {}
         for k, m in enumerate(model.metrics):
-            site = self.after[k].get(outcome)
-            if site is None:
-                c = self.constant[k]
-                tail = self.current[k] if c is None else c
-            else:
-                tail = ev(site)
-                # A constant stays a number: products with it need no array of it.
-                tail = float(tail) if np.ndim(tail) == 0 else np.asarray(tail, dtype=np.float64)
-            if few is not None:
-                tail = few.take(tail)
-            # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0 of
-            # products) is never -0.0, so they would change no bit.
-            if not (isinstance(tail, float) and tail == 0.0):
-                self._add(self.held[k], mass * tail, few)
-            if m.aggregate == "final":
-                continue  # its aggregate is the tail: expected would equal held bit for bit
-            if site is None:
-                if k not in self._aggregates:
-                    if few is not None:  # not worth a dense aggregate (others may need it)
-                        self._add(self.expected[k],
-                                  mass * self._aggregate(k, m, tail, t, False, few), few)
-                        continue
-                    self._aggregates[k] = self._aggregate(k, m, tail, t, False)
-                aggregate = self._aggregates[k]
+            tails: dict[object, list[Taken]] = {}  # in file order of their first outcome
+            for item in taken:
+                site = self.after[k].get(item[0])
+                key = ("latest" if site is None else
+                       float(site.expr.constant) if site.expr.constant is not None else site)
+                tails.setdefault(key, []).append(item)
+            for key, members in tails.items():
+                mass, few = self._combined(members, groups)
+                if key == "latest":
+                    c = self.constant[k]
+                    tail = self.current[k] if c is None else c
+                elif isinstance(key, float):
+                    tail = key
+                else:
+                    tail = ev(key)
+                    # A constant stays a number: products with it need no array of it.
+                    tail = (float(tail) if np.ndim(tail) == 0
+                            else np.asarray(tail, dtype=np.float64))
                 if few is not None:
-                    aggregate = few.take(aggregate)
-            else:
-                aggregate = self._aggregate(k, m, tail, t, True, few)
-            self._add(self.expected[k], mass * aggregate, few)
+                    tail = few.take(tail)
+                # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0 of
+                # products) is never -0.0, so they would change no bit.
+                if not (isinstance(tail, float) and tail == 0.0):
+                    self._add(self.held[k], mass * tail, few)
+                if m.aggregate == "final":
+                    continue  # its aggregate is the tail: expected would equal held bit for bit
+                aggregate = self._aggregate(k, m, tail, t, key != "latest", few)
+                self._add(self.expected[k], mass * aggregate, few)
+
+    def _combined(self, members: list[Taken],
+                  groups: dict[tuple[int, ...], tuple[np.ndarray, Few | None]]
+                  ) -> tuple[np.ndarray, Few | None]:
+        """The masses of ``members`` added in file order (from +0.0), kept in ``groups``;
+        the same bits whether a member's mass is held at a few draws or at all."""
+        if len(members) == 1:
+            return members[0][1], members[0][2]
+        key = tuple(o for o, _, _ in members)
+        if key not in groups:
+            dense = [mass for _, mass, few in members if few is None]
+            total = np.zeros(self.shape) if not dense else (
+                dense[0].copy() if len(dense) == 1 else dense[0] + dense[1])
+            for mass in dense[2:]:
+                total += mass
+            fews = [few for _, _, few in members if few is not None]
+            if fews:
+                # Where a mass held at a few draws is not 0, add every member again in
+                # file order (elsewhere it adds 0, which changes no bit of the sum).
+                n = self.shape[1]
+                flat = np.unique(np.concatenate([f.rows * n + f.cols for f in fews]))
+                at = Few(*np.divmod(flat, n))
+                s = np.zeros(at.size)
+                for _, mass, few in members:
+                    if few is None:
+                        s += at.take(mass)
+                    else:
+                        part = np.zeros(at.size)
+                        part[np.searchsorted(flat, few.rows * n + few.cols)] = mass
+                        s += part
+                at.put(total, s)
+            groups[key] = (total, None)
+        return groups[key]
 
     @staticmethod
     def _add(dst: np.ndarray, values: np.ndarray, few: Few | None) -> None:
