@@ -14,6 +14,10 @@ draws are therefore a sample of the mixture whose weights are themselves
 uncertain: the probability of an outcome pooled is E[sum_h w_h P_h / sum_h w_h]
 over the weights' draws. The factor's uniform has its own stream, so designed
 experiments (Sobol', Morris, Latin hypercube) vary it like any judgment.
+
+A run that needs the pooled draws only (the explorer's) may run each reading only on
+the draws that follow it (:func:`own_draws`): the same pooled results, bit for bit,
+for about a reading's share of the work.
 """
 
 from __future__ import annotations
