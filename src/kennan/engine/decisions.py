@@ -126,7 +126,9 @@ def _add(acc, x, sign: int = 1):
         if sign > 0:
             return x
         return np.negative(x, out=x) if isinstance(x, np.ndarray) else -x
-    if isinstance(acc, np.ndarray) and acc.shape == np.broadcast_shapes(acc.shape, np.shape(x)):
+    # In place when x broadcasts to acc's shape: the shapes met here are (), (draws,)
+    # and (courses, draws).
+    if isinstance(acc, np.ndarray) and np.shape(x) in ((), acc.shape, acc.shape[1:]):
         return op(acc, x, out=acc)
     return op(acc, x)
 
@@ -192,6 +194,7 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
     weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
     compromise = weights is None or dec.combine == "compromise"
     shared_static, shared = _difference(ev, dec, dec.shared, None)
+    negative_sharp = np.negative(sharp)
     p0 = p1 = None
     probs = []
     for a, actor in enumerate(dec.deciders):
@@ -208,13 +211,14 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
             d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
         if d.shape != shape:
             d = np.array(np.broadcast_to(d, shape), order="C")  # not the view's order
-        d *= sharp
+        # -(d sharp) as d (-sharp): rounding is symmetric in the sign, so the same bits.
+        np.multiply(d, negative_sharp, out=d)
         if not ev.raising:  # strict mode: finite, or the overflow raised
             _check_finite(ev, dec, actor, d)
         with np.errstate(**_QUIET):
             # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each
             # stays accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
-            e = np.exp(np.negative(d, out=d), out=d)
+            e = np.exp(d, out=d)
             q1 = np.add(e, 1.0)
             np.divide(1.0, q1, out=q1)
             q0 = np.divide(1.0, e, out=e)
