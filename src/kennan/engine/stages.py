@@ -172,9 +172,10 @@ def _run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: in
             continue  # a probability of 0 everywhere: it cannot fire, nor needs its uniform
         else:
             u = streams(f"event:{e.id}", t)
-            fire = sim.alive & (u < prob[k])
-            if not e.repeat:
-                fire &= ~sim.fired[k]
+            fire = np.less(u, prob[k])
+            fire &= sim.alive
+            if not e.repeat:  # fire and not fired before: fire > fired, without ~fired
+                np.greater(fire, sim.fired[k], out=fire)
         if fire.any():
             sim.fired[k] |= fire
             _apply(model, ev, e.effects, fire, env)
