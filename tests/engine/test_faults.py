@@ -94,3 +94,35 @@ policies: [{id: a}]
         assert not ev.raising
     with ev.strict():
         assert not ev.raising  # the distrust outlasts its block
+
+
+@pytest.mark.parametrize("factor", ["1.0e200", "1.0e300"])
+def test_a_metric_too_large_for_the_summary_is_one_line_naming_it(factor):
+    # Squares of metric values above about 1.3e154 overflow float64: the run's summary
+    # (its variance) could not be kept, so the engine refuses the metric by name.
+    model = model_of(f"""
+state: [{{id: x, initial: 1}}]
+policies: [{{id: a}}, {{id: b}}]
+metrics:
+  - {{id: huge, value: "x * {factor}"}}
+""")
+    with pytest.raises(SimulationError) as info:
+        simulate(model, start=0, count=10, seed=0)
+    text = str(info.value)
+    assert "metric 'huge'" in text and "larger units" in text and "test.yaml" in text
+    assert "\n" not in text
+
+
+def test_a_metric_just_below_the_limit_runs_and_is_summarised():
+    from kennan.engine.simulate import METRIC_LIMIT
+    from kennan.experiments.summary import Summary
+
+    model = model_of(f"""
+state: [{{id: x, initial: 1}}]
+policies: [{{id: a}}, {{id: b}}]
+metrics:
+  - {{id: big, value: "x * {METRIC_LIMIT / 2!r}"}}
+""")
+    chunk = simulate(model, start=0, count=10, seed=0)
+    summary = Summary.of_chunk(chunk, [], model.horizon, 0)
+    assert summary.metric_sums[0][0][0] > 0

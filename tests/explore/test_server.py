@@ -173,8 +173,10 @@ def test_a_superseded_change_is_answered_as_such(client, explorer, monkeypatch):
     import kennan.explore.session as session
 
     real = session.run_scenario
+    called = threading.Event()
 
     def endless(*args, **kwargs):
+        called.set()
         while True:
             real(*args, **kwargs)
 
@@ -185,8 +187,9 @@ def test_a_superseded_change_is_answered_as_such(client, explorer, monkeypatch):
     older = threading.Thread(target=lambda: answers.update(older=_post(client, "/api/run",
                                                                        body)))
     older.start()
-    while explorer.runs.running is None:
-        threading.Event().wait(0.002)
+    # Why wait for the call itself: the run's ticket is taken before the engine is
+    # looked up, so putting the real engine back on the ticket alone is a race.
+    assert called.wait(60)
     monkeypatch.setattr(session, "run_scenario", real)
     newer = _post(client, "/api/run", {**body, "edits": {}})
     older.join()

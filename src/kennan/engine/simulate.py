@@ -59,6 +59,7 @@ from kennan.engine.exact import fixed_rounded, rounded_sums
 from kennan.engine.interrupt import checkpoint
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
+from kennan.errors import Problem, SimulationError
 
 
 @dataclass
@@ -204,6 +205,7 @@ class Block:
     def result(self) -> ChunkResult:
         """The block's results once every period has run."""
         metrics = self.acc.finish(self.model, self.outs.survival)
+        _check_metric_sizes(self.model, metrics, self.start)
         return ChunkResult(
             start=self.start, count=self.count, courses=self.model.course_ids,
             judgments=self.judgments, outcome=self.outs.outcome, time=self.outs.time,
@@ -212,6 +214,30 @@ class Block:
             log_weights=self.log_w, first_fired=self.first, watched=self.watched,
             mass=self.outs.mass,
             value=expected_values(self.model, self.ev, self.outs.mass, metrics))
+
+
+#: The largest metric value whose summary can be kept: a run's summary sums each value's
+#: square (for the variance) and the square of its difference from the baseline (up to
+#: twice the value), which must stay below float64's largest number.
+METRIC_LIMIT = 2.0 ** 510
+
+
+def _check_metric_sizes(model: Model, metrics: dict[str, np.ndarray], start: int) -> None:
+    """Refuse, in one line naming the metric's expression, a metric whose values are not
+    finite or too large for the run's summary (:data:`METRIC_LIMIT`)."""
+    for m in model.metrics:
+        values = np.asarray(metrics[m.id])
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.abs(values) < METRIC_LIMIT)
+        if not bad.any():
+            continue
+        c, d = (int(i) for i in np.argwhere(np.atleast_2d(bad))[0])
+        value = float(np.atleast_2d(values)[c, d])
+        raise SimulationError(Problem(
+            f"metric '{m.id}': its expected value is {value:.3g} in draw {start + d}, course "
+            f"'{model.courses[c].id}'; a run's summary sums squares of metric values, so "
+            f"each must stay below {METRIC_LIMIT:.3g} in size: express it in larger units",
+            m.value.location))
 
 
 def expected_values(model: Model, ev: Evaluator, mass: np.ndarray,
