@@ -8,14 +8,11 @@ import pytest
 
 from . import test_browser
 from .conftest import DRAWS, TOY
-from .test_browser import CHROMIUM, DRIVER, _set, _wait
+from .test_browser import _set, _wait
 
 browser = test_browser.browser  # the same headless Chromium fixture
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="Chromium and its driver are not installed (Debian: apt-get install -y chromium "
-           "chromium-driver)")
+pytestmark = test_browser.pytestmark  # skipped alike when Chromium is missing
 
 
 @pytest.fixture
