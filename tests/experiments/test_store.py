@@ -113,13 +113,20 @@ def test_judgments_drawn_again_are_a_cache_a_resume_checks(toy, tmp_path, refere
     assert query(out, "select * from judgments order by draw").equals(first)
 
 
-def test_judgments_need_the_run_s_scenario_file_unchanged(toy, tmp_path):
+def _run_then_edit(toy: str, tmp_path: Path) -> tuple[Path, Path]:
+    """A run of a copy of the toy scenario in ``tmp_path``, then the copy edited (a
+    comment: its bytes, so its sha256, change); the copy's path and the run folder."""
     scenario = tmp_path / "toy.yaml"
     scenario.write_text(Path(toy).read_text())
     (tmp_path / "source.txt").write_text((Path(toy).parent / "source.txt").read_text())
     out = tmp_path / "run"
     run(str(scenario), **OPTIONS, out=out)
     scenario.write_text(scenario.read_text() + "\n# a comment changes the hash\n")
+    return scenario, out
+
+
+def test_judgments_need_the_run_s_scenario_file_unchanged(toy, tmp_path):
+    _, out = _run_then_edit(toy, tmp_path)
     with pytest.raises(UsageError, match="drawn again from its scenario file, which is "
                                          "missing or changed"):
         query(out, "select avg(j_balance) from draws")
@@ -162,12 +169,7 @@ def test_resume_refuses_another_run(toy, tmp_path, change, message):
 
 
 def test_resume_refuses_an_edited_scenario(toy, tmp_path):
-    scenario = tmp_path / "toy.yaml"
-    scenario.write_text(Path(toy).read_text())
-    (tmp_path / "source.txt").write_text((Path(toy).parent / "source.txt").read_text())
-    out = tmp_path / "run"
-    run(str(scenario), **OPTIONS, out=out)
-    scenario.write_text(scenario.read_text() + "\n# a comment changes the hash\n")
+    scenario, out = _run_then_edit(toy, tmp_path)
     with pytest.raises(SimulationError, match=r"the scenario file differs \(sha256 of its bytes\)"):
         run(str(scenario), **OPTIONS, out=out, resume=True)
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from kennan.engine import buffers
 from kennan.engine.exact import rounded_sums
-from kennan.engine.model import Model, Site
+from kennan.engine.model import Model
 from kennan.engine.simulate import Block, ChunkResult, Options, trajectories
 from kennan.engine.streams import Streams
 from kennan.errors import Problem, SimulationError
@@ -200,22 +200,14 @@ def own_draws_sample_readings(model: Model) -> bool:
     return True
 
 
-#: Fields of a model that hold no compiled expression of its own.
-_NOT_EXPRESSIONS = frozenset({"scenario", "loaded", "judgments", "hypotheses", "dependence"})
-
-
-def _names_read(obj: object) -> set[str]:
-    """Every name a compiled expression reachable from ``obj`` reads."""
-    if isinstance(obj, Site):
-        return set(obj.expr.names) | {name for _, name in obj.expr.id_refs}
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return set().union(*(_names_read(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                             if not (isinstance(obj, Model) and f.name in _NOT_EXPRESSIONS)))
-    if isinstance(obj, dict):
-        return set().union(*(_names_read(v) for v in obj.values()))
-    if isinstance(obj, (list, tuple)):
-        return set().union(*(_names_read(v) for v in obj))
-    return set()
+def _names_read(model: Model) -> set[str]:
+    """Every name an expression of ``model``'s scenario reads (its checked expressions,
+    as the linter reads them)."""
+    names: set[str] = set()
+    for expr in model.loaded.checked.expressions.values():
+        names |= expr.names
+        names.update(name for _, name in expr.id_refs)
+    return names
 
 
 def own_draws_apply(options: Options) -> bool:

@@ -198,10 +198,6 @@ class Block:
         self.rounded = fixed_rounded(now, out=now)
         self.rows.append(rounded_sums(*self.rounded))
 
-    def current(self) -> np.ndarray:
-        """Every metric's expected current value, ``(metrics, courses, draws)``."""
-        return self.acc.trajectory(self.outs.survival)
-
     def result(self) -> ChunkResult:
         """The block's results once every period has run."""
         metrics = self.acc.finish(self.model, self.outs.survival)
