@@ -126,7 +126,8 @@ class StageClock:
                    (accrual.Outcomes, "settle", "outcomes"),
                    (accrual.Accrual, "record", "metrics"), (accrual.Accrual, "absorb", "metrics"),
                    (accrual.Accrual, "finish", "metrics"),
-                   (accrual.Accrual, "trajectory", "metrics"),
+                   # The trajectory fused with its rounding and sums: mostly the sums' work.
+                   (accrual.Accrual, "rounded_trajectory", "exact sums"),
                    (Dependence, "sample", "judgments"),
                    (simulate_module.Block, "__init__", "initial state"),
                    (stages.State, "initial", "initial state"),

@@ -164,7 +164,9 @@ class Few:
         """The draws ``marks`` (2-D bool) holds, or None when there are many (or no marks)."""
         if marks is None or np.count_nonzero(marks) > cls.SHARE * marks.size:
             return None
-        return cls(*np.nonzero(np.broadcast_to(marks, marks.shape)))
+        rows, cols = np.nonzero(np.broadcast_to(marks, marks.shape))
+        # C-ordered: the accrual's compiled kernel takes them so (nonzero's are strided).
+        return cls(np.ascontiguousarray(rows), np.ascontiguousarray(cols))
 
     def take(self, x: np.ndarray | float) -> np.ndarray | float:
         """``x`` (a number, or an array that broadcasts to 2-D) at the draws."""
@@ -218,6 +220,13 @@ class Accrual:
         self.constant = [None if m.value.expr.constant is None else float(m.value.expr.constant)
                          for m in model.metrics]
         self._recorded = False  # whether record() has run: the first sets the extremes
+        # Why imported here: numba's import (about 0.3 s) is paid by runs only, not by
+        # every command that imports the engine's modules.
+        from kennan.engine.kernels import accrual as kernels
+
+        self._kernels = kernels
+        self._codes = [kernels.CODES[m.aggregate] for m in model.metrics]
+        self._rounded: np.ndarray | None = None  # the trajectory's rounded values
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
         """Add this period's values on the path (``live`` holds the draws on it)."""
@@ -243,9 +252,10 @@ class Accrual:
         None for all) absorb their masses of each draw in period ``t``.
 
         Per metric, outcomes whose tail is the same (its latest value, or the same
-        number) add their masses first, in file order, and accrue once: a pass per
-        metric and group instead of one per outcome."""
+        number) add their masses first, in file order, and accrue once, in one compiled
+        loop over the draws (:func:`~kennan.engine.kernels.accrual.accrue`)."""
         groups: dict[tuple[int, ...], tuple[np.ndarray, Few | None]] = {}
+        rest = float(self.horizon - 1 - t)
         for k, m in enumerate(model.metrics):
             tails: dict[object, list[Taken]] = {}  # in file order of their first outcome
             for item in taken:
@@ -262,92 +272,91 @@ class Accrual:
                     tail = key
                 else:
                     tail = ev(key)
-                    # A constant stays a number: products with it need no array of it.
-                    tail = (float(tail) if np.ndim(tail) == 0
-                            else np.asarray(tail, dtype=np.float64))
-                if few is not None:
-                    tail = few.take(tail)
-                # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0 of
-                # products) is never -0.0, so they would change no bit.
-                if not (isinstance(tail, float) and tail == 0.0):
-                    self._add(self.held[k], mass * tail, few)
-                if m.aggregate == "final":
-                    continue  # its aggregate is the tail: expected would equal held bit for bit
-                aggregate = self._aggregate(k, m, tail, t, key != "latest", few)
-                self._add(self.expected[k], mass * aggregate, few)
+                    tail = float(tail) if np.ndim(tail) == 0 else tail
+                number = isinstance(tail, float)
+                rows, cols = (_NONE, _NONE) if few is None else (few.rows, few.cols)
+                self._kernels.accrue(
+                    self.held[k], self.expected[k], mass.reshape(-1), rows, cols,
+                    few is None, _as_2d(tail), self.extreme[k], self.total[k], self.periods,
+                    self._codes[k], key != "latest", m.after == "stop", rest,
+                    float(self.horizon),
+                    # Why skip a tail of 0: it adds only zeros, and held (a sum from +0.0
+                    # of products) is never -0.0, so they would change no bit.
+                    not (number and tail == 0.0),
+                    # A total is never -0.0: adding a zero changes no bit of it.
+                    not (number and tail * rest == 0.0))
 
     def _combined(self, members: list[Taken],
                   groups: dict[tuple[int, ...], tuple[np.ndarray, Few | None]]
                   ) -> tuple[np.ndarray, Few | None]:
-        """The masses of ``members`` added in file order (from +0.0), kept in ``groups``;
-        the same bits whether a member's mass is held at a few draws or at all."""
+        """The masses of ``members`` added in file order, kept in ``groups``: dense ones
+        with a pass, those held at a few draws at their draws only (elsewhere they would
+        add 0, which changes no bit of a sum that is never -0.0)."""
         if len(members) == 1:
             return members[0][1], members[0][2]
         key = tuple(o for o, _, _ in members)
         if key not in groups:
-            dense = [mass for _, mass, few in members if few is None]
-            total = np.zeros(self.shape) if not dense else (
-                dense[0].copy() if len(dense) == 1 else dense[0] + dense[1])
-            for mass in dense[2:]:
-                total += mass
-            fews = [few for _, _, few in members if few is not None]
-            if fews:
-                # Where a mass held at a few draws is not 0, add every member again in
-                # file order (elsewhere it adds 0, which changes no bit of the sum).
-                n = self.shape[1]
-                flat = np.unique(np.concatenate([f.rows * n + f.cols for f in fews]))
-                at = Few(*np.divmod(flat, n))
-                s = np.zeros(at.size)
-                for _, mass, few in members:
-                    if few is None:
-                        s += at.take(mass)
-                    else:
-                        part = np.zeros(at.size)
-                        part[np.searchsorted(flat, few.rows * n + few.cols)] = mass
-                        s += part
-                at.put(total, s)
+            first, rest = members[0], members[1:]
+            total = first[1].copy() if first[2] is None else np.zeros(self.shape)
+            if first[2] is not None:
+                first[2].add(total, first[1])
+            for _, mass, few in rest:
+                if few is None:
+                    np.add(total, mass, out=total)
+                else:
+                    few.add(total, mass)
             groups[key] = (total, None)
         return groups[key]
-
-    @staticmethod
-    def _add(dst: np.ndarray, values: np.ndarray, few: Few | None) -> None:
-        if few is None:
-            np.add(dst, values, out=dst)
-        else:
-            few.add(dst, values)
-
-    def _aggregate(self, k: int, m: MetricSpec, tail: np.ndarray | float, t: int,
-                   given: bool, few: Few | None = None) -> np.ndarray:
-        """The metric's aggregate for a draw absorbed in period ``t`` with value ``tail``
-        for each remaining period (``t`` = horizon - 1 and no tail for a survivor); at
-        ``few`` draws only when given (``tail`` is then already taken at them)."""
-        rest = self.horizon - 1 - t
-
-        def at(x: np.ndarray) -> np.ndarray:
-            return x if few is None else few.take(x)
-
-        if m.aggregate == "final":
-            return tail
-        if m.aggregate in ("max", "min"):
-            pick = np.maximum if m.aggregate == "max" else np.minimum
-            return pick(at(self.extreme[k]), tail) if given else at(self.extreme[k])
-        if m.after == "stop" and not given:
-            total, periods = at(self.total[k]), np.maximum(at(self.periods), 1.0)
-        elif isinstance(tail, float) and tail * rest == 0.0:
-            total, periods = at(self.total[k]), float(self.horizon)  # a total is never -0.0
-        else:
-            total, periods = at(self.total[k]) + tail * rest, float(self.horizon)
-        return total if m.aggregate == "sum" else total / periods
-
-    def trajectory(self, survival: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Expected current value of every metric this period, ``(metrics, courses, draws)``
-        (into ``out`` when given)."""
-        out = np.multiply(self.current, survival, out=out)
-        return np.add(out, self.held, out=out)
 
     def finish(self, model: Model, survival: np.ndarray) -> dict[str, np.ndarray]:
         """The expected aggregate of every metric per draw."""
         last = self.horizon - 1
         return {m.id: (self.held if m.aggregate == "final" else self.expected)[k]
-                + survival * self._aggregate(k, m, self.current[k], last, False)
+                + survival * self._aggregate(k, m, last)
                 for k, m in enumerate(model.metrics)}
+
+    def _aggregate(self, k: int, m: MetricSpec, t: int) -> np.ndarray:
+        """The metric's aggregate for a draw that survives to the end of period ``t``
+        (the horizon's last): the NumPy form of what
+        :func:`~kennan.engine.kernels.accrual.accrue` computes for a tail of its latest
+        value (with none left to add)."""
+        if m.aggregate == "final":
+            return self.current[k]
+        if m.aggregate in ("max", "min"):
+            return self.extreme[k]
+        if m.after == "stop":
+            total, periods = self.total[k], np.maximum(self.periods, 1.0)
+        else:
+            # Why the product even with no period left: infinity or NaN in the latest
+            # value still makes the aggregate NaN, as the accrual's kernel would.
+            total = self.total[k] + self.current[k] * (self.horizon - 1 - t)
+            periods = float(self.horizon)
+        return total if m.aggregate == "sum" else total / periods
+
+    def rounded_trajectory(self, survival: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
+        """Expected current value of every metric this period in units of 2**-24, rounded
+        (rows ``(metric, course)``: ``(metrics * courses, draws)``), whether float64 adds
+        them exactly (as :func:`~kennan.engine.exact.fixed_rounded` says) and their row
+        sums (float64: exact integers when it does). The array is the accrual's own,
+        overwritten next period."""
+        n = self.shape[1]
+        if self._rounded is None:
+            self._rounded = np.empty((self.current.shape[0] * self.shape[0], n))
+        sums = np.empty(len(self._rounded))
+        peak = self._kernels.rounded_trajectory(
+            self.current.reshape(-1, n), survival, self.held.reshape(-1, n), self._rounded,
+            sums)
+        # NaN or infinity makes this False: the exact sums then refuse them.
+        return self._rounded, bool(peak * n < 2.0**53), sums
+
+
+#: No index: a dense mass's rows and columns.
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _as_2d(tail: np.ndarray | float) -> np.ndarray:
+    """A tail (a number, or an array that broadcasts to ``(courses, draws)``) as the
+    kernels take it: 2-D float64, C-ordered and writable (one compiled signature)."""
+    a = np.asarray(tail, dtype=np.float64)
+    a = a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a
+    return np.require(a, np.float64, ["C", "W"])

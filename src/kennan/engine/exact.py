@@ -168,11 +168,15 @@ def fixed_rounded(values: np.ndarray, out: np.ndarray | None = None
     return q, bool(float(_peak(q).max()) * q.shape[-1] < 2.0**53)
 
 
-def rounded_sums(q: np.ndarray, exact_in_float: bool) -> list[int]:
-    """Row sums of :func:`fixed_rounded`'s integers, as Python integers."""
+def rounded_sums(q: np.ndarray, exact_in_float: bool, sums: np.ndarray | None = None
+                 ) -> list[int]:
+    """Row sums of :func:`fixed_rounded`'s integers, as Python integers (``sums``: the
+    rows already added in float64, in any order, used when that is exact)."""
     if exact_in_float:
         # Why float64 sums: every q is an integer and no partial sum reaches 2**53.
-        return [int(v) for v in np.add.reduce(q, axis=-1, dtype=np.float64)]
+        if sums is None:
+            sums = np.add.reduce(q, axis=-1, dtype=np.float64)
+        return [int(v) for v in sums.tolist()]
     return [v >> _UNIT_EXP for v in exact_sums(q)]
 
 

@@ -55,7 +55,7 @@ from kennan.engine import stages
 from kennan.engine.accrual import Accrual, Outcomes
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import Evidence
-from kennan.engine.exact import fixed_rounded, rounded_sums
+from kennan.engine.exact import rounded_sums
 from kennan.engine.interrupt import checkpoint
 from kennan.engine.model import Model
 from kennan.engine.streams import Streams
@@ -165,7 +165,6 @@ class Block:
         #: The last period's metrics in units of 2**-24, rounded, and whether float64
         #: adds them exactly (:func:`~kennan.engine.exact.fixed_rounded`).
         self.rounded: tuple[np.ndarray, bool] | None = None
-        self._now: np.ndarray | None = None
         watch = options.watch
         self.watched = (np.zeros((len(watch), model.horizon, count), np.float32) if watch
                         else None)
@@ -191,12 +190,10 @@ class Block:
             self.watched[n, t] = np.broadcast_to(ev.env[name],
                                                  self.shape)[self.options.watch_course]
         # The trajectory's rounded values stay for a pooling of hypotheses to reuse (until
-        # the next period overwrites them: the buffer is the block's).
-        if self._now is None:
-            self._now = np.empty_like(self.acc.current)
-        now = self.acc.trajectory(self.outs.survival, out=self._now).reshape(-1, self.count)
-        self.rounded = fixed_rounded(now, out=now)
-        self.rows.append(rounded_sums(*self.rounded))
+        # the next period overwrites them: the buffer is the accrual's).
+        q, exact, sums = self.acc.rounded_trajectory(self.outs.survival)
+        self.rounded = (q, exact)
+        self.rows.append(rounded_sums(q, exact, sums))
 
     def result(self) -> ChunkResult:
         """The block's results once every period has run."""
