@@ -281,30 +281,38 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
         row = ev.row_env(c)
         alive = sim.alive[c]
         live = sim.live.row(c)
-        # Every track moves on the state as the period began, before any step acts.
-        old = [sim.level[j, c].copy() for j in range(len(course.tracks))]
+        # Every track moves on the state as the period began, before any step acts (a
+        # track's climb reads no level). ``old``: the levels before the move, of the
+        # tracks that moved.
+        old = {}
         for j, track in enumerate(course.tracks):
             if track.steps:
-                new = _climb(ev, track, row, c, t, old[j])
-                if new is not old[j]:
-                    live.copy(sim.level[j, c], new)
+                level = sim.level[j, c]
+                new = _climb(ev, track, row, c, t, level)
+                if new is not level:
+                    old[j] = level.copy()
+                    live.copy(level, new)
         # Ladder indicators first, so this period's effects see the rungs now held. Only
         # this course's tags: no step of it sets the others, which stay 0 on its row.
-        for tag in tags:
-            env[tag][c] = 0.0
-        held = []
-        for j, k, _, active_key, step_tags in ladder:
-            above = sim.level[j, c] > k
-            held.append(above)
-            active = env[active_key][c]
-            np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
-            for tag in step_tags:
-                np.maximum(env[tag][c], active, out=env[tag][c])
+        # Why only when a track moved: they read nothing but the levels (all 0 at the
+        # start, as the indicators), so otherwise they hold their values already.
+        held: list[np.ndarray | None] = [None] * len(ladder)
+        if old:
+            for tag in tags:
+                env[tag][c] = 0.0
+            for i, (j, k, _, active_key, step_tags) in enumerate(ladder):
+                above = held[i] = sim.level[j, c] > k
+                active = env[active_key][c]
+                np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
+                for tag in step_tags:
+                    np.maximum(env[tag][c], active, out=env[tag][c])
         for (j, k, step, _, _), above in zip(ladder, held, strict=True):
             if not (step.on_enter or step.effects or step.risks):
                 continue
+            if above is None:
+                above = sim.level[j, c] > k
             active = above & alive
-            if step.on_enter:
+            if step.on_enter and j in old:  # else no rung was entered: old <= k < level
                 entered = active & (old[j] <= k)
                 if entered.any():
                     _apply(model, ev, step.on_enter, entered, row, row=c)
@@ -333,7 +341,8 @@ def _plan(ev: Evaluator) -> list[tuple[int, Any, tuple[str, ...], list[tuple[Any
 
 def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: int,
            old: np.ndarray) -> np.ndarray:
-    """The level of one track after this period's climb and step-down.
+    """The level of one track after this period's climb and step-down (``old`` itself,
+    not a copy, when no draw moves).
 
     The next rung is climbed on the schedule, or, for a conditional rung, in any
     period its ``when`` holds; ``halt`` stops either, and ``not_before`` holds.
@@ -355,10 +364,13 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
     not_before = [s.not_before for s in track.steps]
     if can is not None and max(not_before) > t:
         can &= np.array(not_before)[nxt] <= t
-    new = old if can is None else old + can  # one rung up where it can climb
+    # One rung up where it can climb; ``old`` itself when no draw moves (the caller
+    # then knows that nothing read from the levels changed).
+    new = old if can is None or not can.any() else old + can
     if track.step_down is not None:
         down = np.asarray(ev(track.step_down, row, course=c)).astype(bool, copy=False)
-        new = np.where(down, np.maximum(old - 1, 0), new)
+        if down.any():
+            new = np.where(down, np.maximum(old - 1, 0), new)
     return new
 
 
