@@ -28,21 +28,29 @@ class Live:
 
     __slots__ = ("_dead", "_rows", "mask")
 
-    def __init__(self, mask: np.ndarray):
+    def __init__(self, mask: np.ndarray, dead: np.ndarray | None = None):
         self.mask = mask
-        self.refresh()
+        self.refresh(dead)
 
-    def refresh(self) -> None:
-        """Take note of the mask's current values."""
-        dead = np.flatnonzero(~self.mask)
+    def refresh(self, dead: np.ndarray | None = None) -> None:
+        """Take note of the mask's current values (``dead``: the flat indices of its
+        false values, when the caller knows them)."""
+        if dead is None:
+            dead = np.flatnonzero(~self.mask)
         self._dead = dead if dead.size <= _DEAD_SHARE * self.mask.size else None
         self._rows: dict[int, Live] = {}
 
     def row(self, c: int) -> Live:
         """The live draws of course ``c`` (a view of its row of the mask)."""
-        if c not in self._rows:
-            self._rows[c] = Live(self.mask[c])
-        return self._rows[c]
+        live = self._rows.get(c)
+        if live is None:
+            dead = self._dead
+            if dead is not None:  # this row's part of the sorted flat indices
+                n = self.mask.shape[-1]
+                lo, hi = np.searchsorted(dead, (c * n, (c + 1) * n))
+                dead = dead[lo:hi] - c * n
+            live = self._rows[c] = Live(self.mask[c], dead)
+        return live
 
     @property
     def all(self) -> bool:

@@ -28,16 +28,16 @@ class State:
     fired: np.ndarray  # (events, courses, draws) bool: fired at least once
     tried: np.ndarray  # (events, courses, draws) bool: a 'once' event's chance was taken
     live: Live = None  # type: ignore[assignment]  # set from alive after construction
-    #: (events, courses, draws): each event's probability this period; the rows in
-    #: ``risky`` may hold values other than 0 (the others are 0 everywhere).
-    prob: np.ndarray = None  # type: ignore[assignment]
+    #: Each event's ``(courses, draws)`` probability this period, an array of its own;
+    #: those in ``risky`` may hold values other than 0 (the others are 0 everywhere).
+    prob: list[np.ndarray] = None  # type: ignore[assignment]
     risky: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.live is None:
             self.live = Live(self.alive)
         if self.prob is None:
-            self.prob = np.zeros(self.fired.shape)
+            self.prob = [np.zeros(self.fired.shape[1:]) for _ in range(len(self.fired))]
 
     @classmethod
     def initial(cls, model: Model, ev: Evaluator, shape: tuple[int, int],
@@ -137,21 +137,23 @@ def _run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: in
     for k, e in enumerate(model.events):
         if e.at is not None:
             if e.at == t:
-                prob[k] = ev(e.probability)  # the assignment broadcasts
+                np.copyto(prob[k], ev(e.probability))  # broadcast
                 written.add(k)
         elif e.hazard is not None:
-            prob[k] = ev(e.hazard)
+            value = ev(e.hazard)
+            _keep(prob, k, value, ev.owned(e.hazard, value))
             written.add(k)
         elif e.when is not None:
             cond = np.asarray(ev(e.when)).astype(bool, copy=False)
             if e.once:  # one chance: the first period the condition holds
                 cond = cond & ~sim.tried[k]
                 sim.tried[k] |= cond
-            prob[k] = np.where(cond, ev(e.probability), 0.0)
+            value = np.where(cond, ev(e.probability), 0.0)
+            _keep(prob, k, value, value.shape == shape)  # new: np.where's own array
             written.add(k)
-    # Why a kept array: only last period's rows that nothing wrote now need zeros.
+    # Why kept arrays: only last period's rows that nothing wrote now need zeros.
     for k in risky - written:
-        prob[k] = 0.0
+        prob[k].fill(0.0)
     risky.clear()
     risky.update(written)
     # 3: the policy of each course on its own row.
@@ -194,6 +196,15 @@ def _run_period(model: Model, ev: Evaluator, sim: State, streams: Streams, t: in
     _influence(model, ev, sim.live)
     for dec in model.decisions:
         decide(model, ev, dec, sim.live, streams, t)
+
+
+def _keep(prob: list[np.ndarray], k: int, value: Any, owned: bool) -> None:
+    """``prob[k] = value`` (broadcast): an ``owned`` value (a new float64 array of the
+    block's shape that nothing else holds) becomes ``prob[k]`` instead of being copied."""
+    if owned and value.dtype == np.float64 and value.flags.c_contiguous:
+        prob[k] = value
+    else:
+        np.copyto(prob[k], value)
 
 
 def _apply(model: Model, ev: Evaluator, effects: tuple[EffectSpec, ...], mask: np.ndarray,
@@ -275,7 +286,7 @@ def _at(value: Any, shape: tuple[int, ...], index: np.ndarray) -> Any:
     return spread[np.unravel_index(index, shape)]
 
 
-def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -> None:
+def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: list[np.ndarray]) -> None:
     env = ev.env
     for c, course, tags, ladder in _plan(ev):
         row = ev.row_env(c)
@@ -320,8 +331,12 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: np.ndarray) -
                 _apply(model, ev, step.effects, active, row, row=c)
             for event_k, hazard in step.risks:
                 h = np.where(active, ev(hazard, row, course=c), 0.0)
+                p = prob[event_k][c]
+                # p = 1 - (1 - p) * (1 - h), written into the new arrays and p itself.
                 with np.errstate(all="ignore"):  # not state: as it comes
-                    prob[event_k, c] = 1.0 - (1.0 - prob[event_k, c]) * (1.0 - h)
+                    q = np.subtract(1.0, p)
+                    np.multiply(q, np.subtract(1.0, h, out=h), out=q)
+                    np.subtract(1.0, q, out=p)
                 sim.risky.add(event_k)
 
 
@@ -348,9 +363,10 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
     period its ``when`` holds; ``halt`` stops either, and ``not_before`` holds.
     """
     n_steps = len(track.steps)
-    nxt = np.minimum(old, n_steps - 1)
+    gated, not_before, last = _track_plan(ev, track)
     on_schedule = t >= track.start and (t - track.start) % track.every == 0
-    if any(st.when is not None for st in track.steps):
+    if gated:
+        nxt = np.minimum(old, n_steps - 1)
         gates = [np.broadcast_to(ev(st.when, row, course=c), old.shape).astype(bool)
                  if st.when is not None else np.full(old.shape, on_schedule)
                  for st in track.steps]
@@ -361,9 +377,8 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
         can = None  # off the schedule: no draw climbs
     if can is not None and track.halt is not None and can.any():
         can &= ~np.asarray(ev(track.halt, row, course=c)).astype(bool, copy=False)
-    not_before = [s.not_before for s in track.steps]
-    if can is not None and max(not_before) > t:
-        can &= np.array(not_before)[nxt] <= t
+    if can is not None and last > t:
+        can &= not_before[np.minimum(old, n_steps - 1)] <= t
     # One rung up where it can climb; ``old`` itself when no draw moves (the caller
     # then knows that nothing read from the levels changed).
     new = old if can is None or not can.any() else old + can
@@ -372,6 +387,18 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
         if down.any():
             new = np.where(down, np.maximum(old - 1, 0), new)
     return new
+
+
+def _track_plan(ev: Evaluator, track: TrackSpec) -> tuple[bool, np.ndarray, int]:
+    """Whether a step of ``track`` has a condition, each step's ``not_before`` and the
+    latest of them; kept for the block."""
+    plans = ev.memo.setdefault("track plans", {})
+    plan = plans.get(id(track))
+    if plan is None:
+        not_before = np.array([s.not_before for s in track.steps])
+        plan = plans[id(track)] = (any(s.when is not None for s in track.steps), not_before,
+                                   int(not_before.max()))
+    return plan
 
 
 def _reads(site: Site) -> set[str]:
