@@ -188,13 +188,31 @@ def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...]
     return static, dynamic
 
 
+def _grid(x, shape: tuple[int, int]) -> np.ndarray:
+    """``x`` (a number, a ``(draws,)`` or ``(courses, draws)`` array) as the kernels take
+    it: a C-contiguous float64 array of ``shape`` or, for a row every course shares,
+    ``(1, draws)``. No copy where ``x`` is one already."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim < 2 and x.shape in ((), (1,)):
+        return np.full((1, shape[1]), x.reshape(()))
+    if x.ndim == 1 and x.shape[0] == shape[1]:
+        x = x.reshape(1, shape[1])
+    if x.ndim != 2 or x.shape not in (shape, (1, shape[1])):
+        x = np.broadcast_to(x, shape)
+    return np.ascontiguousarray(x)
+
+
 def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
     """Choice probabilities of a two-option decision, one (courses, draws) array each."""
+    from kennan.engine.kernels import choice as kernels  # numba's import: on first use
+
     shape = ev.shape
     weights = _weights(ev, dec.deciders) if len(dec.deciders) > 1 else None
     compromise = weights is None or dec.combine == "compromise"
     shared_static, shared = _difference(ev, dec, dec.shared, None)
-    negative_sharp = np.negative(sharp)
+    # -(d sharp) as d (-sharp): rounding is symmetric in the sign, so the same bits.
+    negative_sharp = _grid(np.negative(sharp), shape)
+    one = _grid(1.0, shape)  # x * 1.0 is x: a decider alone is not weighted
     p0 = p1 = None
     probs = []
     for a, actor in enumerate(dec.deciders):
@@ -202,37 +220,27 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
         # The parts that read only judgments are at most (draws,): summed first.
         static = _add(None if shared_static is None else np.copy(shared_static),
                       own_static)
-        parts = [x for x in (shared, own, static) if x is not None]
-        if len(parts) > 1:
-            d = parts[0] + parts[1]  # fresh: shared serves every decider
-            for x in parts[2:]:
-                d = _add(d, x)
-        else:
-            d = np.array(parts[0] if parts else 0.0, dtype=np.float64)
-        if d.shape != shape:
-            d = np.array(np.broadcast_to(d, shape), order="C")  # not the view's order
-        # -(d sharp) as d (-sharp): rounding is symmetric in the sign, so the same bits.
-        np.multiply(d, negative_sharp, out=d)
-        if not ev.raising:  # strict mode: finite, or the overflow raised
-            _check_finite(ev, dec, actor, d)
+        parts = [_grid(x, shape) for x in (shared, own, static) if x is not None]
+        d = np.empty(shape)  # (shared + own) + static, times -sharpness
+        if kernels.scaled_difference(*parts, *[one] * (3 - len(parts)), len(parts),
+                                     negative_sharp, d):
+            if ev.raising:
+                raise FloatingPointError  # as NumPy would have: settled again, checked
+            _overflow(ev, dec, actor, d)
         with np.errstate(**_QUIET):
-            # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each
-            # stays accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
-            e = np.exp(d, out=d)
-            q1 = np.add(e, 1.0)
-            np.divide(1.0, q1, out=q1)
-            q0 = np.divide(1.0, e, out=e)
-            q0 += 1.0
-            np.divide(1.0, q0, out=q0)
-        if weights is None:
-            p0, p1 = q0, q1
-        elif compromise:
-            # Influences are normalised, so the compromise is the influence-weighted mean.
-            q0 *= weights[a]
-            q1 *= weights[a]
-            p0, p1 = _add(p0, q0), _add(p1, q1)
-        else:
-            probs.append(np.stack([q0, q1]))
+            np.exp(d, out=d)  # NumPy's exp, not the C library's: see the kernels
+        # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each stays
+        # accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
+        weighted = weights is not None and compromise
+        w = _grid(weights[a], shape) if weighted else one
+        if p0 is not None and weighted:
+            # Influences are normalised: the compromise is the influence-weighted mean.
+            kernels.logistic_add(d, w, p0, p1)
+        else:  # without weights, the last decider's probabilities, as they always were
+            p0, p1 = d, np.empty(shape)
+            kernels.logistic(p0, w, p1)
+        if not compromise:
+            probs.append(np.stack([p0, p1]))
     if probs:
         return list(_bargained(ev, dec, probs, weights))
     return [p0, p1]
@@ -318,6 +326,8 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams, t:
     u = streams(f"decision:{dec.id}", t)
     env = ev.env
     if len(dec.options) == 2:
+        if _choose(ev, dec, live, u, probs):
+            return
         # The second option is chosen when the uniform is above the first's probability.
         second = u > probs[0]
         live.copy(env[dec.options[1]], second)
@@ -334,6 +344,27 @@ def _discrete(ev: Evaluator, dec: DecisionSpec, live: Live, streams: Streams, t:
     for k, o in enumerate(dec.options):
         # A probability made here is new: it may become the environment's array.
         live.put(env, f"prob:{o}", probs[k], probs[k].shape == ev.shape)
+
+
+def _choose(ev: Evaluator, dec: DecisionSpec, live: Live, u: np.ndarray,
+            probs: list[np.ndarray]) -> bool:
+    """Choose between two options and publish the probabilities in one pass (a kernel),
+    when every array is one the kernel takes (else return False: nothing is written)."""
+    from kennan.engine.kernels import choice as kernels
+
+    env, shape = ev.env, ev.shape
+    arrays = [*probs, *(env[f"prob:{o}"] for o in dec.options),
+              *(env[o] for o in dec.options)]
+    if not (live.mask.shape == shape and live.mask.flags.c_contiguous and all(
+            x.shape == shape and x.dtype == np.float64 and x.flags.c_contiguous
+            for x in arrays) and all(x.flags.writeable for x in (*probs, *arrays[4:]))):
+        return False
+    # The probabilities are new: they become the environment's arrays, holding the old
+    # values on the dead draws (as Live.put does).
+    kernels.choose(_grid(u, shape), live.mask, *arrays)
+    for o, p in zip(dec.options, probs, strict=True):
+        env[f"prob:{o}"] = p
+    return True
 
 
 def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:

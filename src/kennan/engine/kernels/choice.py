@@ -1,0 +1,109 @@
+"""Kernels of a decision between two options (see :mod:`kennan.engine.decisions`).
+
+Why three kernels and NumPy's ``exp`` between them: NumPy computes ``exp`` with its
+own SIMD code where the CPU has it, whose last bits differ from the C library's
+``exp`` that a compiled loop calls; so the exponential stays one NumPy pass, and the
+kernels fuse the passes before it (the utility difference times the sharpness, and
+the finite check) and after it (the logistic, the deciders' weighted mean, the
+choice from the uniform and the writes to the live draws).
+
+Every array is float64 (the mask bool) and C-contiguous, of shape ``(courses,
+draws)`` or ``(1, draws)``, the latter standing for a row shared by every course
+(one draw's judgment, or a number): so the inner loop walks memory in order and
+compiles to SIMD code. Per element the operations are NumPy's, in the same order.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+
+_IN = types.Array(types.float64, 2, "C", readonly=True)
+_OUT = types.Array(types.float64, 2, "C")
+_MASK = types.Array(types.boolean, 2, "C", readonly=True)
+_OPTIONS = dict(cache=True, nogil=True, error_model="numpy")
+
+
+@numba.njit([types.boolean(_IN, _IN, _IN, types.int64, _IN, _OUT)], **_OPTIONS)
+def scaled_difference(a, b, c, count, neg_sharp, out):  # pragma: no cover - compiled
+    """``out = ((a + b) + c) * neg_sharp`` with the first ``count`` of ``a, b, c``
+    (0 reads none: ``0 * neg_sharp``); returns whether an element is not finite.
+
+    ``out`` is none of them (the loop is vectorised where its arrays are apart)."""
+    bad = False
+    for k in range(out.shape[0]):
+        ra = a[k if a.shape[0] > 1 else 0]
+        rb = b[k if b.shape[0] > 1 else 0]
+        rc = c[k if c.shape[0] > 1 else 0]
+        rs = neg_sharp[k if neg_sharp.shape[0] > 1 else 0]
+        ro = out[k]
+        for i in range(ro.shape[0]):
+            v = 0.0
+            if count > 0:
+                v = ra[i]
+            if count > 1:
+                v = v + rb[i]
+            if count > 2:
+                v = v + rc[i]
+            v = v * rs[i]
+            bad |= not np.isfinite(v)
+            ro[i] = v
+    return bad
+
+
+@numba.njit([types.void(_OUT, _IN, _OUT)], **_OPTIONS)
+def logistic(e, weight, p1):  # pragma: no cover - compiled
+    """``e`` = exp(-sharpness x difference) becomes ``P(first) = 1 / (1 + 1 / e)`` times
+    ``weight``, and ``p1`` gets ``P(second) = 1 / (1 + e)`` times ``weight``.
+
+    Why ``e`` is written in place rather than into a third argument that may be ``e``:
+    the compiler vectorises a loop only where it can tell its arrays apart."""
+    for k in range(e.shape[0]):
+        re, r1 = e[k], p1[k]
+        rw = weight[k if weight.shape[0] > 1 else 0]
+        for i in range(re.shape[0]):
+            x = re[i]
+            r1[i] = 1.0 / (x + 1.0) * rw[i]
+            re[i] = 1.0 / (1.0 / x + 1.0) * rw[i]
+
+
+@numba.njit([types.void(_IN, _IN, _OUT, _OUT)], **_OPTIONS)
+def logistic_add(e, weight, p0, p1):  # pragma: no cover - compiled
+    """:func:`logistic`'s probabilities times ``weight``, added to ``p0`` and ``p1``."""
+    for k in range(e.shape[0]):
+        re, r0, r1 = e[k], p0[k], p1[k]
+        rw = weight[k if weight.shape[0] > 1 else 0]
+        for i in range(re.shape[0]):
+            x = re[i]
+            r1[i] = r1[i] + 1.0 / (x + 1.0) * rw[i]
+            r0[i] = r0[i] + 1.0 / (1.0 / x + 1.0) * rw[i]
+
+
+@numba.njit([types.void(_IN, _MASK, _OUT, _OUT, _IN, _IN, _OUT, _OUT)], **_OPTIONS)
+def choose(u, live, p0, p1, old0, old1, first, second):  # pragma: no cover - compiled
+    """On the ``live`` draws: the second option is chosen where the uniform ``u`` (a row)
+    is above ``p0``; ``first`` and ``second`` get 1.0 or 0.0. On the others: ``p0, p1``
+    get the old probabilities ``old0, old1`` back (the options keep theirs)."""
+    for k in range(p0.shape[0]):
+        ru, rl = u[0], live[k]
+        r0, r1, o0, o1 = p0[k], p1[k], old0[k], old1[k]
+        rf, rs = first[k], second[k]
+        n = r0.shape[0]
+        every = True
+        for i in range(n):
+            every &= rl[i]
+        if every:  # the usual row: a loop without branches, which vectorises
+            for i in range(n):
+                chosen = ru[i] > r0[i]
+                rs[i] = 1.0 if chosen else 0.0
+                rf[i] = 0.0 if chosen else 1.0
+            continue
+        for i in range(n):
+            if rl[i]:
+                chosen = ru[i] > r0[i]
+                rs[i] = 1.0 if chosen else 0.0
+                rf[i] = 0.0 if chosen else 1.0
+            else:
+                r0[i] = o0[i]
+                r1[i] = o1[i]
