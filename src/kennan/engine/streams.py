@@ -8,7 +8,7 @@ event, which gives common random numbers and paired comparisons for free.
 
 The generator hashes a 64-bit key and the draw index with two rounds of the
 SplitMix64 finaliser (a bijective mixer with full avalanche), a counter-based
-design in the spirit of Philox, vectorised over draws in NumPy.
+design in the spirit of Philox, in one compiled loop over the draws.
 """
 
 from __future__ import annotations
@@ -17,12 +17,6 @@ import hashlib
 
 import numpy as np
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
-_SCALE = 2.0**-53
-
 
 def stream_key(seed: int, stream: str, period: int = 0) -> np.uint64:
     """The 64-bit key of ``stream`` at ``period`` under root ``seed``."""
@@ -30,24 +24,15 @@ def stream_key(seed: int, stream: str, period: int = 0) -> np.uint64:
     return np.uint64(int.from_bytes(digest, "little"))
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    # SplitMix64 finaliser, in place on a fresh uint64 array (wrapping arithmetic).
-    x ^= x >> _S30
-    x *= _M1
-    x ^= x >> _S27
-    x *= _M2
-    x ^= x >> _S31
-    return x
-
-
 def uniforms(key: np.uint64, draws: np.ndarray) -> np.ndarray:
-    """Uniforms in the open interval (0, 1), one per global draw index in ``draws``."""
-    x = draws.astype(np.uint64) * _GOLDEN
-    x += key
-    x = _mix(x)
-    x ^= key
-    x = _mix(x)
-    return ((x >> _S11).astype(np.float64) + 0.5) * _SCALE
+    """Uniforms in the open interval (0, 1), one per global draw index in ``draws``.
+
+    Per draw index ``d``: ``x = mix(mix(d * golden + key) ^ key)`` in wrapping uint64
+    arithmetic (``mix`` the SplitMix64 finaliser), then ``((x >> 11) + 0.5) * 2**-53``;
+    compiled (:func:`kennan.engine.kernels.streams.uniforms`): one loop over the draws."""
+    from kennan.engine.kernels.streams import uniforms as kernel  # numba: only when drawing
+
+    return kernel(np.uint64(key), np.ascontiguousarray(draws, dtype=np.uint64))
 
 
 class Streams:
