@@ -45,6 +45,14 @@ def test_fixed_sums_of_long_rows_are_exact():
         assert fixed_sums(x) == _reference(x)
 
 
+def test_fixed_sums_beyond_float64_integers_and_of_non_finite_values():
+    x = np.array([[1e300, -1e300, 3.0, 2.0**60], [0.5, np.nan, 1.0, 1.0]])
+    assert fixed_sums(x[:1]) == _reference(x[:1])  # 1e300 * 2**24: the exact path
+    for bad in (x, np.array([[3e38, 1.0]], np.float32)):  # NaN; float32 overflows to inf
+        with pytest.raises(ValueError, match="finite"):
+            fixed_sums(bad)
+
+
 def test_fixed_sums_of_one_row_and_none():
     assert fixed_sums(np.array([0.5, 0.25])) == [3 << (FIXED_BITS - 2)]
     assert fixed_sums(np.zeros((3, 0))) == [0, 0, 0]
@@ -70,6 +78,12 @@ def test_exact_sums_of_values_spread_over_every_magnitude():
     x[1, ::2] = -x[1, 1::2]  # a row that cancels to 0
     assert exact_sums(x) == _exact_reference(x)
     assert exact_sums(x[1]) == [0]
+
+
+def test_a_pass_that_sums_to_zero_is_not_the_last():
+    # The first pass takes 1 and -1 (its sum is 0); what is left is still summed.
+    x = np.array([[1.0, -1.0, 2.0**-60, 3.0 * 2.0**-1074]])
+    assert exact_sums(x) == _exact_reference(x) == [2**1014 + 3]
 
 
 def test_exact_sums_refuse_non_finite_values():

@@ -3,13 +3,13 @@
 Floating-point addition is not associative, so a mean summed chunk by chunk
 would change in its last bits with the chunk size. Instead every float64 is an
 integer multiple of 2**-1074; we sum those integers exactly and carry totals as
-Python integers. Vectorised, by error-free extraction: each pass rounds every
-value of a row to a multiple of a power of two so coarse that the rounded values
-add exactly in float64 whatever the order, and passes on the exact remainders
-until none is left (a pass takes about 53 - log2(n) bits off every value, so
-values of a few magnitudes need two to four passes). Totals merge by integer
-addition, so summaries are identical whatever the chunking, the worker count or
-the order chunks finish in."""
+Python integers. By error-free extraction, in a compiled loop per row
+(:mod:`kennan.engine.kernels.exact`): each pass rounds every value of a row to a
+multiple of a power of two so coarse that the rounded values add exactly in float64
+whatever the order, and passes on the exact remainders until none is left (a pass
+takes about 53 - log2(n) bits off every value, so values of a few magnitudes need two
+to four passes). Totals merge by integer addition, so summaries are identical
+whatever the chunking, the worker count or the order chunks finish in."""
 
 from __future__ import annotations
 
@@ -20,9 +20,6 @@ import numpy as np
 _UNIT_EXP = 1074  # 2**-1074 is the smallest positive float64
 _HALF = 26
 _MAX_PER_CALL = 1 << 26
-#: Rows are summed a block of about this many bytes at a time: every pass over a block
-#: then reads it from the cache instead of memory, and temporaries stay small.
-_BLOCK_BYTES = 1 << 20
 
 
 def exact_sums(values: np.ndarray) -> list[int]:
@@ -37,11 +34,8 @@ def exact_sums(values: np.ndarray) -> list[int]:
     if n > _MAX_PER_CALL:
         parts = [exact_sums(x[:, i:i + _MAX_PER_CALL]) for i in range(0, n, _MAX_PER_CALL)]
         return [sum(col) for col in zip(*parts, strict=True)]
-    block = max(1, _BLOCK_BYTES // (8 * max(n, 1)))
-    if rows > block:
-        return [v for i in range(0, rows, block) for v in exact_sums(x[i:i + block])]
     out = [0] * rows
-    if not n:
+    if not n or not rows:
         return out
     top = _peak(x)
     if not np.isfinite(top).all():
@@ -51,30 +45,19 @@ def exact_sums(values: np.ndarray) -> list[int]:
     for r in np.flatnonzero(huge):
         out[r] = _sums_by_exponent(x[r:r + 1])[0]
     index = np.flatnonzero(~huge & (top > 0))
-    residual = x[index] if index.size < rows else x
-    top = top[index]
-    first = True
-    while index.size:
-        # One extraction (Rump, Ogita and Oishi's ExtractVector): with sigma = 2**s and
-        # 2 n max|r| < sigma, q = (sigma + r) - sigma is r rounded to a multiple of
-        # 2**(s-53), r - q is exact, and any partial sum of the q is a multiple of
-        # 2**(s-53) below sigma, so np.add.reduce adds the q exactly in any order.
-        s = np.frexp(top)[1] + (_log2_ceil(n) + 1)
-        sigma = np.ldexp(1.0, s)[:, None]
-        q = residual + sigma
-        q -= sigma
-        if first:  # the input is not ours to change
-            residual = residual - q
-            first = False
-        else:
-            residual -= q
-        for r, total in zip(index.tolist(), np.add.reduce(q, axis=1).tolist(), strict=True):
-            num, den = total.as_integer_ratio()  # den is a power of 2, at most 2**1074
-            out[r] += (num << _UNIT_EXP) // den
-        top = _peak(residual)
-        keep = top > 0
-        if not keep.all():
-            index, residual, top = index[keep], residual[keep], top[keep]
+    if index.size:
+        # Why imported here: numba's import is paid by runs only (see engine.kernels).
+        from kennan.engine.kernels import exact as kernels
+
+        log2n = _log2_ceil(n)
+        parts = np.empty((index.size, kernels.passes(log2n)))
+        count = np.empty(index.size, dtype=np.int64)
+        kernels.extract(np.ascontiguousarray(x), index.astype(np.int64), log2n, parts,
+                        count, np.empty(n))
+        for r, row, k in zip(index.tolist(), parts.tolist(), count.tolist(), strict=True):
+            for total in row[:k]:
+                num, den = total.as_integer_ratio()  # den is a power of 2, at most 2**1074
+                out[r] += (num << _UNIT_EXP) // den
     return out
 
 
@@ -135,18 +118,25 @@ FIXED_BITS = 24
 def fixed_sums(values: np.ndarray) -> list[int]:
     """Sums along the last axis of values rounded to multiples of 2**-24, as exact integers.
 
-    Cheaper than :func:`exact_sums` (a multiply, a rounding and a sum) and just as
-    independent of chunking, since rounding is per value and the sum is exact.
-    Used for per-period trajectories and outcome masses, where a resolution of 6e-8
-    is ample. float32 input stays float32 (scaling by 2**24 and rounding are exact
-    in it, and it halves the memory read); other input is taken as float64.
+    Cheaper than :func:`exact_sums` (a multiply, a rounding and a sum, in one compiled
+    loop: :func:`kennan.engine.kernels.exact.fixed_row_sums`) and just as independent of
+    chunking, since rounding is per value and the sum is exact. Used for per-period
+    trajectories and outcome masses, where a resolution of 6e-8 is ample. float32 input
+    stays float32 (scaling by 2**24 and rounding are exact in it, and it halves the
+    memory read); other input is taken as float64.
     """
     x = np.asarray(values)
+    if x.dtype != np.float32:
+        x = x.astype(np.float64, copy=False)
     if x.ndim == 1:
         x = x[None, :]
-    block = max(1, _BLOCK_BYTES // (x.itemsize * max(x.shape[-1], 1)))
-    if len(x) > block:
-        return [v for i in range(0, len(x), block) for v in fixed_sums(x[i:i + block])]
+    from kennan.engine.kernels import exact as kernels  # numba: paid by runs only
+
+    x = np.ascontiguousarray(x)
+    sums = np.empty(len(x))
+    peak = kernels.fixed_row_sums(x, x.dtype.type(1 << FIXED_BITS), sums)
+    if peak * x.shape[-1] < 2.0**53:  # False for NaN or infinity
+        return [int(v) for v in sums.tolist()]
     return rounded_sums(*fixed_rounded(x))
 
 
@@ -160,7 +150,8 @@ def fixed_rounded(values: np.ndarray, out: np.ndarray | None = None
         x = x.astype(np.float64, copy=False)
     if x.ndim == 1:
         x = x[None, :]
-    q = np.multiply(x, x.dtype.type(1 << FIXED_BITS), out=out)
+    with np.errstate(over="ignore"):  # an infinity is refused by the exact sums
+        q = np.multiply(x, x.dtype.type(1 << FIXED_BITS), out=out)
     np.rint(q, out=q)
     if not q.size:
         return q, True
