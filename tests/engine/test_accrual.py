@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kennan.engine import accrual
+from kennan.engine import accrual, buffers
 from kennan.engine.model import build_model
 from kennan.engine.simulate import ChunkResult, simulate
 from kennan.scenario.loading import load_scenario_text
@@ -79,3 +79,28 @@ def test_few_takes_values_of_every_shape():
     assert accrual.Few.of(np.zeros((2, 4), bool)) is not None
     assert accrual.Few.of(np.ones((2, 4), bool)) is None  # many: dense is cheaper
     assert accrual.Few.of(None) is None
+
+
+def test_kept_buffers_left_dirty_by_a_block_change_no_result(monkeypatch):
+    # Every large array from kept buffers (the accrual's statistics among them), each
+    # buffer handed out first full of NaN: the results are those of fresh arrays.
+    model = build_model(load_scenario_text(FEW, "few.yaml"))
+    fresh = simulate(model, start=3, count=300, seed=4)
+    monkeypatch.setattr(buffers, "LARGE", 1)
+    monkeypatch.setattr(buffers, "_kept", [])
+    take = buffers._take
+
+    def dirty(shape, dtype, *, zero):
+        out = take(shape, dtype, zero=False)
+        out.view(np.uint8).fill(0xFF)  # NaN in every float
+        if zero:
+            out.fill(0)
+        return out
+
+    monkeypatch.setattr(buffers, "_take", dirty)
+    for _ in range(2):  # the second run reuses the first's buffers
+        kept = simulate(model, start=3, count=300, seed=4)
+        assert kept.trajectories == fresh.trajectories
+        for a, b in zip(_arrays(fresh), _arrays(kept), strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert buffers._kept  # the buffers were used

@@ -207,13 +207,21 @@ class Accrual:
         n = len(model.metrics)
         self.horizon = model.horizon
         self.shape = shape
-        self.current = np.zeros((n, *shape))  # latest value while the path is live
-        self.total = np.zeros((n, *shape))
-        self.extreme = np.zeros((n, *shape))
-        self.periods = np.zeros(shape)
+        # One kept buffer (engine.buffers) for the running statistics and the rounded
+        # trajectory: a block of the same size reuses it, so its pages need not fault in
+        # afresh every block. Not zeroed where the first record writes every value.
+        store = buffers.empty((6, n, *shape), np.float64)
+        self.current = store[0]  # latest value while the path is live (set by record)
+        self.total = store[1]
+        self.extreme = store[2]  # set by the first record (read for max and min only)
         # sum of mass x aggregate at absorption (but for final values: held is the same)
-        self.expected = np.zeros((n, *shape))
-        self.held = np.zeros((n, *shape))  # sum of mass x current value after absorption
+        self.expected = store[3]
+        self.held = store[4]  # sum of mass x current value after absorption
+        for zeroed in (self.total, self.expected, self.held):
+            zeroed.fill(0.0)
+        self.periods = np.zeros(shape)
+        #: The trajectory's rounded values, ``(metrics * courses, draws)``.
+        self._rounded = store[5].reshape(n * shape[0], shape[1])
         self.after = [dict(m.after_values) for m in model.metrics]
         #: A metric's value when it is a constant: its latest value is that number for
         #: every draw once recorded, and products with a number need no array of it.
@@ -226,7 +234,6 @@ class Accrual:
 
         self._kernels = kernels
         self._codes = [kernels.CODES[m.aggregate] for m in model.metrics]
-        self._rounded: np.ndarray | None = None  # the trajectory's rounded values
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
         """Add this period's values on the path (``live`` holds the draws on it)."""
@@ -340,8 +347,6 @@ class Accrual:
         sums (float64: exact integers when it does). The array is the accrual's own,
         overwritten next period."""
         n = self.shape[1]
-        if self._rounded is None:
-            self._rounded = np.empty((self.current.shape[0] * self.shape[0], n))
         sums = np.empty(len(self._rounded))
         peak = self._kernels.rounded_trajectory(
             self.current.reshape(-1, n), survival, self.held.reshape(-1, n), self._rounded,

@@ -1,6 +1,7 @@
 """Large arrays served from kept buffers, so the kernel need not hand out fresh pages.
 
-A block's outcome masses (``(outcomes, courses, periods, draws)`` float32) are tens
+A block's outcome masses (``(outcomes, courses, periods, draws)`` float32) and its
+metrics' running statistics (``(6, metrics, courses, draws)`` float64) are tens
 of megabytes: more than the C library serves from its heap, so each block would
 map fresh memory that the kernel zeroes page by page as the periods write it, a
 cost that grows with the machine's load. Instead a buffer is kept once no array
@@ -26,9 +27,10 @@ import numpy as np
 
 #: Arrays smaller than this come from NumPy directly (the C heap serves them well).
 LARGE = 16 << 20
-#: At most this many bytes of buffers are kept (a few blocks' masses: a process runs
-#: one chunk at a time, and a larger buffer than this is simply not kept).
-_KEPT_BYTES = 256 << 20
+#: At most this many bytes of buffers are kept (a few blocks' masses and metric
+#: statistics: a process runs one chunk at a time, its blocks all at once with
+#: competing hypotheses; a buffer beyond this is simply not kept).
+_KEPT_BYTES = 512 << 20
 
 _kept: list[np.ndarray] = []
 _lock = threading.Lock()
