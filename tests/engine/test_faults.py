@@ -126,3 +126,28 @@ metrics:
     chunk = simulate(model, start=0, count=10, seed=0)
     summary = Summary.of_chunk(chunk, [], model.horizon, 0)
     assert summary.metric_sums[0][0][0] > 0
+
+
+def test_metrics_and_outcomes_raise_on_faults_and_report_as_when_checked():
+    # Metrics and outcomes are evaluated outside strict mode (their stages' own sums must
+    # not raise): a fault on the way to a finite value keeps its value, a NaN is named.
+    body = """
+state:
+  - {{id: s, initial: 0, update: "s + 1"}}
+outcomes:
+  - {{id: end, hazard: "{hazard}"}}
+metrics:
+  - {{id: m, value: "{metric}"}}
+policies: [{{id: a}}]
+"""
+    guarded = model_of(body.format(hazard="where(s > 1, 0.1 / (s - 1), 0)",
+                                   metric="where(s > 1, 1 / (s - 1), 0)"))
+    result = simulate(guarded, start=0, count=20, seed=0)
+    assert np.isfinite(result.metrics["m"]).all()
+    for hazard, metric, named in [("0.1", "log(s - 1)", "metric 'm'"),
+                                  ("0.1 * (0 / (s - 1))", "s", "outcome 'end'")]:
+        with pytest.raises(SimulationError) as info:
+            simulate(model_of(body.format(hazard=hazard, metric=metric)), start=0, count=20,
+                     seed=0)
+        text = str(info.value)
+        assert named in text and ("NaN" in text or "infinity" in text), text

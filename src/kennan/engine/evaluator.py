@@ -10,7 +10,9 @@ Checking every value for NaN and infinity costs a pass over it. Inside
 :meth:`Evaluator.strict` NumPy raises on a floating-point fault instead (division
 by zero, overflow, an invalid operation), which costs nothing, and a value made
 without a fault from finite inputs is finite: so there a value is checked only when
-its evaluation faulted. Why that is sound: every input is finite. Judgments are
+its evaluation faulted. Outside it, in stages whose own arithmetic must not raise
+(metrics, outcomes), a trusted evaluator raises on faults for the evaluation alone,
+to the same effect. Why that is sound: every input is finite. Judgments are
 checked once per block; state, derived values and decisions' options come from
 checked values (copied, clipped, or compared); choice probabilities and influences
 are finite by construction; and a stage whose own arithmetic may overflow (an
@@ -134,9 +136,14 @@ class Evaluator:
         invariant = self.is_static(site)
         if invariant and key in self._cache:
             return self._cache[key]
-        if self.raising and key not in self._noisy:
+        if (self.raising or self._trusted) and key not in self._noisy:
             try:
-                value = expr.unguarded(self.env if env is None else env)
+                if self.raising:
+                    value = expr.unguarded(self.env if env is None else env)
+                else:  # trusted, outside strict mode: raising for this value alone
+                    with np.errstate(divide="raise", over="raise", invalid="raise",
+                                     under="ignore"):
+                        value = expr.unguarded(self.env if env is None else env)
             except FloatingPointError:
                 self._noisy.add(key)  # evaluated again below, quietly, and checked
             else:
