@@ -69,11 +69,14 @@ class State:
             env[f"fired:{e.id}"] = np.zeros(shape)  # as float as run_period keeps it
         for tag in model.tags:
             env[f"tagged:{tag}"] = np.zeros(shape)
-        for c in model.courses:
-            for step in c.steps:
-                env[f"active:{step.id}"] = np.zeros(shape)
-        for step_id in model.loaded.checked.namespace.id_functions["active"]:
-            if f"active:{step_id}" not in env:
+        # Only the steps' indicators that an expression reads (of the scenario's checked
+        # expressions, whence every site of the model comes): the others would be
+        # written every period a rung moves and never read.
+        read = {x for e in model.loaded.checked.expressions.values()
+                for f, x in e.id_refs if f == "active"}
+        for step_id in (*(step.id for c in model.courses for step in c.steps),
+                        *model.loaded.checked.namespace.id_functions["active"]):
+            if step_id in read and f"active:{step_id}" not in env:
                 env[f"active:{step_id}"] = np.zeros(shape)
         for dec in model.decisions:
             if dec.options:
@@ -313,10 +316,10 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: list[np.ndarr
                 env[tag][c] = 0.0
             for i, (j, k, _, active_key, step_tags) in enumerate(ladder):
                 above = held[i] = sim.level[j, c] > k
-                active = env[active_key][c]
-                np.copyto(active, above)  # 1.0 where the rung is held, else 0.0
-                for tag in step_tags:
-                    np.maximum(env[tag][c], active, out=env[tag][c])
+                if active_key is not None:
+                    np.copyto(env[active_key][c], above)  # 1.0 where the rung is held
+                for tag in step_tags:  # True counts as 1.0
+                    np.maximum(env[tag][c], above, out=env[tag][c])
         for (j, k, step, _, _), above in zip(ladder, held, strict=True):
             if not (step.on_enter or step.effects or step.risks):
                 continue
@@ -342,13 +345,17 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: list[np.ndarr
 
 def _plan(ev: Evaluator) -> list[tuple[int, Any, tuple[str, ...], list[tuple[Any, ...]]]]:
     """Each course with steps: its index, itself, the keys of its tags, and each step of
-    each track as (track, rung, step, key of its indicator, keys of its tags); kept for
-    the block (the same every period)."""
+    each track as (track, rung, step, key of its indicator or None when no expression
+    reads it, keys of its tags); kept for the block (the same every period)."""
     plan = ev.memo.get("policy plan")
     if plan is None:
+        def indicator(step: Any) -> str | None:
+            key = f"active:{step.id}"
+            return key if key in ev.env else None
+
         plan = ev.memo["policy plan"] = [
             (c, course, tuple(sorted({f"tagged:{tag}" for st in course.steps for tag in st.tags})),
-             [(j, k, step, f"active:{step.id}", tuple(f"tagged:{tag}" for tag in step.tags))
+             [(j, k, step, indicator(step), tuple(f"tagged:{tag}" for tag in step.tags))
               for j, track in enumerate(course.tracks) for k, step in enumerate(track.steps)])
             for c, course in enumerate(ev.model.courses) if course.steps]
     return plan
