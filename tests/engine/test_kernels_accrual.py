@@ -41,7 +41,7 @@ def _bits(a: np.ndarray) -> bytes:
     return np.ascontiguousarray(a).tobytes()
 
 
-values = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, np.nan, np.inf]))
+values = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, 1.0, np.nan, np.inf]))
 
 
 @settings(max_examples=60, deadline=None)
@@ -81,6 +81,34 @@ def test_accrue_gives_the_bits_of_the_numpy_operations(seed, aggregate, given_, 
                    True, True)
     assert _bits(held) == _bits(want_held)
     assert _bits(expected) == _bits(want_expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1),
+       aggregate=st.sampled_from(["final", "max", "min", "sum", "mean"]),
+       first=st.booleans(), changes=st.booleans(),
+       value_shape=st.sampled_from([(1, 1), (1, 7), (3, 7), (3, 1)]), special=values)
+def test_record_gives_the_bits_of_the_numpy_operations(seed, aggregate, first, changes,
+                                                       value_shape, special):
+    rng = np.random.default_rng(seed)
+    current, total, extreme = (rng.normal(size=(3, 7)) for _ in range(3))
+    value = rng.normal(size=value_shape)
+    value.flat[rng.integers(value.size)] = special
+    extreme.flat[rng.integers(extreme.size)] = special
+    changes = changes or first  # a constant's latest value is written the first period
+    want = [a.copy() for a in (current, total, extreme)]
+    full = np.broadcast_to(value, (3, 7))
+    if changes:
+        np.copyto(want[0], full)
+    with np.errstate(invalid="ignore"):
+        if aggregate in ("sum", "mean"):
+            np.add(want[1], full, out=want[1])
+        elif aggregate in ("max", "min") and changes:
+            pick = np.maximum if aggregate == "max" else np.minimum
+            want[2] = full.copy() if first else pick(want[2], full)
+    kernels.record(current, total, extreme, value, kernels.CODES[aggregate], first, changes)
+    for got, expected in zip((current, total, extreme), want, strict=True):
+        assert _bits(got) == _bits(expected)
 
 
 @settings(max_examples=40, deadline=None)

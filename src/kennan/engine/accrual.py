@@ -236,23 +236,16 @@ class Accrual:
         self._codes = [kernels.CODES[m.aggregate] for m in model.metrics]
 
     def record(self, model: Model, ev: Evaluator, live: Live) -> None:
-        """Add this period's values on the path (``live`` holds the draws on it)."""
+        """Add this period's values on the path (``live`` holds the draws on it), each
+        metric's in one compiled loop (:func:`~kennan.engine.kernels.accrual.record`)."""
         first = not self._recorded
         self._recorded = True
         self.periods += live.mask
         for k, m in enumerate(model.metrics):
             c = self.constant[k]
-            value = c if c is not None else full(ev(m.value), ev.shape)
-            if first or c is None:
-                np.copyto(self.current[k], value)
-            if m.aggregate in ("sum", "mean"):
-                np.add(self.total[k], value, out=self.total[k])
-            elif m.aggregate in ("max", "min") and (first or c is None):
-                if first:
-                    np.copyto(self.extreme[k], value)
-                else:
-                    pick = np.maximum if m.aggregate == "max" else np.minimum
-                    pick(self.extreme[k], value, out=self.extreme[k])
+            value = c if c is not None else ev(m.value)
+            self._kernels.record(self.current[k], self.total[k], self.extreme[k],
+                                 _as_2d(value), self._codes[k], first, first or c is None)
 
     def absorb(self, model: Model, ev: Evaluator, taken: list[Taken], t: int) -> None:
         """The outcomes ``taken`` (index, mass, and the few draws the mass is held at, or

@@ -27,6 +27,16 @@ _ACCRUE = numba.void(_F2, _F2, _F1, _I1, _I1, numba.boolean, _F2, _F2, _F2, _F2,
                      numba.boolean, numba.boolean, numba.float64, numba.float64,
                      numba.boolean, numba.boolean)
 _ROUNDED = numba.float64(_F2, _F2, _F2, _F2, _F1)
+_RECORD = numba.void(_F2, _F2, _F2, _F2, numba.int64, numba.boolean, numba.boolean)
+
+
+@numba.njit(inline="always")
+def _pick(x: float, y: float, code: int) -> float:
+    """np.maximum (``code`` MAX) or np.minimum of ``x`` and ``y``, bit for bit: NaN in
+    either gives NaN (the first one's), and of equal values (0.0 and -0.0) the second."""
+    if code == MAX:
+        return x if (x > y or x != x) else y
+    return x if (x < y or x != x) else y
 
 
 @numba.njit(inline="always")
@@ -37,10 +47,7 @@ def _aggregate(x: float, tot: float, p: float, tv: float, code: int, given: bool
     if code in (MAX, MIN):
         if not given:
             return x
-        # np.maximum / np.minimum: NaN in either gives NaN (the first one's).
-        if code == MAX:
-            return x if (x >= tv or x != x) else tv
-        return x if (x <= tv or x != x) else tv
+        return _pick(x, tv, code)
     if stop and not given:
         if code == MEAN:
             return tot / (p if p >= 1.0 else 1.0)
@@ -65,14 +72,9 @@ def _accrue_row(held: np.ndarray, expected: np.ndarray, mass: np.ndarray, tail: 
         if not given:
             for d in range(n):
                 expected[d] += mass[d] * extreme[d]
-        elif code == MAX:
-            for d in range(n):
-                x, tv = extreme[d], tail[d]
-                expected[d] += mass[d] * (x if (x >= tv or x != x) else tv)
         else:
             for d in range(n):
-                x, tv = extreme[d], tail[d]
-                expected[d] += mass[d] * (x if (x <= tv or x != x) else tv)
+                expected[d] += mass[d] * _pick(extreme[d], tail[d], code)
     elif stop and not given:
         if code == MEAN:
             for d in range(n):
@@ -133,6 +135,44 @@ def accrue(held: np.ndarray, expected: np.ndarray, mass: np.ndarray, rows: np.nd
         if code != FINAL:
             expected[c, d] += m * _aggregate(extreme[c, d], total[c, d], periods[c, d], tv,
                                              code, given, stop, rest, horizon, add_rest)
+
+
+@numba.njit(_RECORD, cache=True, nogil=True)
+def record(current: np.ndarray, total: np.ndarray, extreme: np.ndarray, value: np.ndarray,
+           code: int, first: bool, changes: bool) -> None:
+    """A metric's value this period into its running statistics, in place: the latest
+    value (when it ``changes``: a constant's stays as the first period wrote it), the
+    total for a sum or mean, the extreme for a max or min (the value itself the
+    ``first`` period). ``current``, ``total`` and ``extreme`` are ``(courses, draws)``,
+    ``value`` ``(1 or courses, 1 or draws)``, broadcast."""
+    courses, n = current.shape
+    adds = code in (SUM, MEAN)
+    picks = code in (MAX, MIN) and changes
+    for c in range(courses):
+        v = value[c if value.shape[0] > 1 else 0]
+        cur, tot, ext = current[c], total[c], extreme[c]
+        if v.shape[0] == 1:  # one value for every draw of the row
+            x = v[0]
+            if changes:
+                cur[:] = x
+            if adds:
+                for d in range(n):
+                    tot[d] += x
+            elif picks:
+                for d in range(n):
+                    ext[d] = x if first else _pick(ext[d], x, code)
+            continue
+        if changes:
+            cur[:] = v
+        if adds:
+            for d in range(n):
+                tot[d] += v[d]
+        elif picks:
+            if first:
+                ext[:] = v
+            else:
+                for d in range(n):
+                    ext[d] = _pick(ext[d], v[d], code)
 
 
 @numba.njit(_ROUNDED, cache=True, nogil=True)
