@@ -56,6 +56,21 @@ def test_the_scaled_difference_is_numpys_sum_times_the_sharpness(case):
     assert bad == (not np.isfinite(expected).all())
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.sampled_from([0, 1, 2]), st.booleans(), st.booleans())
+def test_a_terms_part_of_the_difference_is_numpys(data, op, negative, first):
+    w, v1, v0 = (grid(data.draw, row=data.draw(st.booleans())) for _ in range(3))
+    before = grid(data.draw, row=False)
+    with np.errstate(all="ignore"):
+        x = w * (v1 if op == 0 else v1 - v0 if op == 1 else v1 + v0)
+        expected = (-x if negative else x) if first else (
+            before - x if negative else before + x)
+    acc = before.copy()
+    bad = kernels.add_term(acc, w, v1, v0, op, negative, first)
+    assert np.array_equal(acc, np.broadcast_to(expected, acc.shape), equal_nan=True)
+    assert bad == (not np.isfinite(expected).all())
+
+
 @st.composite
 def exponentials(draw):
     with np.errstate(over="ignore"):

@@ -183,9 +183,36 @@ def _difference(ev: Evaluator, dec: DecisionSpec, terms: tuple[UtilityTerm, ...]
     static, terms_left = ev.memo[memo_key]
     dynamic = None
     for term in terms_left:
-        sign, x = _term_difference(ev, term)
-        dynamic = _add(dynamic, x, sign)
+        dynamic = _add_term(ev, term, dynamic)
     return static, dynamic
+
+
+def _add_term(ev: Evaluator, term: UtilityTerm, acc: np.ndarray | None) -> np.ndarray | None:
+    """``acc`` plus the term's weight times (value of the second option - value of the
+    first), in one pass (a kernel; :func:`_term_difference`'s operations, in its order),
+    written into ``acc`` (a new ``(courses, draws)`` array when ``acc`` is None)."""
+    from kennan.engine.kernels import choice as kernels
+
+    w = as_number(ev(term.weight))  # evaluated (and checked) even without values
+    if not term.values:
+        return acc
+    shape = ev.shape
+    w = _grid(w, shape)
+    values = {o: _signed(ev, site) for o, site in term.values}
+    if len(values) == 2:
+        (s0, v0, _), (s1, v1, _) = values[0], values[1]
+        # s (v1 - v0); or v1 + v0 = s1 (s1 v1 - s0 v0) when the signs differ.
+        op, sign, v1, v0 = (1 if s0 == s1 else 2), s1, _grid(v1, shape), _grid(v0, shape)
+    else:
+        (o, (s, v, _)), = values.items()
+        op, sign, v1 = 0, (s if o == 1 else -s), _grid(v, shape)
+        v0 = v1
+    first = acc is None
+    if first:
+        acc = np.empty(shape)
+    if kernels.add_term(acc, w, v1, v0, op, sign < 0, first) and ev.raising:
+        raise FloatingPointError  # as NumPy would have: settled again, checked
+    return acc
 
 
 def _grid(x, shape: tuple[int, int]) -> np.ndarray:

@@ -1,11 +1,12 @@
 """Kernels of a decision between two options (see :mod:`kennan.engine.decisions`).
 
-Why three kernels and NumPy's ``exp`` between them: NumPy computes ``exp`` with its
+Why kernels and NumPy's ``exp`` between them: NumPy computes ``exp`` with its
 own SIMD code where the CPU has it, whose last bits differ from the C library's
 ``exp`` that a compiled loop calls; so the exponential stays one NumPy pass, and the
-kernels fuse the passes before it (the utility difference times the sharpness, and
-the finite check) and after it (the logistic, the deciders' weighted mean, the
-choice from the uniform and the writes to the live draws).
+kernels fuse the passes before it (each utility term's weight times its values, the
+sum of the terms, times the sharpness, and the finite check) and after it (the
+logistic, the deciders' weighted mean, the choice from the uniform and the writes to
+the live draws).
 
 Every array is float64 (the mask bool) and C-contiguous, of shape ``(courses,
 draws)`` or ``(1, draws)``, the latter standing for a row shared by every course
@@ -23,6 +24,37 @@ _IN = types.Array(types.float64, 2, "C", readonly=True)
 _OUT = types.Array(types.float64, 2, "C")
 _MASK = types.Array(types.boolean, 2, "C", readonly=True)
 _OPTIONS = dict(cache=True, nogil=True, error_model="numpy")
+
+
+@numba.njit([types.boolean(_OUT, _IN, _IN, _IN, types.int64, types.boolean,
+                           types.boolean)], **_OPTIONS)
+def add_term(acc, w, v1, v0, op, negative, first):  # pragma: no cover - compiled
+    """A utility term's part of the difference of the second option over the first:
+    ``x = w * (v1 - v0)`` (``op`` 1), ``w * (v1 + v0)`` (2) or ``w * v1`` (0), and then
+    ``acc = x`` (``first``) or ``acc + x``, with ``-x`` and ``acc - x`` when ``negative``.
+    Returns whether an element of ``acc`` is not finite (an overflow)."""
+    bad = False
+    for k in range(acc.shape[0]):
+        ra = acc[k]
+        rw = w[k if w.shape[0] > 1 else 0]
+        r1 = v1[k if v1.shape[0] > 1 else 0]
+        r0 = v0[k if v0.shape[0] > 1 else 0]
+        for i in range(ra.shape[0]):
+            x = r1[i]
+            if op == 1:
+                x = x - r0[i]
+            elif op == 2:
+                x = x + r0[i]
+            x = rw[i] * x
+            if first:
+                x = -x if negative else x
+            elif negative:
+                x = ra[i] - x
+            else:
+                x = ra[i] + x
+            bad |= not np.isfinite(x)
+            ra[i] = x
+    return bad
 
 
 @numba.njit([types.boolean(_IN, _IN, _IN, types.int64, _IN, _OUT)], **_OPTIONS)
