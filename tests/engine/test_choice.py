@@ -189,3 +189,71 @@ outcomes: [{id: ended, when: "fired(stop)"}]
     two = kennan.run(scenario(text, horizon=6), draws=64, seed=3, chunk_size=5)
     assert one.summary.metric_mean(0, 0) == two.summary.metric_mean(0, 0)
     assert one.summary.metric_mean(0, 1) == two.summary.metric_mean(0, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(1, 4))
+def test_an_issues_compromise_is_numpys_weighted_mean(data, n):
+    stances = [[grid(data.draw, row=data.draw(st.booleans())) for _ in range(3)]
+               for _ in range(n)]
+    with np.errstate(all="ignore"):
+        total = weighted = None
+        for w, s, p in stances:
+            ws = w * s
+            total = ws if total is None else total + ws
+            weighted = ws * p if weighted is None else weighted + ws * p
+        total = np.broadcast_to(total, (COURSES, DRAWS))
+        weighted = np.broadcast_to(weighted, (COURSES, DRAWS))
+        expected = np.where(total > 0, weighted / np.where(total > 0, total, 1.0), weighted)
+    got_total, got = np.empty((COURSES, DRAWS)), np.empty((COURSES, DRAWS))
+    for k, (w, s, p) in enumerate(stances):
+        positive = kernels.compromise_add(w, s, p, k == 0, got_total, got)
+    assert positive == (total > 0).all()
+    assert np.array_equal(got_total, total, equal_nan=True)
+    finite = kernels.divide_positive(got, got_total)
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert finite == bool(np.isfinite(total).all() and np.isfinite(weighted).all()
+                          and np.isfinite(expected).all())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(1, 4))
+def test_influences_are_numpys_clipped_shares(data, n):
+    raw = [grid(data.draw, row=data.draw(st.booleans())) for _ in range(n)]
+    rows = max(r.shape[0] for r in raw)
+    with np.errstate(all="ignore"):
+        clipped = [np.maximum(r, 0.0) for r in raw]
+        total = np.broadcast_to(sum(clipped), (rows, DRAWS))
+        shares = [np.broadcast_to(c / total, (rows, DRAWS)) for c in clipped]
+    got = np.empty((rows, DRAWS))
+    for k, r in enumerate(raw):
+        positive = kernels.clipped_sum(r, k == 0, got)
+    assert positive == (total > 0).all()
+    assert np.array_equal(got, total, equal_nan=True)
+    assert not np.signbit(got).any()  # max(-0, 0) is +0, as NumPy's
+    for r, expected in zip(raw, shares, strict=True):
+        out = np.empty((rows, DRAWS))
+        with np.errstate(all="ignore"):
+            kernels.share(r, got, out)
+        assert np.array_equal(out, expected, equal_nan=True)
+
+
+def test_factions_without_influence_share_it_equally():
+    text = """
+actors:
+  - {id: land, kind: state}
+  - {id: a, kind: faction, of: land, influence: "-1 + t"}
+  - {id: b, kind: faction, of: land, influence: 0}
+  - {id: c, kind: faction, of: land, influence: "t"}
+policies: [{id: only}]
+metrics:
+  - {id: share_a, value: "influence(a)"}
+  - {id: share_c, value: "influence(c)"}
+"""
+    result = simulate(build_model(scenario(text)), start=0, count=3, seed=0,
+                      watch=("influence:a", "influence:c"))
+    # t = 0: every influence is at most 0, so each has 1/3; then t - 1 : 0 : t.
+    assert np.allclose(result.watched[0, 0], 1 / 3) and np.allclose(result.watched[1, 0], 1 / 3)
+    assert np.array_equal(result.watched[0, 1], np.zeros(3, dtype=np.float32))
+    assert np.array_equal(result.watched[1, 1], np.ones(3, dtype=np.float32))
+    assert np.allclose(result.watched[0, 2], 1 / 3) and np.allclose(result.watched[1, 2], 2 / 3)

@@ -197,15 +197,16 @@ def _add_term(ev: Evaluator, term: UtilityTerm, acc: np.ndarray | None) -> np.nd
     if not term.values:
         return acc
     shape = ev.shape
-    w = _grid(w, shape)
+    w = kernels.grid(w, shape)
     values = {o: _signed(ev, site) for o, site in term.values}
     if len(values) == 2:
         (s0, v0, _), (s1, v1, _) = values[0], values[1]
         # s (v1 - v0); or v1 + v0 = s1 (s1 v1 - s0 v0) when the signs differ.
-        op, sign, v1, v0 = (1 if s0 == s1 else 2), s1, _grid(v1, shape), _grid(v0, shape)
+        op, sign = (1 if s0 == s1 else 2), s1
+        v1, v0 = kernels.grid(v1, shape), kernels.grid(v0, shape)
     else:
         (o, (s, v, _)), = values.items()
-        op, sign, v1 = 0, (s if o == 1 else -s), _grid(v, shape)
+        op, sign, v1 = 0, (s if o == 1 else -s), kernels.grid(v, shape)
         v0 = v1
     first = acc is None
     if first:
@@ -213,20 +214,6 @@ def _add_term(ev: Evaluator, term: UtilityTerm, acc: np.ndarray | None) -> np.nd
     if kernels.add_term(acc, w, v1, v0, op, sign < 0, first) and ev.raising:
         raise FloatingPointError  # as NumPy would have: settled again, checked
     return acc
-
-
-def _grid(x, shape: tuple[int, int]) -> np.ndarray:
-    """``x`` (a number, a ``(draws,)`` or ``(courses, draws)`` array) as the kernels take
-    it: a C-contiguous float64 array of ``shape`` or, for a row every course shares,
-    ``(1, draws)``. No copy where ``x`` is one already."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim < 2 and x.shape in ((), (1,)):
-        return np.full((1, shape[1]), x.reshape(()))
-    if x.ndim == 1 and x.shape[0] == shape[1]:
-        x = x.reshape(1, shape[1])
-    if x.ndim != 2 or x.shape not in (shape, (1, shape[1])):
-        x = np.broadcast_to(x, shape)
-    return np.ascontiguousarray(x)
 
 
 def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
@@ -238,8 +225,8 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
     compromise = weights is None or dec.combine == "compromise"
     shared_static, shared = _difference(ev, dec, dec.shared, None)
     # -(d sharp) as d (-sharp): rounding is symmetric in the sign, so the same bits.
-    negative_sharp = _grid(np.negative(sharp), shape)
-    one = _grid(1.0, shape)  # x * 1.0 is x: a decider alone is not weighted
+    negative_sharp = kernels.grid(np.negative(sharp), shape)
+    one = kernels.grid(1.0, shape)  # x * 1.0 is x: a decider alone is not weighted
     p0 = p1 = None
     probs = []
     for a, actor in enumerate(dec.deciders):
@@ -247,7 +234,7 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
         # The parts that read only judgments are at most (draws,): summed first.
         static = _add(None if shared_static is None else np.copy(shared_static),
                       own_static)
-        parts = [_grid(x, shape) for x in (shared, own, static) if x is not None]
+        parts = [kernels.grid(x, shape) for x in (shared, own, static) if x is not None]
         d = np.empty(shape)  # (shared + own) + static, times -sharpness
         if kernels.scaled_difference(*parts, *[one] * (3 - len(parts)), len(parts),
                                      negative_sharp, d):
@@ -259,7 +246,7 @@ def _binary(ev: Evaluator, dec: DecisionSpec, sharp) -> list[np.ndarray]:
         # P(second) = 1 / (1 + e), P(first) = 1 / (1 + 1 / e), e = exp(-d): each stays
         # accurate near 0 (no 1 - p), and e = 0 or inf gives the limits.
         weighted = weights is not None and compromise
-        w = _grid(weights[a], shape) if weighted else one
+        w = kernels.grid(weights[a], shape) if weighted else one
         if p0 is not None and weighted:
             # Influences are normalised: the compromise is the influence-weighted mean.
             kernels.logistic_add(d, w, p0, p1)
@@ -388,7 +375,7 @@ def _choose(ev: Evaluator, dec: DecisionSpec, live: Live, u: np.ndarray,
         return False
     # The probabilities are new: they become the environment's arrays, holding the old
     # values on the dead draws (as Live.put does).
-    kernels.choose(_grid(u, shape), live.mask, *arrays)
+    kernels.choose(kernels.grid(u, shape), live.mask, *arrays)
     for o, p in zip(dec.options, probs, strict=True):
         env[f"prob:{o}"] = p
     return True
@@ -412,19 +399,24 @@ def _issue(ev: Evaluator, dec: DecisionSpec, live: Live) -> None:
 def _compromise(ev: Evaluator, dec: DecisionSpec, weights: list[np.ndarray] | None
                 ) -> np.ndarray:
     """The influence- and salience-weighted mean of the positions (their plain mean where
-    every weight is 0), ``(courses, draws)``, accumulated actor by actor in file order."""
+    every weight is 0), ``(courses, draws)``, accumulated actor by actor in file order
+    (a kernel pass per actor: its weight times salience, added to the total, and times
+    its position, added to the weighted sum)."""
+    from kennan.engine.kernels import choice as kernels
+
     shape = ev.shape
-    total = weighted = None
+    one = kernels.grid(1.0, shape)  # x * 1.0 is x: no weight, or the salience 1
+    total, weighted = np.empty(shape), np.empty(shape)
+    positive = True
     for a, (_, pos, sal) in enumerate(dec.stances):
-        w = np.ones(shape) if weights is None else weights[a]
-        ws = w if sal is None else w * ev(sal)  # x * 1.0 is x: the salience 1 is skipped
-        total = np.array(ws, dtype=np.float64) if total is None else np.add(total, ws, out=total)
-        term = ws * ev(pos)
-        weighted = full(term, shape).copy() if weighted is None else np.add(
-            weighted, term, out=weighted)
-    positive = total > 0
-    if positive.all():
-        return np.divide(weighted, total, out=weighted)
+        w = one if weights is None else kernels.grid(weights[a], shape)
+        s = one if sal is None else kernels.grid(ev(sal), shape)
+        positive = kernels.compromise_add(w, s, kernels.grid(ev(pos), shape), a == 0, total,
+                                          weighted)
+    if not kernels.divide_positive(weighted, total) and ev.raising:
+        raise FloatingPointError  # an overflow, as NumPy would have: settled again quietly
+    if positive:
+        return weighted
     mean = reduce(np.add, [full(ev(pos), shape) for _, pos, _ in dec.stances]) / len(
         dec.stances)
-    return np.where(positive, weighted / np.where(positive, total, 1.0), mean)
+    return np.where(total > 0, weighted, mean)

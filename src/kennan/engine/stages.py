@@ -433,23 +433,32 @@ def _derive(model: Model, ev: Evaluator, live: Live, *, initial: bool = False,
 def _influence(model: Model, ev: Evaluator, live: Live, *, initial: bool = False,
                changed: set[str] | None = None) -> None:
     """Factions' normalised influences (only of the states whose factions' influence reads
-    a key in ``changed``, when it is given)."""
+    a key in ``changed``, when it is given).
+
+    Each share is finite, in [0, 1]: a sum that overflows gives shares of 0. Two kernel
+    passes per faction (its clipped influence added to the total, then its share) do
+    NumPy's operations in its order: ``max(x, 0)``, ``0 + x0 + x1 ...``, ``x / total``."""
+    from kennan.engine.kernels import choice as kernels  # numba's import: on first use
+
+    shape = ev.shape
     for members in model.factions.values():
         if changed is not None and not any(_reads(site) & changed for _, site in members):
             continue
-        raw = [np.maximum(ev(site), 0.0) for _, site in members]
-        # Each share is finite, in [0, 1] (a sum that overflows gives shares of 0).
-        with np.errstate(all="ignore"):
-            total = sum(raw)
-        positive = total > 0
-        if positive.all():  # the usual case: the shares without the fallback
-            values = [r / total for r in raw]
-        else:
-            safe = np.where(positive, total, 1.0)
-            values = [np.where(positive, r / safe, 1.0 / len(members)) for r in raw]
+        raw = [kernels.grid(ev(site), shape) for _, site in members]
+        # The shares' shape: a row shared by the courses unless an influence differs.
+        total = np.empty((max(r.shape[0] for r in raw), shape[1]))
+        positive = True
+        for k, r in enumerate(raw):
+            positive = kernels.clipped_sum(r, k == 0, total)
+        values = []
+        for r in raw:
+            values.append(np.empty(total.shape))
+            kernels.share(r, total, values[-1])
+        if not positive:  # 1 / n where no faction has influence
+            values = [np.where(total > 0, v, 1.0 / len(members)) for v in values]
         for (fid, _), value in zip(members, values, strict=True):
             key = f"influence:{fid}"
             if initial:
-                ev.env[key] = _array(value, ev.shape)
+                ev.env[key] = _array(value, shape)
             else:  # a new array: the environment's when of its shape
-                live.put(ev.env, key, value, value.shape == ev.shape)
+                live.put(ev.env, key, value, value.shape == shape)

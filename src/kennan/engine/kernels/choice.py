@@ -1,4 +1,5 @@
-"""Kernels of a decision between two options (see :mod:`kennan.engine.decisions`).
+"""Kernels of decisions (see :mod:`kennan.engine.decisions`): a choice between two options,
+an issue's compromise, and the factions' normalised influences (``stages._influence``).
 
 Why kernels and NumPy's ``exp`` between them: NumPy computes ``exp`` with its
 own SIMD code where the CPU has it, whose last bits differ from the C library's
@@ -24,6 +25,20 @@ _IN = types.Array(types.float64, 2, "C", readonly=True)
 _OUT = types.Array(types.float64, 2, "C")
 _MASK = types.Array(types.boolean, 2, "C", readonly=True)
 _OPTIONS = dict(cache=True, nogil=True, error_model="numpy")
+
+
+def grid(x, shape: tuple[int, int]) -> np.ndarray:
+    """``x`` (a number, a ``(draws,)`` or ``(courses, draws)`` array) as these kernels
+    take it: a C-contiguous float64 array of ``shape`` or, for a row every course shares,
+    ``(1, draws)``. No copy where ``x`` is one already."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim < 2 and x.shape in ((), (1,)):
+        return np.full((1, shape[1]), x.reshape(()))
+    if x.ndim == 1 and x.shape[0] == shape[1]:
+        x = x.reshape(1, shape[1])
+    if x.ndim != 2 or x.shape not in (shape, (1, shape[1])):
+        x = np.broadcast_to(x, shape)
+    return np.ascontiguousarray(x)
 
 
 @numba.njit([types.boolean(_OUT, _IN, _IN, _IN, types.int64, types.boolean,
@@ -139,3 +154,66 @@ def choose(u, live, p0, p1, old0, old1, first, second):  # pragma: no cover - co
             else:
                 r0[i] = o0[i]
                 r1[i] = o1[i]
+
+
+@numba.njit([types.boolean(_IN, _IN, _IN, types.boolean, _OUT, _OUT)], **_OPTIONS)
+def compromise_add(w, salience, position, first, total, weighted):  # pragma: no cover
+    """One stance of an issue's compromise: ``ws = w * salience``; ``total`` gets ``ws``
+    and ``weighted`` gets ``ws * position`` (``first``), else they are added. Returns
+    whether every element of ``total`` is above 0."""
+    positive = True
+    for k in range(total.shape[0]):
+        rw = w[k if w.shape[0] > 1 else 0]
+        rs = salience[k if salience.shape[0] > 1 else 0]
+        rp = position[k if position.shape[0] > 1 else 0]
+        rt, rx = total[k], weighted[k]
+        for i in range(rt.shape[0]):
+            ws = rw[i] * rs[i]
+            term = ws * rp[i]
+            t = ws if first else rt[i] + ws
+            rt[i] = t
+            rx[i] = term if first else rx[i] + term
+            positive &= t > 0.0
+    return positive
+
+
+@numba.njit([types.boolean(_OUT, _IN)], **_OPTIONS)
+def divide_positive(weighted, total):  # pragma: no cover - compiled
+    """``weighted / total`` in place where ``total`` is above 0 (elsewhere unchanged);
+    returns whether every element of both was finite and every quotient is."""
+    finite = True
+    for k in range(weighted.shape[0]):
+        rx, rt = weighted[k], total[k]
+        for i in range(rx.shape[0]):
+            t, x = rt[i], rx[i]
+            q = x / t if t > 0.0 else x
+            rx[i] = q
+            finite &= np.isfinite(t) & np.isfinite(x) & np.isfinite(q)
+    return finite
+
+
+@numba.njit([types.boolean(_IN, types.boolean, _OUT)], **_OPTIONS)
+def clipped_sum(value, first, total):  # pragma: no cover - compiled
+    """``total`` gets ``max(value, 0)`` (``first``), else adds it; returns whether every
+    element of ``total`` is above 0. ``max`` is NumPy's: NaN stays NaN, -0 gives +0."""
+    positive = True
+    for k in range(total.shape[0]):
+        rv, rt = value[k if value.shape[0] > 1 else 0], total[k]
+        for i in range(rt.shape[0]):
+            v = rv[i]
+            r = v if (v > 0.0 or v != v) else 0.0
+            t = r if first else rt[i] + r
+            rt[i] = t
+            positive &= t > 0.0
+    return positive
+
+
+@numba.njit([types.void(_IN, _IN, _OUT)], **_OPTIONS)
+def share(value, total, out):  # pragma: no cover - compiled
+    """``max(value, 0) / total``, as :func:`clipped_sum` clips."""
+    for k in range(out.shape[0]):
+        rv = value[k if value.shape[0] > 1 else 0]
+        rt, ro = total[k], out[k]
+        for i in range(ro.shape[0]):
+            v = rv[i]
+            ro[i] = (v if (v > 0.0 or v != v) else 0.0) / rt[i]
