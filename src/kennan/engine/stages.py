@@ -302,7 +302,7 @@ def _policy(model: Model, ev: Evaluator, sim: State, t: int, prob: list[np.ndarr
         for j, track in enumerate(course.tracks):
             if track.steps:
                 level = sim.level[j, c]
-                new = _climb(ev, track, row, c, t, level)
+                new = _climb(ev, track, row, c, t, level, alive)
                 if new is not level:
                     old[j] = level.copy()
                     live.copy(level, new)
@@ -362,9 +362,10 @@ def _plan(ev: Evaluator) -> list[tuple[int, Any, tuple[str, ...], list[tuple[Any
 
 
 def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: int,
-           old: np.ndarray) -> np.ndarray:
-    """The level of one track after this period's climb and step-down (``old`` itself,
-    not a copy, when no draw moves).
+           old: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """The level of one track after this period's climb and step-down on the ``alive``
+    draws (``old`` itself, not a copy, when none of them moves; the caller writes the
+    live draws' levels only).
 
     The next rung is climbed on the schedule, or, for a conditional rung, in any
     period its ``when`` holds; ``halt`` stops either, and ``not_before`` holds.
@@ -386,12 +387,16 @@ def _climb(ev: Evaluator, track: TrackSpec, row: Mapping[str, Any], c: int, t: i
         can &= ~np.asarray(ev(track.halt, row, course=c)).astype(bool, copy=False)
     if can is not None and last > t:
         can &= not_before[np.minimum(old, n_steps - 1)] <= t
-    # One rung up where it can climb; ``old`` itself when no draw moves (the caller
-    # then knows that nothing read from the levels changed).
+    # One rung up where a live draw can climb; ``old`` itself when none moves (the
+    # caller then knows that nothing read from the levels changed). Why only the live
+    # draws count: a path that ended keeps its level, and a dead draw that could climb
+    # would make every period after look like a move.
+    if can is not None:
+        can &= alive
     new = old if can is None or not can.any() else old + can
     if track.step_down is not None:
         down = np.asarray(ev(track.step_down, row, course=c)).astype(bool, copy=False)
-        if down.any():
+        if (down & alive).any():
             new = np.where(down, np.maximum(old - 1, 0), new)
     return new
 
