@@ -33,7 +33,7 @@ from kennan.engine import buffers
 from kennan.engine.evaluator import Evaluator
 from kennan.engine.evidence import FREE, Evidence, weigh_outcome, weigh_states
 from kennan.engine.masks import Live, full
-from kennan.engine.model import MetricSpec, Model
+from kennan.engine.model import Model
 
 
 class Outcomes:
@@ -309,29 +309,23 @@ class Accrual:
         return groups[key]
 
     def finish(self, model: Model, survival: np.ndarray) -> dict[str, np.ndarray]:
-        """The expected aggregate of every metric per draw."""
-        last = self.horizon - 1
-        return {m.id: (self.held if m.aggregate == "final" else self.expected)[k]
-                + survival * self._aggregate(k, m, last)
-                for k, m in enumerate(model.metrics)}
-
-    def _aggregate(self, k: int, m: MetricSpec, t: int) -> np.ndarray:
-        """The metric's aggregate for a draw that survives to the end of period ``t``
-        (the horizon's last): the NumPy form of what
-        :func:`~kennan.engine.kernels.accrual.accrue` computes for a tail of its latest
-        value (with none left to add)."""
-        if m.aggregate == "final":
-            return self.current[k]
-        if m.aggregate in ("max", "min"):
-            return self.extreme[k]
-        if m.after == "stop":
-            total, periods = self.total[k], np.maximum(self.periods, 1.0)
-        else:
-            # Why the product even with no period left: infinity or NaN in the latest
-            # value still makes the aggregate NaN, as the accrual's kernel would.
-            total = self.total[k] + self.current[k] * (self.horizon - 1 - t)
-            periods = float(self.horizon)
-        return total if m.aggregate == "sum" else total / periods
+        """The expected aggregate of every metric per draw: what survives to the horizon
+        accrues, by the same kernel as an absorption, with its latest value as the tail
+        and no period left (into copies: the running sums stay as they are)."""
+        out = {}
+        for k, m in enumerate(model.metrics):
+            final = m.aggregate == "final"  # its aggregate is held's, else expected's
+            held = self.held[k].copy() if final else self.held[k]
+            expected = self.expected[k] if final else self.expected[k].copy()
+            # Why a tail of 0 rests is added even so: infinity or NaN in the latest value
+            # still makes the aggregate NaN, as it would for a draw absorbed earlier.
+            self._kernels.accrue(
+                held, expected, survival.reshape(-1), _NONE, _NONE, True,
+                self.current[k], self.extreme[k], self.total[k], self.periods,
+                self._codes[k], False, m.after == "stop", 0.0, float(self.horizon),
+                final, True)
+            out[m.id] = held if final else expected
+        return out
 
     def rounded_trajectory(self, survival: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
         """Expected current value of every metric this period in units of 2**-24, rounded

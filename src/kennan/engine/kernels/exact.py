@@ -65,7 +65,6 @@ def passes(log2n: int) -> int:
     return 2150 // max(51 - log2n, 1) + 2
 
 
-
 @numba.njit([numba.float64(numba.float32[:, ::1], numba.float32, _F1),
              numba.float64(_F2, numba.float64, _F1)], cache=True, nogil=True)
 def fixed_row_sums(x: np.ndarray, scale: float, sums: np.ndarray) -> float:
